@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { AppModule, AppModuleOptions } from './app.module';
+import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
+import { ProblemFilter } from './http/problem.filter';
+import { requestIdFor } from './http/request-id';
+import { PinoNestLogger } from './logging/logger';
+import { MetricsService } from './metrics/metrics.service';
+import { buildOpenApiDocument } from './openapi/openapi';
+
+export const API_VERSION: string = (
+  JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }
+).version;
+
+/**
+ * Builds the whole HTTP application, initialised but not listening: `main.ts` listens on it,
+ * end-to-end tests drive it with `inject`. Everything that shapes requests and responses is set
+ * here so that tests exercise exactly what production serves.
+ */
+export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const adapter = new BehalfFastifyAdapter({
+    loggerInstance: options.logger,
+    bodyLimit: options.config.http.bodyLimit,
+    genReqId: requestIdFor,
+    // Our genReqId reads and vets X-Request-Id itself; Fastify must not trust it blindly.
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: new PinoNestLogger(options.logger),
+    abortOnError: false,
+    // Fastify's own JSON parser is kept (with prototype-poisoning protection); Nest's extra
+    // url-encoded parser is not wanted.
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  // Only JSON bodies are accepted by default; any other media type is a 415 problem.
+  // (Routes that take raw uploads will register their own parser.)
+  fastify.removeContentTypeParser(['text/plain']);
+  app.useGlobalFilters(new ProblemFilter());
+  app.get(MetricsService).instrument(fastify);
+
+  const document = buildOpenApiDocument(app, API_VERSION);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
+
+  await app.init();
+  return app;
+}

@@ -1,0 +1,88 @@
+import { ConfigError, loadConfig } from './config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, '/srv/behalf');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(loadConfig.name, () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({}, '/srv/behalf');
+    expect(config).toEqual({
+      env: 'development',
+      http: {
+        host: '127.0.0.1',
+        port: 3000,
+        publicUrl: 'http://127.0.0.1:3000',
+        bodyLimit: 1_048_576,
+        shutdownTimeoutMs: 10_000,
+      },
+      database: { url: undefined, poolSize: 10 },
+      dataDir: '/srv/behalf/.data',
+      logLevel: 'info',
+      metricsToken: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'production',
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgresql://u:p@db:5432/behalf',
+        BEHALF_DATA_DIR: '/var/lib/behalf',
+        BEHALF_PUBLIC_URL: 'https://behalf.example.com',
+        BEHALF_LOG_LEVEL: 'warn',
+        BEHALF_BODY_LIMIT: '2048',
+        BEHALF_DB_POOL_SIZE: '20',
+        BEHALF_SHUTDOWN_TIMEOUT_MS: '5000',
+        BEHALF_METRICS_TOKEN: 'a-long-random-metrics-token',
+      },
+      '/srv',
+    );
+    expect(config).toEqual({
+      env: 'production',
+      http: { host: '0.0.0.0', port: 8080, publicUrl: 'https://behalf.example.com', bodyLimit: 2048, shutdownTimeoutMs: 5000 },
+      database: { url: 'postgresql://u:p@db:5432/behalf', poolSize: 20 },
+      dataDir: '/var/lib/behalf',
+      logLevel: 'warn',
+      metricsToken: 'a-long-random-metrics-token',
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }, '/x').http.port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'eighty', 'PORT="eighty": expected a whole number from 0 to 65535'],
+    ['PORT', '70000', 'PORT="70000": expected a whole number from 0 to 65535'],
+    ['NODE_ENV', 'staging', 'NODE_ENV="staging": expected one of development, test, production'],
+    ['BEHALF_LOG_LEVEL', 'loud', 'BEHALF_LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent'],
+    ['BEHALF_BODY_LIMIT', '0', 'BEHALF_BODY_LIMIT="0": expected a whole number from 1 to 1073741824'],
+    ['BEHALF_PUBLIC_URL', 'behalf.example.com', 'BEHALF_PUBLIC_URL="behalf.example.com": expected an absolute http(s) URL'],
+    ['BEHALF_PUBLIC_URL', 'https://behalf.example.com/', 'BEHALF_PUBLIC_URL="https://behalf.example.com/": expected no trailing slash'],
+  ])('reports a bad %s by name with what it expects', (name, value, message) => {
+    expect(problemsOf({ [name]: value })).toEqual([message]);
+  });
+
+  it('reports every bad variable at once', () => {
+    const problems = problemsOf({ PORT: '-1', NODE_ENV: 'x', BEHALF_DB_POOL_SIZE: '1.5' });
+    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['BEHALF_DB_POOL_SIZE', 'NODE_ENV', 'PORT']);
+  });
+
+  it('never shows the value of a secret variable in its message', () => {
+    const [dbProblem] = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(dbProblem).toBe('DATABASE_URL=(hidden): expected a postgresql:// URL');
+    const [tokenProblem] = problemsOf({ BEHALF_METRICS_TOKEN: 'short-s3cret' });
+    expect(tokenProblem).toBe('BEHALF_METRICS_TOKEN=(hidden): expected at least 16 characters (a random token)');
+    const error = new ConfigError(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' }));
+    expect(error.message).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,141 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Behalf reads, validated once at start-up into a typed object.
+ * Nothing else in the code base reads `process.env`. `.env.example` lists each with its default.
+ */
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number from 0 to 65535' })
+    .int('expected a whole number from 0 to 65535')
+    .min(0, 'expected a whole number from 0 to 65535')
+    .max(65535, 'expected a whole number from 0 to 65535')
+    .default(fallback);
+
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce
+    .number({ error: `expected a whole number from 1 to ${max}` })
+    .int(`expected a whole number from 1 to ${max}`)
+    .min(1, `expected a whole number from 1 to ${max}`)
+    .max(max, `expected a whole number from 1 to ${max}`)
+    .default(fallback);
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+  .refine((u) => !u.endsWith('/'), 'expected no trailing slash');
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], {
+      error: 'expected one of development, test, production',
+    })
+    .default('development'),
+  PORT: port(3000),
+  HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' })
+    .optional(),
+  BEHALF_DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
+  BEHALF_PUBLIC_URL: httpUrl.optional(),
+  BEHALF_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  BEHALF_BODY_LIMIT: positiveInt(1_048_576, 1_073_741_824),
+  BEHALF_DB_POOL_SIZE: positiveInt(10, 1000),
+  BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
+  BEHALF_METRICS_TOKEN: z
+    .string()
+    .min(16, 'expected at least 16 characters (a random token)')
+    .optional(),
+});
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  http: {
+    host: string;
+    port: number;
+    /** The externally visible base URL: the token issuer, the OpenAPI server. */
+    publicUrl: string;
+    bodyLimit: number;
+    shutdownTimeoutMs: number;
+  };
+  database: {
+    /** Absent: an embedded PostgreSQL is started under `dataDir/pg`. */
+    url?: string;
+    poolSize: number;
+  };
+  /** Absolute path of the data directory (embedded database, blobs, development keys). */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** A secret: compared in constant time, never logged. */
+  metricsToken?: string;
+}
+
+/** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Names of the variables that hold secrets: their values never appear in messages. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN']);
+
+/**
+ * Validates the environment. Empty strings count as unset, as in most `.env` tooling.
+ * @throws ConfigError naming every bad variable and what it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const present = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(present[name]);
+        return `${name}=${shown}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = isAbsolute(e.BEHALF_DATA_DIR) ? e.BEHALF_DATA_DIR : resolve(cwd, e.BEHALF_DATA_DIR);
+  const shownHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.BEHALF_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`,
+      bodyLimit: e.BEHALF_BODY_LIMIT,
+      shutdownTimeoutMs: e.BEHALF_SHUTDOWN_TIMEOUT_MS,
+    },
+    database: { url: e.DATABASE_URL, poolSize: e.BEHALF_DB_POOL_SIZE },
+    dataDir,
+    logLevel: e.BEHALF_LOG_LEVEL,
+    metricsToken: e.BEHALF_METRICS_TOKEN,
+  };
+}
+
+/** Injection token of the validated {@link Config}. */
+export const CONFIG = Symbol('CONFIG');
+
+/** For entry points: the validated config, or every problem on stderr and exit code 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`behalf: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,70 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { DestinationStream, Logger } from 'pino';
+import { redactDeep, redactUrl } from './redact';
+
+export type { Logger } from 'pino';
+
+interface RequestLike {
+  id?: string;
+  method?: string;
+  url?: string;
+  ip?: string;
+}
+
+interface ReplyLike {
+  statusCode?: number;
+}
+
+/**
+ * The one pino logger of the process: JSON lines, every record deep-redacted
+ * (see `redact.ts`), requests logged with their id and a redacted URL, never their headers.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'behalf-api' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (record) => redactDeep(record) as Record<string, unknown>,
+      },
+      serializers: {
+        req: (req: RequestLike) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url === undefined ? undefined : redactUrl(req.url),
+          ip: req.ip,
+        }),
+        res: (res: ReplyLike) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
+      },
+    },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** Lets NestJS's own messages (module init, route mapping) go through the same pino logger. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    if (message instanceof Error) this.logger.error({ context, err: message }, message.message);
+    else this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+  fatal(message: unknown, context?: string): void {
+    this.logger.fatal({ context }, String(message));
+  }
+}

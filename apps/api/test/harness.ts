@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { createApp } from '../src/app';
+import { Config, loadConfig } from '../src/config/config';
+import { readMigrations } from '../src/database/migrations';
+import { createLogger } from '../src/logging/logger';
+import { databaseUrl, requireTestEnv, TEST_ADMIN_URL, TEST_DB_PREFIX, TEST_TEMPLATE_DB } from './test-env';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: requireTestEnv(TEST_ADMIN_URL) });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh database of this test file's own: a clone of the migrated template, or an empty one
+ * (`{ empty: true }`) for tests of migrations themselves.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  const name = `${requireTestEnv(TEST_DB_PREFIX)}${randomBytes(6).toString('hex')}`;
+  const template = options.empty ? 'template0' : requireTestEnv(TEST_TEMPLATE_DB);
+  await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  return {
+    name,
+    url: databaseUrl(requireTestEnv(TEST_ADMIN_URL), name),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** Every line the app logged, parsed, for tests that look at what was (not) written. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get records(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: Config;
+  database: TestDatabase;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment variables on top of the test defaults. */
+  env?: Record<string, string>;
+  extraModules?: Type[];
+  /** Use this database instead of a fresh clone (it is not dropped on close). */
+  database?: TestDatabase;
+  /** Override the migrations the readiness probe expects. */
+  migrations?: string[];
+}
+
+/** The real application on a database of its own, driven with `app.inject` (no socket). */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    BEHALF_LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    BEHALF_DB_POOL_SIZE: '4',
+    ...options.env,
+  });
+  const logs = new LogCapture();
+  const logger = createLogger(config.logLevel, logs);
+  const migrations = options.migrations ?? (await readMigrations()).map((m) => m.name);
+  const app = await createApp({
+    config,
+    logger,
+    databaseUrl: database.url,
+    migrations,
+    extraModules: options.extraModules,
+  });
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    config,
+    database,
+    logs,
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}

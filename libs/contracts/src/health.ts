@@ -1,0 +1,4 @@
+/** Body of `GET /healthz` and of a successful `GET /readyz`. */
+export interface HealthStatus {
+  status: 'ok';
+}
