@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startTestApp, TestApp } from '../../test/harness';
+
+const committedPath = resolve(__dirname, '../../openapi.json');
+
+describe('OpenAPI', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves the document generated from the code, identical to the committed apps/api/openapi.json', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const committed = JSON.parse(readFileSync(committedPath, 'utf8')) as unknown;
+    // On failure: run `npm run openapi` and commit apps/api/openapi.json with the API change.
+    expect(res.json()).toEqual(committed);
+  });
+
+  it('serves the same document twice, keys sorted', async () => {
+    const a = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
+    const b = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
+    expect(a.body).toBe(b.body);
+    const doc = a.json() as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual([...Object.keys(doc)].sort());
+  });
+
+  it('describes every route with its problem responses', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz']);
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const operation of Object.values(item)) {
+        expect({ path, has500: '500' in operation.responses }).toEqual({ path, has500: true });
+        expect(Object.keys(operation.responses['500'].content ?? {})).toEqual(['application/problem+json']);
+      }
+    }
+    expect(doc.paths['/readyz'].get.responses['503']).toBeDefined();
+    expect(doc.paths['/metrics'].get.responses['401']).toBeDefined();
+    expect(doc.components.schemas.Problem).toBeDefined();
+  });
+
+  it('serves the interactive documentation at /api/docs', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs' });
+    expect(res.statusCode).toBe(200);
+    expect(String(res.headers['content-type'])).toMatch(/^text\/html/);
+    expect(res.body).toContain('swagger-ui');
+  });
+});

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { API_VERSION, createApp } from '../app';
+import { loadConfig } from '../config/config';
+import { readMigrations } from '../database/migrations';
+import { createLogger } from '../logging/logger';
+
+/** Where the committed OpenAPI document lives. */
+export const OPENAPI_FILE = resolve(__dirname, '../../../../apps/api/openapi.json');
+
+/**
+ * `npm run openapi`: writes the OpenAPI document generated from the code to
+ * apps/api/openapi.json, exactly as the API serves it. No database is contacted.
+ */
+async function run(): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'test', BEHALF_LOG_LEVEL: 'silent' });
+  const app = await createApp({
+    config,
+    logger: createLogger('silent'),
+    databaseUrl: 'postgresql://unused@127.0.0.1:1/unused',
+    migrations: (await readMigrations()).map((m) => m.name),
+  });
+  const served = await app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
+  const document = served.json() as unknown;
+  await writeFile(OPENAPI_FILE, `${JSON.stringify(document, null, 2)}\n`);
+  await app.close();
+  process.stdout.write(`wrote ${OPENAPI_FILE} (version ${API_VERSION})\n`);
+}
+
+void run();
