@@ -1,7 +1,11 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { Clock, CLOCK, systemClock } from './common/clock';
 import { Config, CONFIG } from './config/config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LOGGER } from './logging/logger.token';
 import type { Logger } from './logging/logger';
@@ -12,6 +16,8 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Names of the migrations in `prisma/migrations`, for the readiness probe. */
   migrations: readonly string[];
+  /** The time source; tests pass one they can move. */
+  clock?: Clock;
   /** Extra modules, for tests that exercise the HTTP pipeline with a fixture controller. */
   extraModules?: Type[];
 }
@@ -26,14 +32,18 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(options.databaseUrl, options.migrations),
         MetricsModule,
+        AuditModule,
+        AuthModule,
+        IdentityModule,
         HealthModule,
         ...(options.extraModules ?? []),
       ],
       providers: [
         { provide: CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: options.logger },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
       ],
-      exports: [CONFIG, LOGGER],
+      exports: [CONFIG, LOGGER, CLOCK],
     };
   }
 }

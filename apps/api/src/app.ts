@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
 import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
 import { ProblemFilter } from './http/problem.filter';
@@ -21,6 +22,16 @@ export const API_VERSION: string = (
  * here so that tests exercise exactly what production serves.
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const { app } = await configureApp(options);
+  await app.init();
+  return app;
+}
+
+/**
+ * The application with every module, hook and route in place, not yet initialised (no database
+ * contact, no bootstrap), with its OpenAPI document.
+ */
+export async function configureApp(options: AppModuleOptions): Promise<{ app: NestFastifyApplication; document: OpenAPIObject }> {
   const adapter = new BehalfFastifyAdapter({
     loggerInstance: options.logger,
     bodyLimit: options.config.http.bodyLimit,
@@ -38,6 +49,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   const fastify = app.getHttpAdapter().getInstance();
 
+  await fastify.register(fastifyCookie);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -49,7 +61,5 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
 
   const document = buildOpenApiDocument(app, API_VERSION);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
-
-  await app.init();
-  return app;
+  return { app, document };
 }

@@ -4,10 +4,14 @@ import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { createApp } from '../src/app';
+import type { Clock } from '../src/common/clock';
 import { Config, loadConfig } from '../src/config/config';
 import { readMigrations } from '../src/database/migrations';
 import { createLogger } from '../src/logging/logger';
 import { databaseUrl, requireTestEnv, TEST_ADMIN_URL, TEST_DB_PREFIX, TEST_TEMPLATE_DB } from './test-env';
+
+/** The first-start admin's password in every test app. */
+export const ADMIN_PASSWORD = 'test-admin-password-0';
 
 export interface TestDatabase {
   name: string;
@@ -71,6 +75,7 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Override the migrations the readiness probe expects. */
   migrations?: string[];
+  clock?: Clock;
 }
 
 /** The real application on a database of its own, driven with `app.inject` (no socket). */
@@ -81,6 +86,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     BEHALF_LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     BEHALF_DB_POOL_SIZE: '4',
+    BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
     ...options.env,
   });
   const logs = new LogCapture();
@@ -92,6 +98,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseUrl: database.url,
     migrations,
     extraModules: options.extraModules,
+    clock: options.clock,
   });
   await app.getHttpAdapter().getInstance().ready();
   return {

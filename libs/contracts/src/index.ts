@@ -1,2 +1,6 @@
+export * from './audit';
+export * from './auth';
 export * from './health';
+export * from './identity';
+export * from './pagination';
 export * from './problem';

@@ -26,6 +26,8 @@ describe(loadConfig.name, () => {
       dataDir: '/srv/behalf/.data',
       logLevel: 'info',
       metricsToken: undefined,
+      sessions: { idleTimeoutSeconds: 3600, absoluteTimeoutSeconds: 43_200 },
+      adminPassword: undefined,
     });
   });
 
@@ -43,6 +45,9 @@ describe(loadConfig.name, () => {
         BEHALF_DB_POOL_SIZE: '20',
         BEHALF_SHUTDOWN_TIMEOUT_MS: '5000',
         BEHALF_METRICS_TOKEN: 'a-long-random-metrics-token',
+        BEHALF_SESSION_IDLE_TIMEOUT_SECONDS: '600',
+        BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: '7200',
+        BEHALF_ADMIN_PASSWORD: 'correct horse battery',
       },
       '/srv',
     );
@@ -53,6 +58,8 @@ describe(loadConfig.name, () => {
       dataDir: '/var/lib/behalf',
       logLevel: 'warn',
       metricsToken: 'a-long-random-metrics-token',
+      sessions: { idleTimeoutSeconds: 600, absoluteTimeoutSeconds: 7200 },
+      adminPassword: 'correct horse battery',
     });
   });
 
@@ -82,6 +89,8 @@ describe(loadConfig.name, () => {
     expect(dbProblem).toBe('DATABASE_URL=(hidden): expected a postgresql:// URL');
     const [tokenProblem] = problemsOf({ BEHALF_METRICS_TOKEN: 'short-s3cret' });
     expect(tokenProblem).toBe('BEHALF_METRICS_TOKEN=(hidden): expected at least 16 characters (a random token)');
+    const [adminProblem] = problemsOf({ BEHALF_ADMIN_PASSWORD: 'too-short' });
+    expect(adminProblem).toBe('BEHALF_ADMIN_PASSWORD=(hidden): expected at least 12 characters');
     const error = new ConfigError(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' }));
     expect(error.message).not.toContain('hunter2');
   });

@@ -46,6 +46,9 @@ const envSchema = z.object({
   BEHALF_BODY_LIMIT: positiveInt(1_048_576, 1_073_741_824),
   BEHALF_DB_POOL_SIZE: positiveInt(10, 1000),
   BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
+  BEHALF_SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(3600, 31_536_000),
+  BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: positiveInt(43_200, 31_536_000),
+  BEHALF_ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').max(1024, 'expected at most 1024 characters').optional(),
   BEHALF_METRICS_TOKEN: z
     .string()
     .min(16, 'expected at least 16 characters (a random token)')
@@ -72,6 +75,9 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** A secret: compared in constant time, never logged. */
   metricsToken?: string;
+  sessions: { idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
+  /** A secret: the first-start password of the `admin` user; generated and printed when unset. */
+  adminPassword?: string;
 }
 
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
@@ -83,7 +89,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of the variables that hold secrets: their values never appear in messages. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN', 'BEHALF_ADMIN_PASSWORD']);
 
 /**
  * Validates the environment. Empty strings count as unset, as in most `.env` tooling.
@@ -121,6 +127,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir,
     logLevel: e.BEHALF_LOG_LEVEL,
     metricsToken: e.BEHALF_METRICS_TOKEN,
+    sessions: {
+      idleTimeoutSeconds: e.BEHALF_SESSION_IDLE_TIMEOUT_SECONDS,
+      absoluteTimeoutSeconds: e.BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    },
+    adminPassword: e.BEHALF_ADMIN_PASSWORD,
   };
 }
 

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
+import { sortKeys } from '../common/canonical-json';
 import { PROBLEM_SCHEMA_NAME, problemContent } from '../http/api-problems.decorator';
 
 const problemSchema = {
@@ -33,17 +34,6 @@ function addProblem(operation: Operation, code: ProblemCode): void {
   operation.responses[status] ??= { description: PROBLEM_KINDS[code].title, content: problemContent };
 }
 
-/** Recursively sorts object keys so the committed document diffs cleanly. Arrays keep their order. */
-export function sortKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortKeys) as T;
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  ) as T;
-}
-
 /**
  * The OpenAPI document generated from the code, with the error responses every route shares
  * (500 always; 400, 413 and 415 where a body is accepted) and its keys sorted: deterministic, so
@@ -57,6 +47,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
         'the viewer\'s behalf. Errors are RFC 9457 problem documents (application/problem+json).',
     )
     .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: bhk_<id>_<secret>' }, 'api-key')
+    .addCookieAuth('behalf_session', { type: 'apiKey', in: 'cookie', description: 'A browser session; writes also need X-CSRF-Token' }, 'session')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'BEHALF_METRICS_TOKEN' }, 'metrics-token')
     .build();
   const document = SwaggerModule.createDocument(app, config);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { API_VERSION, createApp } from '../app';
+import { API_VERSION, configureApp } from '../app';
 import { loadConfig } from '../config/config';
 import { readMigrations } from '../database/migrations';
 import { createLogger } from '../logging/logger';
@@ -11,18 +11,16 @@ export const OPENAPI_FILE = resolve(__dirname, '../../../../apps/api/openapi.jso
 
 /**
  * `npm run openapi`: writes the OpenAPI document generated from the code to
- * apps/api/openapi.json, exactly as the API serves it. No database is contacted.
+ * apps/api/openapi.json. The app is configured but not initialised: no database is contacted.
  */
 async function run(): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'test', BEHALF_LOG_LEVEL: 'silent' });
-  const app = await createApp({
+  const { app, document } = await configureApp({
     config,
     logger: createLogger('silent'),
     databaseUrl: 'postgresql://unused@127.0.0.1:1/unused',
     migrations: (await readMigrations()).map((m) => m.name),
   });
-  const served = await app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
-  const document = served.json() as unknown;
   await writeFile(OPENAPI_FILE, `${JSON.stringify(document, null, 2)}\n`);
   await app.close();
   process.stdout.write(`wrote ${OPENAPI_FILE} (version ${API_VERSION})\n`);

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditEvent as AuditEventDto, AuditOutcome } from '@behalf/contracts';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../database/generated/client';
+import { AuditContent, auditHash, GENESIS_HASH } from './audit-hash';
+
+/** Serialises appends across every process and replica, so the chain never forks. */
+const AUDIT_CHAIN_LOCK = 4_242_001;
+
+export interface AuditFilter {
+  action?: string;
+  actorUserId?: string;
+  actorLogin?: string;
+  onBehalfOfUserId?: string;
+  onBehalfOfLogin?: string;
+  webappId?: string;
+  outcome?: AuditOutcome;
+  since?: Date;
+  until?: Date;
+  /** Return records older than this id (newest first). */
+  beforeId?: bigint;
+}
+
+type Row = Prisma.AuditEventGetPayload<object>;
+
+function contentOf(row: Row): AuditContent {
+  return {
+    at: row.at,
+    action: row.action,
+    outcome: row.outcome,
+    actorUserId: row.actorUserId,
+    actorLogin: row.actorLogin,
+    onBehalfOfUserId: row.onBehalfOfUserId,
+    onBehalfOfLogin: row.onBehalfOfLogin,
+    webappId: row.webappId,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    reason: row.reason,
+    clientIp: row.clientIp,
+    requestId: row.requestId,
+    details: (row.details ?? {}) as Record<string, unknown>,
+  };
+}
+
+function toDto(row: Row): AuditEventDto {
+  return {
+    id: row.id.toString(),
+    at: row.at.toISOString(),
+    action: row.action,
+    outcome: row.outcome as AuditOutcome,
+    actor: { userId: row.actorUserId, login: row.actorLogin },
+    onBehalfOf: row.onBehalfOfUserId || row.onBehalfOfLogin ? { userId: row.onBehalfOfUserId, login: row.onBehalfOfLogin } : null,
+    webappId: row.webappId,
+    target: row.targetType ? { type: row.targetType, id: row.targetId } : null,
+    reason: row.reason,
+    clientIp: row.clientIp,
+    requestId: row.requestId,
+    details: (row.details ?? {}) as Record<string, unknown>,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Appends records in the given order, chained to the current head, in one transaction under a
+   * transaction-scoped advisory lock: concurrent appenders (other processes, other replicas)
+   * wait, then chain onto what this one wrote.
+   */
+  async append(records: AuditContent[]): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+      const head = await tx.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      const data = records.map((content) => {
+        const hash = auditHash(prevHash, content);
+        const row = { ...content, details: content.details as Prisma.InputJsonValue, prevHash, hash };
+        prevHash = hash;
+        return row;
+      });
+      await tx.auditEvent.createMany({ data });
+    });
+  }
+
+  async list(filter: AuditFilter, limit: number): Promise<{ items: AuditEventDto[]; lastId?: bigint; more: boolean }> {
+    const rows = await this.prisma.auditEvent.findMany({
+      where: {
+        action: filter.action,
+        actorUserId: filter.actorUserId,
+        actorLogin: filter.actorLogin,
+        onBehalfOfUserId: filter.onBehalfOfUserId,
+        onBehalfOfLogin: filter.onBehalfOfLogin,
+        webappId: filter.webappId,
+        outcome: filter.outcome,
+        at: filter.since || filter.until ? { gte: filter.since, lt: filter.until } : undefined,
+        id: filter.beforeId !== undefined ? { lt: filter.beforeId } : undefined,
+      },
+      orderBy: { id: 'desc' },
+      take: limit + 1,
+    });
+    const more = rows.length > limit;
+    const kept = more ? rows.slice(0, limit) : rows;
+    return { items: kept.map(toDto), lastId: kept.at(-1)?.id, more };
+  }
+
+  /** Walks the whole chain in id order, in batches, checking every link and hash. */
+  async verify(batchSize = 2000): Promise<{ ok: boolean; checked: number; firstBrokenId?: string }> {
+    let prevHash = GENESIS_HASH;
+    let afterId: bigint | undefined;
+    let checked = 0;
+    for (;;) {
+      const rows = await this.prisma.auditEvent.findMany({
+        where: afterId !== undefined ? { id: { gt: afterId } } : undefined,
+        orderBy: { id: 'asc' },
+        take: batchSize,
+      });
+      for (const row of rows) {
+        checked += 1;
+        if (row.prevHash !== prevHash || row.hash !== auditHash(row.prevHash, contentOf(row))) {
+          return { ok: false, checked, firstBrokenId: row.id.toString() };
+        }
+        prevHash = row.hash;
+      }
+      if (rows.length < batchSize) return { ok: true, checked };
+      afterId = rows[rows.length - 1].id;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
+import { z } from 'zod';
+import { Ctx, RequestContext } from '../audit/request-context';
+import { pageQuery } from '../common/pagination';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ApiKeyService } from './api-key.service';
+import { Authenticated } from './authenticated.decorator';
+import { CurrentPrincipal } from './current-principal.decorator';
+import { Principal } from './principal';
+
+const uuid = z.uuid({ error: 'expected a UUID' });
+
+export const createApiKeyBody = z.strictObject({
+  name: z.string({ error: 'expected a name' }).trim().min(1, 'expected 1 to 100 characters').max(100, 'expected 1 to 100 characters'),
+  expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
+});
+
+const listApiKeysQuery = z.object({
+  userId: z.union([uuid, z.literal('*')], { error: "expected a user id, or '*' for everyone's (admins)" }).optional(),
+  ...pageQuery,
+});
+
+@ApiTags('api-keys')
+@Controller('api/v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeyService) {}
+
+  @Post()
+  @Authenticated()
+  @ApiOperation({ summary: 'Creates an API key for the caller. The key is in this answer only.' })
+  @ApiCreatedResponse({ description: '{id, name, prefix, key, createdAt, expiresAt, ...}' })
+  create(
+    @ValidBody(createApiKeyBody) body: z.infer<typeof createApiKeyBody>,
+    @CurrentPrincipal() principal: Principal,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CreatedApiKey> {
+    return this.apiKeys.create(body.name, body.expiresAt ? new Date(body.expiresAt) : undefined, { ...ctx, principal });
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: "The caller's API keys; admins may pass userId (or * for all)." })
+  @ApiOkResponse({ description: 'A page of API keys, never their secrets.' })
+  list(@ValidQuery(listApiKeysQuery) query: z.infer<typeof listApiKeysQuery>, @CurrentPrincipal() principal: Principal): Promise<Page<ApiKey>> {
+    return this.apiKeys.list(principal, query.userId, query.limit, query.cursor);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ summary: 'Revokes an API key (the caller’s own; admins: anyone’s).' })
+  @ApiNoContentResponse()
+  @ApiProblems('not-found', 'validation-failed')
+  revoke(
+    @ValidParams(z.object({ id: uuid })) params: { id: string },
+    @CurrentPrincipal() principal: Principal,
+    @Ctx() ctx: RequestContext,
+  ): Promise<void> {
+    return this.apiKeys.revoke(params.id, { ...ctx, principal });
+  }
+}

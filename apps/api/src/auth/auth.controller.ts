@@ -1,0 +1,80 @@
+import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CSRF_COOKIE, Me, SESSION_COOKIE } from '@behalf/contracts';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { Ctx, RequestContext } from '../audit/request-context';
+import { CONFIG, Config } from '../config/config';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { ValidBody } from '../http/zod-validation';
+import { AuthService } from './auth.service';
+import { Authenticated } from './authenticated.decorator';
+import { CurrentPrincipal } from './current-principal.decorator';
+import { Principal } from './principal';
+import { Public } from './public.decorator';
+
+export const loginBody = z.strictObject({
+  login: z.string({ error: 'expected a login' }).min(1, 'expected a login').max(256, 'expected at most 256 characters'),
+  password: z.string({ error: 'expected a password' }).min(1, 'expected a password').max(1024, 'expected at most 1024 characters'),
+});
+
+const meSchema = {
+  type: 'object',
+  required: ['id', 'login', 'displayName', 'email', 'groups', 'permissions'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    login: { type: 'string' },
+    displayName: { type: 'string' },
+    email: { type: 'string', nullable: true },
+    groups: { type: 'array', items: { type: 'string' } },
+    permissions: { type: 'array', items: { type: 'string', enum: ['admin', 'mayCreateWebapps', 'mayManageDatasets'] } },
+  },
+};
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Password login: sets the behalf_session and behalf_csrf cookies.' })
+  @ApiOkResponse({ schema: meSchema })
+  @ApiProblems('unauthenticated', 'too-many-requests')
+  async login(
+    @ValidBody(loginBody) body: z.infer<typeof loginBody>,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Me> {
+    const { me, session } = await this.auth.login(body.login, body.password, ctx);
+    const secure = this.config.env !== 'development';
+    const common = { path: '/', sameSite: 'lax' as const, secure, expires: session.expiresAt };
+    void reply.setCookie(SESSION_COOKIE, session.token, { ...common, httpOnly: true });
+    // Readable by the page's scripts, which echo it in X-CSRF-Token.
+    void reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...common, httpOnly: false });
+    return me;
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ summary: 'Ends the current session and clears its cookies.' })
+  @ApiNoContentResponse()
+  async logout(@Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.auth.logout(ctx);
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    void reply.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'Who the caller is, with groups and effective permissions.' })
+  @ApiOkResponse({ schema: meSchema })
+  me(@CurrentPrincipal() principal: Principal): Promise<Me> {
+    return this.auth.me(principal.userId);
+  }
+}

@@ -1,0 +1,35 @@
+import { forwardRef, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { IdentityModule } from '../identity/identity.module';
+import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyService } from './api-key.service';
+import { ApiKeysController } from './api-keys.controller';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthenticationGuard } from './authentication.guard';
+import { CredentialRevoker } from './credential-revoker.service';
+import { LoginThrottleRepository } from './login-throttle.repository';
+import { SessionRepository } from './session.repository';
+import { SessionService } from './session.service';
+import { ApiKeyStrategy, SessionStrategy } from './strategies';
+
+/** Login, sessions, API keys, the passport strategies and the one global guard. */
+@Module({
+  imports: [PassportModule, forwardRef(() => IdentityModule)],
+  controllers: [AuthController, ApiKeysController],
+  providers: [
+    SessionRepository,
+    ApiKeyRepository,
+    LoginThrottleRepository,
+    SessionService,
+    ApiKeyService,
+    AuthService,
+    CredentialRevoker,
+    SessionStrategy,
+    ApiKeyStrategy,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
+  exports: [CredentialRevoker],
+})
+export class AuthModule {}

@@ -1,0 +1,117 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { CSRF_COOKIE, CSRF_HEADER, Permission, SESSION_COOKIE } from '@behalf/contracts';
+import type { FastifyRequest } from 'fastify';
+import { AuditService } from '../audit/audit.service';
+import { requestContextOf } from '../audit/request-context';
+import { sha256Hex } from '../common/hashing';
+import { ProblemError } from '../http/problem';
+import { REQUIRED_PERMISSION } from './authenticated.decorator';
+import { constantTimeEqual } from './constant-time';
+import { hasPermission, Principal, principalOf } from './principal';
+import { IS_PUBLIC } from './public.decorator';
+import { API_KEY_STRATEGY, bearerApiKey, cookiesOf, failureOf, SESSION_STRATEGY } from './strategies';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="behalf"' };
+
+const REFUSALS: Record<string, string> = {
+  session_expired: 'The session has expired: log in again.',
+  session_idle_timeout: 'The session ended after a period of inactivity: log in again.',
+  api_key_expired: 'The API key has expired.',
+  api_key_revoked: 'The API key has been revoked.',
+};
+
+/**
+ * The one global guard. Every route needs an authenticated principal unless it says `@Public()`:
+ * deny by default. It picks the strategy from the credential presented (an API key in
+ * `Authorization`, else the session cookie; never both, so a bad key cannot fall back to a
+ * cookie), enforces CSRF for cookie-authenticated writes, then the route's declared permission.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  private readonly apiKeyGuard = new (AuthGuard(API_KEY_STRATEGY))();
+  private readonly sessionGuard = new (AuthGuard(SESSION_STRATEGY))();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+
+    const principal = await this.authenticate(context, request);
+    if (principal.via.kind === 'session' && !SAFE_METHODS.has(request.method)) {
+      await this.checkCsrf(request, principal.via.csrfHash);
+    }
+    const permission = this.reflector.getAllAndOverride<Permission | null | undefined>(REQUIRED_PERMISSION, targets);
+    if (permission && !hasPermission(principal, permission)) {
+      await this.audit.record(
+        { action: 'access.denied', outcome: 'denied', reason: `missing_permission:${permission}`, details: { method: request.method, route: request.routeOptions.url } },
+        requestContextOf(request),
+      );
+      throw new ProblemError('forbidden', `This requires the ${permission} permission.`);
+    }
+    return true;
+  }
+
+  private async authenticate(context: ExecutionContext, request: FastifyRequest): Promise<Principal> {
+    const authorization = request.headers.authorization;
+    const guard = bearerApiKey(request)
+      ? this.apiKeyGuard
+      : authorization === undefined && cookiesOf(request)[SESSION_COOKIE]
+        ? this.sessionGuard
+        : undefined;
+    if (!guard) {
+      throw new ProblemError(
+        'unauthenticated',
+        authorization === undefined
+          ? 'This request needs a session (log in) or an API key (Authorization: Bearer bhk_…).'
+          : 'The Authorization header holds no credential this endpoint accepts.',
+        undefined,
+        WWW_AUTHENTICATE,
+      );
+    }
+    try {
+      await guard.canActivate(context);
+    } catch {
+      const reason = failureOf(request);
+      throw new ProblemError(
+        'unauthenticated',
+        (reason && REFUSALS[reason]) ?? 'The credential presented is not valid.',
+        undefined,
+        WWW_AUTHENTICATE,
+      );
+    }
+    const principal = principalOf(request);
+    if (!principal) throw new ProblemError('unauthenticated', 'The credential presented is not valid.', undefined, WWW_AUTHENTICATE);
+    return principal;
+  }
+
+  /**
+   * Double-submit CSRF check bound to the session: the header must equal the `behalf_csrf`
+   * cookie, and be the token issued with this very session (its hash is stored with it).
+   */
+  private async checkCsrf(request: FastifyRequest, csrfHash: string): Promise<void> {
+    const header = request.headers[CSRF_HEADER];
+    const cookie = cookiesOf(request)[CSRF_COOKIE];
+    const ok =
+      typeof header === 'string' &&
+      header.length > 0 &&
+      cookie !== undefined &&
+      constantTimeEqual(header, cookie) &&
+      constantTimeEqual(sha256Hex(header), csrfHash);
+    if (!ok) {
+      await this.audit.record(
+        { action: 'access.denied', outcome: 'denied', reason: 'csrf_token_invalid', details: { method: request.method, route: request.routeOptions.url } },
+        requestContextOf(request),
+      );
+      throw new ProblemError('forbidden', `Cookie-authenticated writes must send the ${CSRF_COOKIE} cookie's value in ${CSRF_HEADER}.`);
+    }
+  }
+}

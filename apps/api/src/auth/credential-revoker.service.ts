@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/prisma-errors';
+import { ApiKeyRepository } from './api-key.repository';
+import { SessionRepository } from './session.repository';
+
+/**
+ * Ends every session of a user and revokes every API key, in the caller's transaction: used when
+ * a password changes or a user is disabled. Authentication reads the database on each request,
+ * so the effect is immediate on every replica.
+ */
+@Injectable()
+export class CredentialRevoker {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly apiKeys: ApiKeyRepository,
+  ) {}
+
+  async revokeAll(userId: string, at: Date, db: Db): Promise<{ sessions: number; apiKeys: number }> {
+    const sessions = await this.sessions.deleteForUser(userId, db);
+    const apiKeys = await this.apiKeys.revokeForUser(userId, at, db);
+    return { sessions, apiKeys };
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { randomSecret, sha256Hex } from '../common/hashing';
+import { CONFIG, Config } from '../config/config';
+import { TOUCH_INTERVAL_MS } from './auth.config';
+import { Principal } from './principal';
+import { principalFor } from './principal-of-user';
+import { SessionRepository } from './session.repository';
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** Browser sessions: opaque 256-bit cookie values, stored only as SHA-256. */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly sessions: SessionRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async create(userId: string, clientIp: string): Promise<NewSession> {
+    const token = randomSecret();
+    const csrfToken = randomSecret();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.sessions.absoluteTimeoutSeconds * 1000);
+    await this.sessions.create({
+      tokenHash: sha256Hex(token),
+      csrfHash: sha256Hex(csrfToken),
+      userId,
+      createdAt: now,
+      expiresAt,
+      clientIp,
+    });
+    return { token, csrfToken, expiresAt };
+  }
+
+  /**
+   * The principal of a session cookie, or a reason it is refused. The lookup is by hash (the
+   * unique index), so no comparison of secrets happens in JavaScript.
+   */
+  async authenticate(token: string): Promise<Principal | { refused: string }> {
+    const session = await this.sessions.findByTokenHash(sha256Hex(token));
+    if (!session) return { refused: 'unknown_session' };
+    const now = this.clock.now();
+    if (session.expiresAt <= now) return { refused: 'session_expired' };
+    const idleLimit = session.lastSeenAt.getTime() + this.config.sessions.idleTimeoutSeconds * 1000;
+    if (idleLimit <= now.getTime()) return { refused: 'session_idle_timeout' };
+    if (!session.user.active) return { refused: 'user_disabled' };
+    if (now.getTime() - session.lastSeenAt.getTime() >= Math.min(TOUCH_INTERVAL_MS, this.config.sessions.idleTimeoutSeconds * 100)) {
+      await this.sessions.touch(session.id, now);
+    }
+    return principalFor(session.user, { kind: 'session', sessionId: session.id, csrfHash: session.csrfHash });
+  }
+
+  end(sessionId: string): Promise<void> {
+    return this.sessions.delete(sessionId);
+  }
+}

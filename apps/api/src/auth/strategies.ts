@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { SESSION_COOKIE } from '@behalf/contracts';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-custom';
+import { AuditService } from '../audit/audit.service';
+import { requestContextOf } from '../audit/request-context';
+import { ApiKeyService } from './api-key.service';
+import { Principal } from './principal';
+import { SessionService } from './session.service';
+
+export const SESSION_STRATEGY = 'session';
+export const API_KEY_STRATEGY = 'api-key';
+
+/** Why authentication failed, kept on the request for the guard's problem and audit record. */
+export const AUTH_FAILURE = Symbol('behalf:auth-failure');
+type WithFailure = FastifyRequest & { [AUTH_FAILURE]?: string };
+
+/** `Authorization: Bearer bhk_…` */
+export function bearerApiKey(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(bhk_\S+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+export function cookiesOf(request: FastifyRequest): Record<string, string | undefined> {
+  return (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies ?? {};
+}
+
+@Injectable()
+export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) {
+  constructor(
+    private readonly apiKeys: ApiKeyService,
+    private readonly audit: AuditService,
+  ) {
+    super();
+  }
+
+  async validate(request: FastifyRequest): Promise<Principal | false> {
+    const key = bearerApiKey(request);
+    if (!key) return false;
+    const result = await this.apiKeys.authenticate(key);
+    if ('refused' in result) {
+      (request as WithFailure)[AUTH_FAILURE] = result.refused;
+      await this.audit.record(
+        {
+          action: 'auth.authenticate',
+          outcome: 'failed',
+          reason: result.refused,
+          target: result.keyId ? { type: 'api_key', id: result.keyId } : undefined,
+        },
+        requestContextOf(request),
+      );
+      return false;
+    }
+    return result;
+  }
+}
+
+@Injectable()
+export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY) {
+  constructor(private readonly sessions: SessionService) {
+    super();
+  }
+
+  async validate(request: FastifyRequest): Promise<Principal | false> {
+    const token = cookiesOf(request)[SESSION_COOKIE];
+    if (!token) return false;
+    const result = await this.sessions.authenticate(token);
+    if ('refused' in result) {
+      (request as WithFailure)[AUTH_FAILURE] = result.refused;
+      return false;
+    }
+    return result;
+  }
+}
+
+export function failureOf(request: FastifyRequest): string | undefined {
+  return (request as WithFailure)[AUTH_FAILURE];
+}
+

@@ -1,0 +1,68 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { randomSecret } from '../common/hashing';
+import { CONFIG, Config } from '../config/config';
+import { PrismaService } from '../database/prisma.service';
+import { LOGGER } from '../logging/logger.token';
+import type { Logger } from '../logging/logger';
+import { GroupRepository } from './group.repository';
+import { PasswordHasher } from './password-hasher';
+import { UserRepository } from './user.repository';
+
+/** Serialises first-start bootstrap across replicas starting at once. */
+const BOOTSTRAP_LOCK = 4_242_003;
+
+export const ADMIN_GROUP = 'admins';
+export const ADMIN_LOGIN = 'admin';
+
+/**
+ * First start (no user at all): creates the `admins` group and the `admin` user in it. The
+ * password is BEHALF_ADMIN_PASSWORD, or generated and printed once to the console, never logged.
+ */
+@Injectable()
+export class BootstrapService implements OnApplicationBootstrap {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly users: UserRepository,
+    private readonly groups: GroupRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const generated = this.config.adminPassword === undefined;
+    const password = this.config.adminPassword ?? randomSecret().slice(0, 24);
+    const passwordHash = await this.hasher.hash(password);
+    const created = await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
+      if ((await this.users.count(tx)) > 0) return undefined;
+      const group =
+        (await this.groups.findByName(ADMIN_GROUP, tx)) ??
+        (await this.groups.create({ name: ADMIN_GROUP, description: 'Behalf administrators', permissions: { admin: true } }, tx));
+      const user = await this.users.create(
+        { login: ADMIN_LOGIN, displayName: 'Administrator', email: null, status: 'active', passwordHash },
+        tx,
+      );
+      await this.groups.addMember(group.id, user.id, tx);
+      return { user, group };
+    });
+    if (!created) return;
+    await this.audit.record({
+      action: 'bootstrap.admin',
+      outcome: 'succeeded',
+      actor: { userId: null, login: 'system' },
+      target: { type: 'user', id: created.user.id },
+      details: { login: ADMIN_LOGIN, group: ADMIN_GROUP, passwordSource: generated ? 'generated' : 'BEHALF_ADMIN_PASSWORD' },
+    });
+    this.logger.info({ login: ADMIN_LOGIN, group: ADMIN_GROUP }, 'first start: created the admin user');
+    if (generated) {
+      // Straight to the console, not through the logger: it must not reach log storage.
+      process.stdout.write(
+        `\n  Behalf first start: user "${ADMIN_LOGIN}" created, password: ${password}\n` +
+          '  It is shown this once. Log in and change it, or set BEHALF_ADMIN_PASSWORD before the first start.\n\n',
+      );
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import type { Group, GroupMember, GroupPermissions } from '@behalf/contracts';
+import { PrismaService } from '../database/prisma.service';
+import { Db, isForeignKeyViolation, isNotFound, isUniqueViolation } from '../database/prisma-errors';
+import { Prisma } from '../database/generated/client';
+import { ProblemError } from '../http/problem';
+
+type GroupRow = Prisma.GroupGetPayload<object>;
+
+function toGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    permissions: { admin: row.isAdmin, mayCreateWebapps: row.mayCreateWebapps, mayManageDatasets: row.mayManageDatasets },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function permissionColumns(p: Partial<GroupPermissions> | undefined) {
+  return {
+    ...(p?.admin !== undefined ? { isAdmin: p.admin } : {}),
+    ...(p?.mayCreateWebapps !== undefined ? { mayCreateWebapps: p.mayCreateWebapps } : {}),
+    ...(p?.mayManageDatasets !== undefined ? { mayManageDatasets: p.mayManageDatasets } : {}),
+  };
+}
+
+export interface GroupInput {
+  name?: string;
+  description?: string;
+  permissions?: Partial<GroupPermissions>;
+}
+
+const conflict = (name: string) => new ProblemError('conflict', `A group named "${name}" already exists.`);
+export const groupNotFound = (id: string) => new ProblemError('not-found', `No group has id ${id}.`);
+
+/** Serialises every change that could leave Behalf without an active admin. */
+const ADMIN_INVARIANT_LOCK = 4_242_002;
+
+@Injectable()
+export class GroupRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(input: GroupInput & { name: string }, db: Db = this.prisma): Promise<Group> {
+    try {
+      return toGroup(
+        await db.group.create({
+          data: { name: input.name, description: input.description ?? '', ...permissionColumns(input.permissions) },
+        }),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(input.name);
+      throw error;
+    }
+  }
+
+  async get(id: string, db: Db = this.prisma): Promise<Group | null> {
+    const row = await db.group.findUnique({ where: { id } });
+    return row ? toGroup(row) : null;
+  }
+
+  async findByName(name: string, db: Db = this.prisma): Promise<Group | null> {
+    const row = await db.group.findUnique({ where: { name } });
+    return row ? toGroup(row) : null;
+  }
+
+  async list(afterName: string | undefined, take: number): Promise<Group[]> {
+    const rows = await this.prisma.group.findMany({
+      where: afterName !== undefined ? { name: { gt: afterName } } : undefined,
+      orderBy: { name: 'asc' },
+      take,
+    });
+    return rows.map(toGroup);
+  }
+
+  async update(id: string, input: GroupInput, db: Db = this.prisma): Promise<Group> {
+    try {
+      return toGroup(
+        await db.group.update({
+          where: { id },
+          data: { name: input.name, description: input.description, ...permissionColumns(input.permissions) },
+        }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) throw groupNotFound(id);
+      if (isUniqueViolation(error)) throw conflict(input.name ?? '');
+      throw error;
+    }
+  }
+
+  async delete(id: string, db: Db = this.prisma): Promise<Group> {
+    try {
+      return toGroup(await db.group.delete({ where: { id } }));
+    } catch (error) {
+      if (isNotFound(error)) throw groupNotFound(id);
+      throw error;
+    }
+  }
+
+  /** Adds the membership; false when it already existed. 404 when either side is missing. */
+  async addMember(groupId: string, userId: string, db: Db = this.prisma): Promise<boolean> {
+    try {
+      const created = await db.membership.createMany({ data: [{ groupId, userId }], skipDuplicates: true });
+      return created.count === 1;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new ProblemError('not-found', 'No such group or user.');
+      throw error;
+    }
+  }
+
+  /** Removes the membership; false when there was none. */
+  async removeMember(groupId: string, userId: string, db: Db = this.prisma): Promise<boolean> {
+    const removed = await db.membership.deleteMany({ where: { groupId, userId } });
+    return removed.count === 1;
+  }
+
+  async members(groupId: string, afterLogin: string | undefined, take: number): Promise<GroupMember[]> {
+    const rows = await this.prisma.membership.findMany({
+      where: { groupId, ...(afterLogin !== undefined ? { user: { login: { gt: afterLogin } } } : {}) },
+      include: { user: true },
+      orderBy: { user: { login: 'asc' } },
+      take,
+    });
+    return rows.map((m) => ({
+      userId: m.userId,
+      login: m.user.login,
+      displayName: m.user.displayName,
+      status: m.user.status,
+      addedAt: m.createdAt.toISOString(),
+    }));
+  }
+
+  /**
+   * Runs `change` in a transaction that fails with a 409 if, once it is done, no active user is
+   * left in an admin group. The advisory lock orders concurrent such changes, so two requests
+   * cannot each remove "one of two" admins.
+   */
+  async preservingAnAdmin<T>(change: (db: Db) => Promise<T>, why: string): Promise<T> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_INVARIANT_LOCK})`;
+      const result = await change(tx);
+      const admins = await tx.user.count({
+        where: { status: 'active', memberships: { some: { group: { isAdmin: true } } } },
+      });
+      if (admins === 0) throw new ProblemError('conflict', `${why}: it would leave Behalf without an active admin.`);
+      return result;
+    });
+  }
+}

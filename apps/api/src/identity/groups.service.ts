@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import type { Group, GroupMember, GroupPermissions, Page } from '@behalf/contracts';
+import { AuditService } from '../audit/audit.service';
+import { RequestContext } from '../audit/request-context';
+import { decodeCursor, toPage } from '../common/pagination';
+import { GroupInput, groupNotFound, GroupRepository } from './group.repository';
+import { userNotFound, UserRepository } from './user.repository';
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    private readonly groups: GroupRepository,
+    private readonly users: UserRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(input: GroupInput & { name: string }, ctx: RequestContext): Promise<Group> {
+    const group = await this.groups.create(input);
+    await this.audit.record(
+      { action: 'group.create', outcome: 'succeeded', target: { type: 'group', id: group.id }, details: { name: group.name, permissions: group.permissions } },
+      ctx,
+    );
+    return group;
+  }
+
+  async get(id: string): Promise<Group> {
+    const group = await this.groups.get(id);
+    if (!group) throw groupNotFound(id);
+    return group;
+  }
+
+  async list(limit: number, cursor: string | undefined): Promise<Page<Group>> {
+    const [afterName] = decodeCursor(cursor, 1) ?? [];
+    return toPage(await this.groups.list(afterName, limit + 1), limit, (g) => g, (g) => [g.name]);
+  }
+
+  /** Taking `admin` away from a group is refused (409) when it would leave no active admin. */
+  async update(id: string, input: GroupInput, ctx: RequestContext): Promise<Group> {
+    const before = await this.get(id);
+    const group = await this.groups.preservingAnAdmin((db) => this.groups.update(id, input, db), 'The group cannot lose its admin permission');
+    const changes: Record<string, unknown> = {};
+    if (before.name !== group.name) changes.name = { from: before.name, to: group.name };
+    if (before.description !== group.description) changes.description = { from: before.description, to: group.description };
+    for (const p of Object.keys(group.permissions) as (keyof GroupPermissions)[]) {
+      if (before.permissions[p] !== group.permissions[p]) changes[`permissions.${p}`] = { from: before.permissions[p], to: group.permissions[p] };
+    }
+    await this.audit.record({ action: 'group.update', outcome: 'succeeded', target: { type: 'group', id }, details: { name: group.name, changes } }, ctx);
+    return group;
+  }
+
+  async delete(id: string, ctx: RequestContext): Promise<void> {
+    const group = await this.groups.preservingAnAdmin((db) => this.groups.delete(id, db), 'The group cannot be deleted');
+    await this.audit.record({ action: 'group.delete', outcome: 'succeeded', target: { type: 'group', id }, details: { name: group.name } }, ctx);
+  }
+
+  /** Idempotent: adding an existing member changes nothing and records nothing. */
+  async addMember(groupId: string, userId: string, ctx: RequestContext): Promise<void> {
+    const [group, user] = await Promise.all([this.get(groupId), this.users.get(userId)]);
+    if (!user) throw userNotFound(userId);
+    if (await this.groups.addMember(groupId, userId)) {
+      await this.audit.record(
+        { action: 'group.member.add', outcome: 'succeeded', target: { type: 'group', id: groupId }, details: { group: group.name, userId, login: user.login } },
+        ctx,
+      );
+    }
+  }
+
+  /** Idempotent; removing the last active admin from the admin groups is a 409. */
+  async removeMember(groupId: string, userId: string, ctx: RequestContext): Promise<void> {
+    const [group, user] = await Promise.all([this.get(groupId), this.users.get(userId)]);
+    if (!user) throw userNotFound(userId);
+    const removed = await this.groups.preservingAnAdmin(
+      (db) => this.groups.removeMember(groupId, userId, db),
+      'The user cannot leave the group',
+    );
+    if (removed) {
+      await this.audit.record(
+        { action: 'group.member.remove', outcome: 'succeeded', target: { type: 'group', id: groupId }, details: { group: group.name, userId, login: user.login } },
+        ctx,
+      );
+    }
+  }
+
+  async members(groupId: string, limit: number, cursor: string | undefined): Promise<Page<GroupMember>> {
+    await this.get(groupId);
+    const [afterLogin] = decodeCursor(cursor, 1) ?? [];
+    return toPage(await this.groups.members(groupId, afterLogin, limit + 1), limit, (m) => m, (m) => [m.login]);
+  }
+}

@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type { GroupPermissions, User } from '@behalf/contracts';
+import { PrismaService } from '../database/prisma.service';
+import { Db, isNotFound, isUniqueViolation } from '../database/prisma-errors';
+import { Prisma } from '../database/generated/client';
+import { ProblemError } from '../http/problem';
+
+type UserRow = Prisma.UserGetPayload<object>;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    login: row.login,
+    displayName: row.displayName,
+    email: row.email,
+    status: row.status,
+    hasPassword: row.passwordHash !== null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** What authentication needs to know of a user: identity, state, groups and their permissions. */
+export interface UserWithGroups {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  active: boolean;
+  groups: { name: string; permissions: GroupPermissions }[];
+}
+
+export const withGroups = {
+  memberships: { include: { group: true }, orderBy: { group: { name: 'asc' } } },
+} as const satisfies Prisma.UserInclude;
+
+export function toUserWithGroups(row: Prisma.UserGetPayload<{ include: typeof withGroups }>): UserWithGroups {
+  return {
+    id: row.id,
+    login: row.login,
+    displayName: row.displayName,
+    email: row.email,
+    active: row.status === 'active',
+    groups: row.memberships.map((m) => ({
+      name: m.group.name,
+      permissions: { admin: m.group.isAdmin, mayCreateWebapps: m.group.mayCreateWebapps, mayManageDatasets: m.group.mayManageDatasets },
+    })),
+  };
+}
+
+export interface NewUser {
+  login: string;
+  displayName: string;
+  email: string | null;
+  status: 'active' | 'disabled';
+  passwordHash: string | null;
+}
+
+export type UserPatch = Partial<NewUser>;
+
+const conflict = (login: string) => new ProblemError('conflict', `A user with login "${login}" already exists.`);
+export const userNotFound = (id: string) => new ProblemError('not-found', `No user has id ${id}.`);
+
+@Injectable()
+export class UserRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(user: NewUser, db: Db = this.prisma): Promise<User> {
+    try {
+      return toUser(await db.user.create({ data: user }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(user.login);
+      throw error;
+    }
+  }
+
+  async get(id: string, db: Db = this.prisma): Promise<User | null> {
+    const row = await db.user.findUnique({ where: { id } });
+    return row ? toUser(row) : null;
+  }
+
+  /** For password login only: the one place a password hash leaves the database. */
+  findCredentials(login: string): Promise<{ id: string; login: string; status: string; passwordHash: string | null } | null> {
+    return this.prisma.user.findUnique({ where: { login }, select: { id: true, login: true, status: true, passwordHash: true } });
+  }
+
+  async withGroups(id: string): Promise<UserWithGroups | null> {
+    const row = await this.prisma.user.findUnique({ where: { id }, include: withGroups });
+    return row ? toUserWithGroups(row) : null;
+  }
+
+  /** Ordered by login (unique, so the order is stable); `q` is a case-insensitive prefix. */
+  async list(q: string | undefined, afterLogin: string | undefined, take: number): Promise<User[]> {
+    const rows = await this.prisma.user.findMany({
+      where: {
+        ...(q
+          ? {
+              OR: [
+                { login: { startsWith: q, mode: 'insensitive' } },
+                { displayName: { startsWith: q, mode: 'insensitive' } },
+                { email: { startsWith: q, mode: 'insensitive' } },
+              ],
+            }
+          : {}),
+        ...(afterLogin !== undefined ? { login: { gt: afterLogin } } : {}),
+      },
+      orderBy: { login: 'asc' },
+      take,
+    });
+    return rows.map(toUser);
+  }
+
+  async update(id: string, patch: UserPatch, db: Db = this.prisma): Promise<User> {
+    try {
+      return toUser(await db.user.update({ where: { id }, data: patch }));
+    } catch (error) {
+      if (isNotFound(error)) throw userNotFound(id);
+      if (isUniqueViolation(error)) throw conflict(patch.login ?? '');
+      throw error;
+    }
+  }
+
+  /** Deletes the user; memberships, sessions and API keys go with it (ON DELETE CASCADE). */
+  async delete(id: string, db: Db = this.prisma): Promise<User> {
+    try {
+      return toUser(await db.user.delete({ where: { id } }));
+    } catch (error) {
+      if (isNotFound(error)) throw userNotFound(id);
+      throw error;
+    }
+  }
+
+  count(db: Db = this.prisma): Promise<number> {
+    return db.user.count();
+  }
+}

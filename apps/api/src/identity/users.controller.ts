@@ -1,0 +1,61 @@
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Page, User } from '@behalf/contracts';
+import { z } from 'zod';
+import { Ctx, RequestContext } from '../audit/request-context';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { createUserBody, idParams, listUsersQuery, updateUserBody } from './identity.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('api/v1/users')
+@Authenticated({ permission: 'admin' })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Creates a user.' })
+  @ApiCreatedResponse({ description: 'The user (never a password).' })
+  @ApiProblems('conflict')
+  create(@ValidBody(createUserBody) body: z.infer<typeof createUserBody>, @Ctx() ctx: RequestContext): Promise<User> {
+    return this.users.create(body, ctx);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Lists users by login; q filters by login, display name or email prefix.' })
+  @ApiOkResponse({ description: 'A page of users.' })
+  list(@ValidQuery(listUsersQuery) query: z.infer<typeof listUsersQuery>): Promise<Page<User>> {
+    return this.users.list(query.q, query.limit, query.cursor);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One user.' })
+  @ApiOkResponse({ description: 'The user.' })
+  @ApiProblems('not-found', 'validation-failed')
+  get(@ValidParams(idParams) params: z.infer<typeof idParams>): Promise<User> {
+    return this.users.get(params.id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Updates a user. A password change or disabling ends their sessions and API keys.' })
+  @ApiOkResponse({ description: 'The updated user.' })
+  @ApiProblems('not-found', 'conflict')
+  update(
+    @ValidParams(idParams) params: z.infer<typeof idParams>,
+    @ValidBody(updateUserBody) body: z.infer<typeof updateUserBody>,
+    @Ctx() ctx: RequestContext,
+  ): Promise<User> {
+    return this.users.update(params.id, body, ctx);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Deletes a user with their memberships, sessions and API keys.' })
+  @ApiNoContentResponse()
+  @ApiProblems('not-found', 'conflict', 'validation-failed')
+  delete(@ValidParams(idParams) params: z.infer<typeof idParams>, @Ctx() ctx: RequestContext): Promise<void> {
+    return this.users.delete(params.id, ctx);
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Page, User } from '@behalf/contracts';
+import { AuditService } from '../audit/audit.service';
+import { RequestContext } from '../audit/request-context';
+import { CredentialRevoker } from '../auth/credential-revoker.service';
+import { CLOCK, Clock } from '../common/clock';
+import { decodeCursor, toPage } from '../common/pagination';
+import { GroupRepository } from './group.repository';
+import { PasswordHasher } from './password-hasher';
+import { UserPatch, userNotFound, UserRepository } from './user.repository';
+
+export interface CreateUserInput {
+  login: string;
+  displayName?: string;
+  email?: string | null;
+  status?: 'active' | 'disabled';
+  password?: string;
+}
+
+export interface UpdateUserInput {
+  displayName?: string;
+  email?: string | null;
+  status?: 'active' | 'disabled';
+  /** null removes the password (no password login). */
+  password?: string | null;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly groups: GroupRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly revoker: CredentialRevoker,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(input: CreateUserInput, ctx: RequestContext): Promise<User> {
+    const user = await this.users.create({
+      login: input.login,
+      displayName: input.displayName ?? input.login,
+      email: input.email ?? null,
+      status: input.status ?? 'active',
+      passwordHash: input.password ? await this.hasher.hash(input.password) : null,
+    });
+    await this.audit.record(
+      {
+        action: 'user.create',
+        outcome: 'succeeded',
+        target: { type: 'user', id: user.id },
+        details: { login: user.login, displayName: user.displayName, email: user.email, status: user.status, hasPassword: user.hasPassword },
+      },
+      ctx,
+    );
+    return user;
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.get(id);
+    if (!user) throw userNotFound(id);
+    return user;
+  }
+
+  async list(q: string | undefined, limit: number, cursor: string | undefined): Promise<Page<User>> {
+    const [afterLogin] = decodeCursor(cursor, 1) ?? [];
+    const rows = await this.users.list(q, afterLogin, limit + 1);
+    return toPage(rows, limit, (u) => u, (u) => [u.login]);
+  }
+
+  /**
+   * Updates a user. A new (or removed) password or a disabled status ends every session and
+   * revokes every API key in the same transaction; disabling the last active admin is a 409.
+   */
+  async update(id: string, input: UpdateUserInput, ctx: RequestContext): Promise<User> {
+    const before = await this.get(id);
+    const patch: UserPatch = {
+      ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+      ...(input.email !== undefined ? { email: input.email } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.password !== undefined ? { passwordHash: input.password === null ? null : await this.hasher.hash(input.password) } : {}),
+    };
+    const endsCredentials = input.password !== undefined || (input.status === 'disabled' && before.status !== 'disabled');
+    const { user, revoked } = await this.groups.preservingAnAdmin(async (db) => {
+      const user = await this.users.update(id, patch, db);
+      const revoked = endsCredentials ? await this.revoker.revokeAll(id, this.clock.now(), db) : undefined;
+      return { user, revoked };
+    }, 'The user cannot be disabled');
+    const changes = Object.fromEntries(
+      (['displayName', 'email', 'status'] as const)
+        .filter((k) => input[k] !== undefined && input[k] !== before[k])
+        .map((k) => [k, { from: before[k], to: user[k] }]),
+    );
+    await this.audit.record(
+      {
+        action: 'user.update',
+        outcome: 'succeeded',
+        target: { type: 'user', id },
+        details: {
+          login: user.login,
+          changes,
+          ...(input.password !== undefined ? { passwordChanged: input.password === null ? 'removed' : 'set' } : {}),
+          ...(revoked ? { endedSessions: revoked.sessions, revokedApiKeys: revoked.apiKeys } : {}),
+        },
+      },
+      ctx,
+    );
+    return user;
+  }
+
+  /** Deletes a user with their memberships, sessions and API keys. Audit records keep id and login. */
+  async delete(id: string, ctx: RequestContext): Promise<void> {
+    const user = await this.groups.preservingAnAdmin((db) => this.users.delete(id, db), 'The user cannot be deleted');
+    await this.audit.record(
+      { action: 'user.delete', outcome: 'succeeded', target: { type: 'user', id }, details: { login: user.login } },
+      ctx,
+    );
+  }
+}

@@ -1,0 +1,27 @@
+export type AuditOutcome = 'allowed' | 'denied' | 'succeeded' | 'failed';
+
+/** One record of the audit log. `details` never holds a password, secret value, token or cookie. */
+export interface AuditEvent {
+  id: string;
+  at: string;
+  action: string;
+  outcome: AuditOutcome;
+  actor: { userId: string | null; login: string | null };
+  onBehalfOf: { userId: string | null; login: string | null } | null;
+  webappId: string | null;
+  target: { type: string; id: string | null } | null;
+  reason: string | null;
+  clientIp: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** Result of `GET /api/v1/audit-events/verify`. */
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  /** The first record whose hash or link to its predecessor does not match. */
+  firstBrokenId?: string;
+}
