@@ -16,6 +16,13 @@ export const API_VERSION: string = (
   JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }
 ).version;
 
+/** Every route each app registered (method and URL pattern), for the permission-map test. */
+const registeredRoutes = new WeakMap<object, { method: string; url: string }[]>();
+
+export function routesOf(app: NestFastifyApplication): { method: string; url: string }[] {
+  return registeredRoutes.get(app.getHttpAdapter().getInstance()) ?? [];
+}
+
 /**
  * Builds the whole HTTP application, initialised but not listening: `main.ts` listens on it,
  * end-to-end tests drive it with `inject`. Everything that shapes requests and responses is set
@@ -49,6 +56,11 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   });
   const fastify = app.getHttpAdapter().getInstance();
 
+  const routes: { method: string; url: string }[] = [];
+  registeredRoutes.set(fastify, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   await fastify.register(fastifyCookie);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -2,22 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { createTestDatabase, LogCapture, TestDatabase } from '../../test/harness';
+import { createTestDatabase, LogCapture, sql as query, TestDatabase } from '../../test/harness';
 import { createLogger } from '../logging/logger';
 import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './migrations';
 
 const logger = createLogger('silent', new LogCapture());
-
-async function query<T extends object>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function tables(url: string): Promise<string[]> {
   const rows = await query<{ table_name: string }>(

@@ -32,7 +32,7 @@ describe('OpenAPI', () => {
       paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
       components: { schemas: Record<string, unknown> };
     };
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz']);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/metrics', '/readyz', '/api/v1/users']));
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const operation of Object.values(item)) {
         expect({ path, has500: '500' in operation.responses }).toEqual({ path, has500: true });
@@ -42,6 +42,10 @@ describe('OpenAPI', () => {
     expect(doc.paths['/readyz'].get.responses['503']).toBeDefined();
     expect(doc.paths['/metrics'].get.responses['401']).toBeDefined();
     expect(doc.components.schemas.Problem).toBeDefined();
+    // A body-taking route documents its body and the problems bad bodies get.
+    const createUser = doc.paths['/api/v1/users'] as unknown as { post: { requestBody: unknown; responses: Record<string, unknown> } };
+    expect(createUser.post.requestBody).toBeDefined();
+    expect(Object.keys(createUser.post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '413', '415', '500']));
   });
 
   it('serves the interactive documentation at /api/docs', async () => {

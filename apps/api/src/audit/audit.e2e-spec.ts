@@ -1,0 +1,119 @@
+import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
+import { anonymous, expectProblem, fieldErrors, loginAsAdmin, SessionClient } from '../../test/clients';
+import { apiKeyClient, createUser, userSession } from '../../test/fixtures/identity';
+import { sql, startTestApp, TestApp } from '../../test/harness';
+
+describe('the audit log', () => {
+  let t: TestApp;
+  let admin: SessionClient;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAsAdmin(t.app);
+  });
+  afterAll(() => t.close());
+
+  it('records who did what, from where, with which request id', async () => {
+    const user = await createUser(admin, { displayName: 'Audited' });
+    const page = (await admin.request('GET', '/api/v1/audit-events?action=user.create&limit=1', undefined, { 'x-request-id': 'audit-req-1' })).json<Page<AuditEvent>>();
+    expect(page.items[0]).toMatchObject({
+      action: 'user.create',
+      outcome: 'succeeded',
+      actor: { login: 'admin' },
+      target: { type: 'user', id: user.id },
+      clientIp: '127.0.0.1',
+      requestId: expect.any(String),
+      details: { login: user.login, displayName: 'Audited' },
+      prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('filters by action, actor, outcome and time, newest first, with a cursor', async () => {
+    const { user, session } = await userSession(t.app, admin);
+    await anonymous(t.app).request('POST', '/api/v1/auth/login', { login: user.login, password: 'wrong-password-1' });
+    await apiKeyClient(t.app, session);
+    await apiKeyClient(t.app, session);
+
+    const byActor = (await admin.request('GET', `/api/v1/audit-events?actor=${user.login}`)).json<Page<AuditEvent>>();
+    expect(byActor.items.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'api_key.create:succeeded',
+      'api_key.create:succeeded',
+      'auth.login:failed',
+      'auth.login:succeeded',
+    ]);
+    expect(byActor.items.map((e) => Number(e.id))).toEqual([...byActor.items.map((e) => Number(e.id))].sort((a, b) => b - a));
+    const byId = (await admin.request('GET', `/api/v1/audit-events?actor=${user.id}&outcome=failed`)).json<Page<AuditEvent>>();
+    expect(byId.items).toHaveLength(1);
+    expect(byId.items[0].reason).toBe('wrong_password');
+
+    const first = (await admin.request('GET', `/api/v1/audit-events?actor=${user.id}&limit=3`)).json<Page<AuditEvent>>();
+    const rest = (await admin.request('GET', `/api/v1/audit-events?actor=${user.id}&limit=3&cursor=${first.nextCursor}`)).json<Page<AuditEvent>>();
+    expect([...first.items, ...rest.items].map((e) => e.id)).toEqual(byActor.items.map((e) => e.id));
+
+    const future = (await admin.request('GET', `/api/v1/audit-events?since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`)).json<Page<AuditEvent>>();
+    expect(future.items).toEqual([]);
+    const past = (await admin.request('GET', `/api/v1/audit-events?until=2000-01-01T00:00:00Z`)).json<Page<AuditEvent>>();
+    expect(past.items).toEqual([]);
+  });
+
+  it.each([
+    ['outcome=maybe', 'query.outcome'],
+    ['since=yesterday', 'query.since'],
+    ['limit=1000', 'query.limit'],
+    ['cursor=%%%', 'query.cursor'],
+  ])('refuses %s (400)', async (query, path) => {
+    expect(fieldErrors(await admin.request('GET', `/api/v1/audit-events?${query}`))).toEqual([path]);
+  });
+
+  it('is for admins only (401, 403), and records the refusal', async () => {
+    const { user, session } = await userSession(t.app, admin);
+    for (const url of ['/api/v1/audit-events', '/api/v1/audit-events/verify']) {
+      expectProblem(await anonymous(t.app).request('GET', url), 401);
+      expectProblem(await session.request('GET', url), 403);
+    }
+    const denied = (await admin.request('GET', `/api/v1/audit-events?actor=${user.id}&action=access.denied`)).json<Page<AuditEvent>>();
+    expect(denied.items).toHaveLength(2);
+    expect(denied.items[0].reason).toBe('missing_permission:admin');
+  });
+
+  it('is append-only in the database', async () => {
+    await expect(sql(t.database.url, `UPDATE audit_events SET reason = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(sql(t.database.url, `DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('keeps one unbroken chain through 1,000 concurrent audited requests on two replicas', async () => {
+    const replica = await startTestApp({ database: t.database });
+    try {
+      const { client: keyA } = await apiKeyClient(t.app, admin);
+      const { client: keyB } = await apiKeyClient(replica.app, await loginAsAdmin(replica.app));
+      const before = Number((await sql<{ n: string }>(t.database.url, 'SELECT count(*) AS n FROM audit_events'))[0].n);
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => (i % 2 ? keyA : keyB).request('POST', '/api/v1/api-keys', { name: `load-${i}` })),
+      );
+      expect(results.filter((r) => r.statusCode !== 201)).toEqual([]);
+      const after = Number((await sql<{ n: string }>(t.database.url, 'SELECT count(*) AS n FROM audit_events'))[0].n);
+      expect(after - before).toBe(1000);
+      const forks = await sql<{ n: string }>(t.database.url, 'SELECT count(*) AS n FROM (SELECT prev_hash FROM audit_events GROUP BY prev_hash HAVING count(*) > 1) f');
+      expect(Number(forks[0].n)).toBe(0);
+      const verification = (await admin.request('GET', '/api/v1/audit-events/verify')).json<AuditVerification>();
+      expect(verification).toEqual({ ok: true, checked: after });
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('names the first broken record after a record is altered with SQL', async () => {
+    const rows = await sql<{ id: string }>(t.database.url, 'SELECT id FROM audit_events ORDER BY id LIMIT 3');
+    const victim = rows[2].id;
+    // An attacker with the database's superuser bypasses the append-only trigger...
+    await sql(
+      t.database.url,
+      `ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_or_delete;
+       UPDATE audit_events SET outcome = 'failed' WHERE id = ${Number(victim)};
+       ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_or_delete;`,
+    );
+    // ...and the chain still tells.
+    const verification = (await admin.request('GET', '/api/v1/audit-events/verify')).json<AuditVerification>();
+    expect(verification).toEqual({ ok: false, checked: 3, firstBrokenId: victim });
+  });
+});

@@ -1,0 +1,65 @@
+import { startTestApp, TestApp } from '../../test/harness';
+import { routesOf } from '../app';
+
+/**
+ * Who may call what, route by route. Any change to a route's protection shows up here in review
+ * as a permission change. The map is read from the served OpenAPI document, which is generated
+ * from the same decorators the global guard enforces (`@Public`, `@Authenticated`).
+ */
+const EXPECTED: Record<string, string> = {
+  'DELETE /api/v1/api-keys/{id}': 'authenticated',
+  'DELETE /api/v1/groups/{id}': 'admin',
+  'DELETE /api/v1/groups/{id}/members/{userId}': 'admin',
+  'DELETE /api/v1/users/{id}': 'admin',
+  'GET /api/v1/api-keys': 'authenticated',
+  'GET /api/v1/audit-events': 'admin',
+  'GET /api/v1/audit-events/verify': 'admin',
+  'GET /api/v1/auth/me': 'authenticated',
+  'GET /api/v1/groups': 'admin',
+  'GET /api/v1/groups/{id}': 'admin',
+  'GET /api/v1/groups/{id}/members': 'admin',
+  'GET /api/v1/users': 'admin',
+  'GET /api/v1/users/{id}': 'admin',
+  'GET /healthz': 'public',
+  'GET /metrics': 'public',
+  'GET /readyz': 'public',
+  'PATCH /api/v1/groups/{id}': 'admin',
+  'PATCH /api/v1/users/{id}': 'admin',
+  'POST /api/v1/api-keys': 'authenticated',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/logout': 'authenticated',
+  'POST /api/v1/groups': 'admin',
+  'POST /api/v1/users': 'admin',
+  'PUT /api/v1/groups/{id}/members/{userId}': 'admin',
+};
+
+describe('the permission map', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('matches the reviewed map, route by route', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { 'x-behalf-permission'?: string }>>;
+    };
+    const actual: Record<string, string> = {};
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        // A route with neither decorator still requires authentication (deny by default).
+        actual[`${method.toUpperCase()} ${path}`] = operation['x-behalf-permission'] ?? 'authenticated';
+      }
+    }
+    expect(actual).toEqual(EXPECTED);
+  });
+
+  it('lists every route the server serves, apart from the documentation itself', async () => {
+    const served = new Set(
+      routesOf(t.app)
+        .filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/api/docs') && r.url !== '*')
+        .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    expect([...served].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+});
