@@ -1,12 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import * as argon2 from 'argon2';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { randomSecret } from '../common/hashing';
 
 /**
  * Argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane): tens of milliseconds here,
  * costly for an attacker holding the hashes.
  */
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
@@ -14,16 +14,16 @@ export class PasswordHasher implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     // Verified against when the login is unknown, so an unknown login costs what a wrong password costs.
-    this.dummyHash = await argon2.hash(randomSecret(), OPTIONS);
+    this.dummyHash = await hash(randomSecret(), OPTIONS);
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, OPTIONS);
+    return hash(password, OPTIONS);
   }
 
   /** Verifies against `hash`, or against a dummy hash when there is none (same cost, always false). */
-  async verify(hash: string | null | undefined, password: string): Promise<boolean> {
-    const matches = await argon2.verify(hash ?? this.dummyHash, password).catch(() => false);
-    return hash ? matches : false;
+  async verify(stored: string | null | undefined, password: string): Promise<boolean> {
+    const matches = await verify(stored ?? this.dummyHash, password).catch(() => false);
+    return stored ? matches : false;
   }
 }
