@@ -20,12 +20,19 @@ interface Server {
   exited: Promise<number | null>;
 }
 
+/** Every server a test started; whatever is still running after the test is killed. */
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function spawnServer(env: Record<string, string>): Server {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does).`);
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', BEHALF_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let output = '';
   const url = new Promise<string>((resolveUrl, reject) => {
     const onData = (chunk: Buffer) => {
@@ -55,6 +62,19 @@ describe('the API process', () => {
       const url = await server.url;
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(200);
+
+      // First start: the admin's generated password is printed once, outside the JSON logs.
+      const password = /user "admin" created, password: (\S+)/.exec(server.output())?.[1];
+      expect(password).toBeDefined();
+      const jsonLines = server.output().split('\n').filter((l) => l.startsWith('{'));
+      expect(jsonLines.some((l) => l.includes(password!))).toBe(false);
+      const login = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'admin', password }),
+      });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as { permissions: string[] }).permissions).toEqual(['admin']);
       expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
       expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
 
@@ -63,6 +83,13 @@ describe('the API process', () => {
       // PostgreSQL removes its pid file only on a clean shutdown.
       expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+
+      // A second start on the same data finds its users: nothing is created or printed.
+      const again = spawnServer({ BEHALF_DATA_DIR: dataDir });
+      const againUrl = await again.url;
+      expect((await fetch(`${againUrl}/readyz`)).status).toBe(200);
+      expect(again.output()).not.toContain('first start');
+      expect(await stop(again)).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });

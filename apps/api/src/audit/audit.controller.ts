@@ -1,11 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { pageQuery } from '../common/pagination';
 import { ValidQuery } from '../http/zod-validation';
 import { AuditQueryService } from './audit-query.service';
+import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, pageOf } from '../http/response-schemas';
 
 
 export const auditQuery = z.object({
@@ -29,7 +30,7 @@ export class AuditController {
   @Get()
   @Authenticated({ permission: 'admin' })
   @ApiOperation({ summary: 'Audit records, newest first, filtered.' })
-  @ApiOkResponse({ description: 'A page of audit events.' })
+  @ApiJsonResponse(200, pageOf(auditEventSchema), 'A page of audit events.')
   list(@ValidQuery(auditQuery) query: AuditQuery): Promise<Page<AuditEvent>> {
     return this.audit.list(query);
   }
@@ -37,7 +38,7 @@ export class AuditController {
   @Get('verify')
   @Authenticated({ permission: 'admin' })
   @ApiOperation({ summary: 'Checks the whole hash chain; names the first broken record.' })
-  @ApiOkResponse({ description: '{ok, checked, firstBrokenId?}' })
+  @ApiJsonResponse(200, auditVerificationSchema, 'Whether the chain is intact, and where it breaks.')
   verify(): Promise<AuditVerification> {
     return this.audit.verify();
   }

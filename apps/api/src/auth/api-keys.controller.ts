@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
@@ -10,6 +10,7 @@ import { ApiKeyService } from './api-key.service';
 import { Authenticated } from './authenticated.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { Principal } from './principal';
+import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../http/response-schemas';
 
 const uuid = z.uuid({ error: 'expected a UUID' });
 
@@ -31,7 +32,7 @@ export class ApiKeysController {
   @Post()
   @Authenticated()
   @ApiOperation({ summary: 'Creates an API key for the caller. The key is in this answer only.' })
-  @ApiCreatedResponse({ description: '{id, name, prefix, key, createdAt, expiresAt, ...}' })
+  @ApiJsonResponse(201, createdApiKeySchema, 'The key, with its secret: the only time it is shown.')
   create(
     @ValidBody(createApiKeyBody) body: z.infer<typeof createApiKeyBody>,
     @CurrentPrincipal() principal: Principal,
@@ -43,7 +44,8 @@ export class ApiKeysController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: "The caller's API keys; admins may pass userId (or * for all)." })
-  @ApiOkResponse({ description: 'A page of API keys, never their secrets.' })
+  @ApiProblems('forbidden')
+  @ApiJsonResponse(200, pageOf(apiKeySchema), 'A page of API keys, never their secrets.')
   list(@ValidQuery(listApiKeysQuery) query: z.infer<typeof listApiKeysQuery>, @CurrentPrincipal() principal: Principal): Promise<Page<ApiKey>> {
     return this.apiKeys.list(principal, query.userId, query.limit, query.cursor);
   }

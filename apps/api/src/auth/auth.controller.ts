@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CSRF_COOKIE, Me, SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { CONFIG, Config } from '../config/config';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiJsonResponse, meSchema } from '../http/response-schemas';
 import { ValidBody } from '../http/zod-validation';
 import { AuthService } from './auth.service';
 import { Authenticated } from './authenticated.decorator';
@@ -17,19 +18,6 @@ export const loginBody = z.strictObject({
   login: z.string({ error: 'expected a login' }).min(1, 'expected a login').max(256, 'expected at most 256 characters'),
   password: z.string({ error: 'expected a password' }).min(1, 'expected a password').max(1024, 'expected at most 1024 characters'),
 });
-
-const meSchema = {
-  type: 'object',
-  required: ['id', 'login', 'displayName', 'email', 'groups', 'permissions'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    login: { type: 'string' },
-    displayName: { type: 'string' },
-    email: { type: 'string', nullable: true },
-    groups: { type: 'array', items: { type: 'string' } },
-    permissions: { type: 'array', items: { type: 'string', enum: ['admin', 'mayCreateWebapps', 'mayManageDatasets'] } },
-  },
-};
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -43,7 +31,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Password login: sets the behalf_session and behalf_csrf cookies.' })
-  @ApiOkResponse({ schema: meSchema })
+  @ApiJsonResponse(200, meSchema, 'Who the caller is.')
   @ApiProblems('unauthenticated', 'too-many-requests')
   async login(
     @ValidBody(loginBody) body: z.infer<typeof loginBody>,
@@ -73,7 +61,7 @@ export class AuthController {
   @Get('me')
   @Authenticated()
   @ApiOperation({ summary: 'Who the caller is, with groups and effective permissions.' })
-  @ApiOkResponse({ schema: meSchema })
+  @ApiJsonResponse(200, meSchema, 'Who the caller is.')
   me(@CurrentPrincipal() principal: Principal): Promise<Me> {
     return this.auth.me(principal.userId);
   }

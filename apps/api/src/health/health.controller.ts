@@ -1,12 +1,11 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthStatus } from '@behalf/contracts';
 import { Public } from '../auth/public.decorator';
 import { DatabaseHealthService } from '../database/database-health.service';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiJsonResponse, healthSchema } from '../http/response-schemas';
 import { ProblemError } from '../http/problem';
-
-const healthSchema = { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] };
 
 @ApiTags('probes')
 @Controller()
@@ -17,7 +16,7 @@ export class HealthController {
   @Get('healthz')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process serves HTTP. Never touches the database.' })
-  @ApiOkResponse({ schema: healthSchema })
+  @ApiJsonResponse(200, healthSchema, 'Alive.')
   healthz(): HealthStatus {
     return { status: 'ok' };
   }
@@ -26,7 +25,7 @@ export class HealthController {
   @Get('readyz')
   @HttpCode(200)
   @ApiOperation({ summary: 'Readiness: the database answers and no migration is pending.' })
-  @ApiOkResponse({ schema: healthSchema })
+  @ApiJsonResponse(200, healthSchema, 'Ready.')
   @ApiProblems('service-unavailable')
   async readyz(): Promise<HealthStatus> {
     const readiness = await this.database.readiness();

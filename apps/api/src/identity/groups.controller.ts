@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
@@ -8,6 +8,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
 import { GroupsService } from './groups.service';
 import { createGroupBody, idParams, listQuery, memberParams, updateGroupBody } from './identity.dto';
+import { ApiJsonResponse, groupMemberSchema, groupSchema, pageOf } from '../http/response-schemas';
 
 @ApiTags('groups')
 @Controller('api/v1/groups')
@@ -17,7 +18,7 @@ export class GroupsController {
 
   @Post()
   @ApiOperation({ summary: 'Creates a group with its permissions.' })
-  @ApiCreatedResponse({ description: 'The group.' })
+  @ApiJsonResponse(201, groupSchema, 'The group.')
   @ApiProblems('conflict')
   create(@ValidBody(createGroupBody) body: z.infer<typeof createGroupBody>, @Ctx() ctx: RequestContext): Promise<Group> {
     return this.groups.create(body, ctx);
@@ -25,14 +26,14 @@ export class GroupsController {
 
   @Get()
   @ApiOperation({ summary: 'Lists groups by name.' })
-  @ApiOkResponse({ description: 'A page of groups.' })
+  @ApiJsonResponse(200, pageOf(groupSchema), 'A page of groups.')
   list(@ValidQuery(listQuery) query: z.infer<typeof listQuery>): Promise<Page<Group>> {
     return this.groups.list(query.limit, query.cursor);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One group.' })
-  @ApiOkResponse({ description: 'The group.' })
+  @ApiJsonResponse(200, groupSchema, 'The group.')
   @ApiProblems('not-found', 'validation-failed')
   get(@ValidParams(idParams) params: z.infer<typeof idParams>): Promise<Group> {
     return this.groups.get(params.id);
@@ -40,7 +41,7 @@ export class GroupsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Updates a group; removing admin from the last admin group is a 409.' })
-  @ApiOkResponse({ description: 'The updated group.' })
+  @ApiJsonResponse(200, groupSchema, 'The updated group.')
   @ApiProblems('not-found', 'conflict')
   update(
     @ValidParams(idParams) params: z.infer<typeof idParams>,
@@ -61,7 +62,7 @@ export class GroupsController {
 
   @Get(':id/members')
   @ApiOperation({ summary: 'Members of a group, by login.' })
-  @ApiOkResponse({ description: 'A page of members.' })
+  @ApiJsonResponse(200, pageOf(groupMemberSchema), 'A page of members.')
   @ApiProblems('not-found', 'validation-failed')
   members(@ValidParams(idParams) params: z.infer<typeof idParams>, @ValidQuery(listQuery) query: z.infer<typeof listQuery>): Promise<Page<GroupMember>> {
     return this.groups.members(params.id, query.limit, query.cursor);

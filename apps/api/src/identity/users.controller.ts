@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, User } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
@@ -8,6 +8,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
 import { createUserBody, idParams, listUsersQuery, updateUserBody } from './identity.dto';
 import { UsersService } from './users.service';
+import { ApiJsonResponse, pageOf, userSchema } from '../http/response-schemas';
 
 @ApiTags('users')
 @Controller('api/v1/users')
@@ -17,7 +18,7 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Creates a user.' })
-  @ApiCreatedResponse({ description: 'The user (never a password).' })
+  @ApiJsonResponse(201, userSchema, 'The user (never a password).')
   @ApiProblems('conflict')
   create(@ValidBody(createUserBody) body: z.infer<typeof createUserBody>, @Ctx() ctx: RequestContext): Promise<User> {
     return this.users.create(body, ctx);
@@ -25,14 +26,14 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'Lists users by login; q filters by login, display name or email prefix.' })
-  @ApiOkResponse({ description: 'A page of users.' })
+  @ApiJsonResponse(200, pageOf(userSchema), 'A page of users.')
   list(@ValidQuery(listUsersQuery) query: z.infer<typeof listUsersQuery>): Promise<Page<User>> {
     return this.users.list(query.q, query.limit, query.cursor);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One user.' })
-  @ApiOkResponse({ description: 'The user.' })
+  @ApiJsonResponse(200, userSchema, 'The user.')
   @ApiProblems('not-found', 'validation-failed')
   get(@ValidParams(idParams) params: z.infer<typeof idParams>): Promise<User> {
     return this.users.get(params.id);
@@ -40,7 +41,7 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Updates a user. A password change or disabling ends their sessions and API keys.' })
-  @ApiOkResponse({ description: 'The updated user.' })
+  @ApiJsonResponse(200, userSchema, 'The updated user.')
   @ApiProblems('not-found', 'conflict')
   update(
     @ValidParams(idParams) params: z.infer<typeof idParams>,

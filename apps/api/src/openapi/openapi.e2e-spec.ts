@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loginAsAdmin } from '../../test/clients';
+import { apiKeyClient, createGroup, createUser, addMember } from '../../test/fixtures/identity';
 import { startTestApp, TestApp } from '../../test/harness';
+import {
+  apiKeySchema,
+  auditEventSchema,
+  auditVerificationSchema,
+  groupMemberSchema,
+  groupSchema,
+  meSchema,
+  pageOf,
+  userSchema,
+} from '../http/response-schemas';
 
 const committedPath = resolve(__dirname, '../../openapi.json');
 
@@ -46,6 +58,29 @@ describe('OpenAPI', () => {
     const createUser = doc.paths['/api/v1/users'] as unknown as { post: { requestBody: unknown; responses: Record<string, unknown> } };
     expect(createUser.post.requestBody).toBeDefined();
     expect(Object.keys(createUser.post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '413', '415', '500']));
+  });
+
+  it('describes real answers: each documented response schema accepts what the API returns', async () => {
+    const admin = await loginAsAdmin(t.app);
+    const user = await createUser(admin, { email: 'doc@example.com' });
+    const group = await createGroup(admin);
+    await addMember(admin, group.id, user.id);
+    await apiKeyClient(t.app, admin);
+    const checks: [string, { parse(v: unknown): unknown }][] = [
+      ['/api/v1/auth/me', meSchema],
+      ['/api/v1/users', pageOf(userSchema)],
+      [`/api/v1/users/${user.id}`, userSchema],
+      ['/api/v1/groups', pageOf(groupSchema)],
+      [`/api/v1/groups/${group.id}/members`, pageOf(groupMemberSchema)],
+      ['/api/v1/api-keys', pageOf(apiKeySchema)],
+      ['/api/v1/audit-events', pageOf(auditEventSchema)],
+      ['/api/v1/audit-events/verify', auditVerificationSchema],
+    ];
+    for (const [url, schema] of checks) {
+      const res = await admin.request('GET', url);
+      expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
+      expect(() => schema.parse(res.json())).not.toThrow();
+    }
   });
 
   it('serves the interactive documentation at /api/docs', async () => {

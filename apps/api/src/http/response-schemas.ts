@@ -1,0 +1,103 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import type { ApiKey, AuditEvent, AuditVerification, CreatedApiKey, Group, GroupMember, HealthStatus, Me, User } from '@behalf/contracts';
+import { z } from 'zod';
+import { openApiSchema } from './zod-validation';
+
+/**
+ * The response shapes of the API as zod schemas, each checked against its contract type, so the
+ * OpenAPI description of every answer is generated from one definition that cannot drift from
+ * the TypeScript the clients compile against.
+ */
+const timestamp = z.iso.datetime({ offset: true });
+const uuid = z.uuid();
+const permission = z.enum(['admin', 'mayCreateWebapps', 'mayManageDatasets']);
+
+export const healthSchema = z.object({ status: z.literal('ok') }) satisfies z.ZodType<HealthStatus>;
+
+export const userSchema = z.object({
+  id: uuid,
+  login: z.string(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  status: z.enum(['active', 'disabled']),
+  hasPassword: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}) satisfies z.ZodType<User>;
+
+export const groupSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  description: z.string(),
+  permissions: z.object({ admin: z.boolean(), mayCreateWebapps: z.boolean(), mayManageDatasets: z.boolean() }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}) satisfies z.ZodType<Group>;
+
+export const groupMemberSchema = z.object({
+  userId: uuid,
+  login: z.string(),
+  displayName: z.string(),
+  status: z.enum(['active', 'disabled']),
+  addedAt: timestamp,
+}) satisfies z.ZodType<GroupMember>;
+
+export const meSchema = z.object({
+  id: uuid,
+  login: z.string(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  groups: z.array(z.string()),
+  permissions: z.array(permission),
+}) satisfies z.ZodType<Me>;
+
+export const apiKeySchema = z.object({
+  id: uuid,
+  name: z.string(),
+  userId: uuid,
+  prefix: z.string(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  expiresAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+}) satisfies z.ZodType<ApiKey>;
+
+export const createdApiKeySchema = apiKeySchema.extend({
+  key: z.string().describe('bhk_<id>_<secret>: shown in this answer only'),
+}) satisfies z.ZodType<CreatedApiKey>;
+
+const who = z.object({ userId: uuid.nullable(), login: z.string().nullable() });
+export const auditEventSchema = z.object({
+  id: z.string().describe('decimal, increasing in chain order'),
+  at: timestamp,
+  action: z.string(),
+  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']),
+  actor: who,
+  onBehalfOf: who.nullable(),
+  webappId: z.string().nullable(),
+  target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
+  reason: z.string().nullable(),
+  clientIp: z.string().nullable(),
+  requestId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+}) satisfies z.ZodType<AuditEvent>;
+
+export const auditVerificationSchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBrokenId: z.string().optional(),
+}) satisfies z.ZodType<AuditVerification>;
+
+export function pageOf(item: z.ZodType) {
+  return z.object({ items: z.array(item), nextCursor: z.string().optional().describe('pass back as `cursor` for the next page') });
+}
+
+/** Documents a JSON success response from its zod schema. */
+export function ApiJsonResponse(status: number, schema: z.ZodType, description: string): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiResponse({ status, description, content: { 'application/json': { schema: openApiSchema(schema, 'output') } } }),
+  );
+}
