@@ -6,6 +6,8 @@ import { Config, CONFIG } from './config/config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { ImpersonationModule } from './impersonation/impersonation.module';
+import { SettingsModule } from './settings/settings.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LOGGER } from './logging/logger.token';
 import type { Logger } from './logging/logger';
@@ -35,6 +37,8 @@ export class AppModule {
         AuditModule,
         AuthModule,
         IdentityModule,
+        SettingsModule,
+        ImpersonationModule,
         HealthModule,
         ...(options.extraModules ?? []),
       ],

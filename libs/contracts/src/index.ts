@@ -4,3 +4,4 @@ export * from './health';
 export * from './identity';
 export * from './pagination';
 export * from './problem';
+export * from './impersonation';

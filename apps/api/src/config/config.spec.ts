@@ -27,6 +27,7 @@ describe(loadConfig.name, () => {
       logLevel: 'info',
       metricsToken: undefined,
       sessions: { idleTimeoutSeconds: 3600, absoluteTimeoutSeconds: 43_200 },
+      decisionCacheTtlMs: 30_000,
       adminPassword: undefined,
     });
   });
@@ -48,6 +49,7 @@ describe(loadConfig.name, () => {
         BEHALF_SESSION_IDLE_TIMEOUT_SECONDS: '600',
         BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: '7200',
         BEHALF_ADMIN_PASSWORD: 'correct horse battery',
+        BEHALF_DECISION_CACHE_TTL_MS: '0',
       },
       '/srv',
     );
@@ -59,6 +61,7 @@ describe(loadConfig.name, () => {
       logLevel: 'warn',
       metricsToken: 'a-long-random-metrics-token',
       sessions: { idleTimeoutSeconds: 600, absoluteTimeoutSeconds: 7200 },
+      decisionCacheTtlMs: 0,
       adminPassword: 'correct horse battery',
     });
   });

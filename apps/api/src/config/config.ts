@@ -48,6 +48,12 @@ const envSchema = z.object({
   BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
   BEHALF_SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(3600, 31_536_000),
   BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: positiveInt(43_200, 31_536_000),
+  BEHALF_DECISION_CACHE_TTL_MS: z.coerce
+    .number({ error: 'expected a whole number from 0 to 600000' })
+    .int('expected a whole number from 0 to 600000')
+    .min(0, 'expected a whole number from 0 to 600000')
+    .max(600_000, 'expected a whole number from 0 to 600000')
+    .default(30_000),
   BEHALF_ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').max(1024, 'expected at most 1024 characters').optional(),
   BEHALF_METRICS_TOKEN: z
     .string()
@@ -76,6 +82,8 @@ export interface Config {
   /** A secret: compared in constant time, never logged. */
   metricsToken?: string;
   sessions: { idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
+  /** How long a cached policy decision may live without a change notification; 0 disables the cache. */
+  decisionCacheTtlMs: number;
   /** A secret: the first-start password of the `admin` user; generated and printed when unset. */
   adminPassword?: string;
 }
@@ -131,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       idleTimeoutSeconds: e.BEHALF_SESSION_IDLE_TIMEOUT_SECONDS,
       absoluteTimeoutSeconds: e.BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
     },
+    decisionCacheTtlMs: e.BEHALF_DECISION_CACHE_TTL_MS,
     adminPassword: e.BEHALF_ADMIN_PASSWORD,
   };
 }

@@ -1,6 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ChangeFeed } from './change-feed.service';
 import { DatabaseHealthService } from './database-health.service';
 import { DATABASE_URL, KNOWN_MIGRATIONS } from './database.tokens';
+import { LocalWritesInterceptor } from './local-writes.interceptor';
 import { PrismaService } from './prisma.service';
 
 @Global()
@@ -14,8 +17,10 @@ export class DatabaseModule {
         { provide: KNOWN_MIGRATIONS, useValue: migrations },
         PrismaService,
         DatabaseHealthService,
+        ChangeFeed,
+        { provide: APP_INTERCEPTOR, useClass: LocalWritesInterceptor },
       ],
-      exports: [PrismaService, DatabaseHealthService],
+      exports: [PrismaService, DatabaseHealthService, ChangeFeed],
     };
   }
 }

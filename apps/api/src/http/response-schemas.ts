@@ -1,6 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import type { ApiKey, AuditEvent, AuditVerification, CreatedApiKey, Group, GroupMember, HealthStatus, Me, User } from '@behalf/contracts';
+import type {
+  ApiKey,
+  AuditEvent,
+  AuditVerification,
+  CreatedApiKey,
+  Group,
+  GroupMember,
+  HealthStatus,
+  ImpersonationDecision,
+  ImpersonationGrant,
+  Me,
+  SecuritySettings,
+  User,
+} from '@behalf/contracts';
 import { z } from 'zod';
 import { openApiSchema } from './zod-validation';
 
@@ -101,3 +114,26 @@ export function ApiJsonResponse(status: number, schema: z.ZodType, description: 
     ApiResponse({ status, description, content: { 'application/json': { schema: openApiSchema(schema, 'output') } } }),
   );
 }
+
+export const securitySettingsSchema = z.object({ allowImpersonatingAdmins: z.boolean() }) satisfies z.ZodType<SecuritySettings>;
+
+const groupRef = z.object({ id: uuid, name: z.string() });
+
+export const impersonationGrantSchema = z.object({
+  sourceGroup: groupRef,
+  targetGroup: groupRef,
+  reason: z.string(),
+  expiresAt: timestamp.nullable(),
+  createdAt: timestamp,
+  createdBy: who,
+}) satisfies z.ZodType<ImpersonationGrant>;
+
+export const impersonationDecisionSchema = z.object({
+  allowed: z.boolean(),
+  reason: z.enum(['allowed', 'self', 'no_grant', 'grant_expired', 'subject_disabled', 'actor_disabled', 'subject_is_admin']),
+  actor: z.object({ id: uuid, login: z.string() }),
+  subject: z.object({ id: uuid, login: z.string() }),
+  grant: z
+    .object({ sourceGroup: groupRef, targetGroup: groupRef, reason: z.string(), expiresAt: timestamp.nullable() })
+    .optional(),
+}) satisfies z.ZodType<ImpersonationDecision>;

@@ -1,0 +1,80 @@
+import { Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/contracts';
+import { z } from 'zod';
+import { Ctx, RequestContext } from '../audit/request-context';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { Principal } from '../auth/principal';
+import { pageQuery } from '../common/pagination';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiJsonResponse, impersonationDecisionSchema, impersonationGrantSchema, pageOf } from '../http/response-schemas';
+import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ImpersonationService } from './impersonation.service';
+
+const uuid = z.uuid({ error: 'expected a UUID' });
+const grantParams = z.object({ id: uuid, targetGroupId: uuid });
+const groupParams = z.object({ id: uuid });
+export const putGrantBody = z.strictObject({
+  reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected 1 to 500 characters').max(500, 'expected 1 to 500 characters'),
+  expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
+});
+const userParam = z.string({ error: 'expected a user id or login' }).min(1, 'expected a user id or login').max(128, 'expected a user id or login');
+const checkQuery = z.object({ actor: userParam, subject: userParam });
+
+@ApiTags('impersonation')
+@Controller('api/v1/groups/:id/impersonation-targets')
+@Authenticated({ permission: 'admin' })
+export class GrantsController {
+  constructor(private readonly impersonation: ImpersonationService) {}
+
+  @Put(':targetGroupId')
+  @ApiOperation({ summary: 'Grants members of group :id (G1) impersonation of members of :targetGroupId (G2).' })
+  @ApiJsonResponse(200, impersonationGrantSchema, 'The grant, created or replaced.')
+  @ApiProblems('not-found')
+  put(
+    @ValidParams(grantParams) params: z.infer<typeof grantParams>,
+    @ValidBody(putGrantBody) body: z.infer<typeof putGrantBody>,
+    @CurrentPrincipal() principal: Principal,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ImpersonationGrant> {
+    return this.impersonation.putGrant(
+      params.id,
+      params.targetGroupId,
+      { reason: body.reason, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined },
+      { ...ctx, principal },
+    );
+  }
+
+  @Delete(':targetGroupId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Removes the grant (idempotent). Takes effect at once on every replica.' })
+  @ApiNoContentResponse()
+  @ApiProblems('not-found', 'validation-failed')
+  delete(@ValidParams(grantParams) params: z.infer<typeof grantParams>, @Ctx() ctx: RequestContext): Promise<void> {
+    return this.impersonation.deleteGrant(params.id, params.targetGroupId, ctx);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The grants of group :id, with who created each, when, why and until when.' })
+  @ApiJsonResponse(200, pageOf(impersonationGrantSchema), 'A page of grants.')
+  @ApiProblems('not-found', 'validation-failed')
+  list(@ValidParams(groupParams) params: z.infer<typeof groupParams>, @ValidQuery(z.object({ ...pageQuery })) query: { limit: number; cursor?: string }): Promise<Page<ImpersonationGrant>> {
+    return this.impersonation.listGrants(params.id, query.limit, query.cursor);
+  }
+}
+
+@ApiTags('impersonation')
+@Controller('api/v1/impersonation')
+export class CheckController {
+  constructor(private readonly impersonation: ImpersonationService) {}
+
+  @Get('check')
+  @Authenticated({ permission: 'admin' })
+  @ApiOperation({ summary: 'May actor act as subject, and why? Issues nothing; audited.' })
+  @ApiJsonResponse(200, impersonationDecisionSchema, 'The decision, its reason and the grant behind it.')
+  @ApiProblems('not-found')
+  check(@ValidQuery(checkQuery) query: z.infer<typeof checkQuery>, @Ctx() ctx: RequestContext): Promise<ImpersonationDecision> {
+    return this.impersonation.check(query.actor, query.subject, ctx);
+  }
+}

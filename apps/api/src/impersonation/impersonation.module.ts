@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { GrantRepository } from './grant.repository';
+import { CheckController, GrantsController } from './impersonation.controller';
+import { ImpersonationService } from './impersonation.service';
+
+/** Impersonation grants (G1 may act as members of G2) and the policy that decides on them. */
+@Module({
+  imports: [IdentityModule],
+  controllers: [GrantsController, CheckController],
+  providers: [GrantRepository, ImpersonationService],
+  exports: [ImpersonationService],
+})
+export class ImpersonationModule {}

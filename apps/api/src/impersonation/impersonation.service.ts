@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/contracts';
+import { AuditService } from '../audit/audit.service';
+import { RequestContext } from '../audit/request-context';
+import { CLOCK, Clock } from '../common/clock';
+import { decodeCursor, toPage } from '../common/pagination';
+import { CONFIG, Config } from '../config/config';
+import { ChangeFeed } from '../database/change-feed.service';
+import { ProblemError } from '../http/problem';
+import { groupNotFound, GroupRepository } from '../identity/group.repository';
+import { DecisionCache } from './decision-cache';
+import { GrantRepository, UserRef } from './grant.repository';
+import { decide, Decision, DecisionFacts } from './policy';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A user id (UUID) or a login, as the check endpoint accepts them. */
+export function userRef(value: string): UserRef {
+  return UUID.test(value) ? { id: value.toLowerCase() } : { login: value.toLowerCase() };
+}
+
+function refKey(ref: UserRef): string {
+  return ref.id ? `i:${ref.id}` : `l:${ref.login}`;
+}
+
+@Injectable()
+export class ImpersonationService {
+  private readonly cache: DecisionCache;
+
+  constructor(
+    private readonly grants: GrantRepository,
+    private readonly groups: GroupRepository,
+    private readonly feed: ChangeFeed,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.cache = new DecisionCache(config.decisionCacheTtlMs);
+  }
+
+  /**
+   * The facts of a decision: from the cache in the steady state, else one SQL statement. The
+   * generation is read before the query, so facts read across a change are never cached.
+   */
+  async facts(actor: UserRef, subject: UserRef): Promise<DecisionFacts | null> {
+    const key = `${refKey(actor)}|${refKey(subject)}`;
+    const generation = this.feed.generation;
+    const cached = this.cache.get(key, generation, Date.now());
+    if (cached !== undefined) return cached;
+    const facts = await this.grants.decisionFacts(actor, subject, this.clock.now());
+    this.cache.set(key, facts, generation, this.feed.generation, Date.now());
+    return facts;
+  }
+
+  /** Decides without recording anything: for callers that record the decision in their own audit event. */
+  async decide(actor: UserRef, subject: UserRef): Promise<{ facts: DecisionFacts; decision: Decision } | null> {
+    const facts = await this.facts(actor, subject);
+    return facts ? { facts, decision: decide(facts, this.clock.now()) } : null;
+  }
+
+  /** `GET /impersonation/check`: the decision and why, audited, nothing issued. */
+  async check(actor: string, subject: string, ctx: RequestContext): Promise<ImpersonationDecision> {
+    const result = await this.decide(userRef(actor), userRef(subject));
+    if (!result) throw new ProblemError('not-found', 'No such actor or subject.');
+    const { facts, decision } = result;
+    const answer: ImpersonationDecision = {
+      allowed: decision.allowed,
+      reason: decision.reason,
+      actor: { id: facts.actor.id, login: facts.actor.login },
+      subject: { id: facts.subject.id, login: facts.subject.login },
+      ...(decision.grant
+        ? {
+            grant: {
+              sourceGroup: decision.grant.sourceGroup,
+              targetGroup: decision.grant.targetGroup,
+              reason: decision.grant.reason,
+              expiresAt: decision.grant.expiresAt?.toISOString() ?? null,
+            },
+          }
+        : {}),
+    };
+    await this.audit.record(
+      {
+        action: 'impersonation.check',
+        outcome: decision.allowed ? 'allowed' : 'denied',
+        reason: decision.reason,
+        onBehalfOf: { userId: facts.subject.id, login: facts.subject.login },
+        target: { type: 'user', id: facts.actor.id },
+        details: { actor: facts.actor.login, subject: facts.subject.login, grant: answer.grant ?? null },
+      },
+      ctx,
+    );
+    return answer;
+  }
+
+  async putGrant(
+    sourceGroupId: string,
+    targetGroupId: string,
+    input: { reason: string; expiresAt?: Date },
+    ctx: RequestContext & { principal: { userId: string; login: string } },
+  ): Promise<ImpersonationGrant> {
+    const now = this.clock.now();
+    if (input.expiresAt && input.expiresAt <= now) {
+      throw new ProblemError('validation-failed', 'The request body is invalid.', [{ path: 'body.expiresAt', message: 'expected a time in the future' }]);
+    }
+    const grant = await this.grants.put({
+      sourceGroupId,
+      targetGroupId,
+      reason: input.reason,
+      expiresAt: input.expiresAt ?? null,
+      createdAt: now,
+      createdByUserId: ctx.principal.userId,
+      createdByLogin: ctx.principal.login,
+    });
+    await this.audit.record(
+      {
+        action: 'impersonation.grant.put',
+        outcome: 'succeeded',
+        reason: input.reason,
+        target: { type: 'group', id: sourceGroupId },
+        details: { sourceGroup: grant.sourceGroup, targetGroup: grant.targetGroup, expiresAt: grant.expiresAt },
+      },
+      ctx,
+    );
+    return grant;
+  }
+
+  /** Idempotent; 404 only when a group does not exist. */
+  async deleteGrant(sourceGroupId: string, targetGroupId: string, ctx: RequestContext): Promise<void> {
+    for (const id of [sourceGroupId, targetGroupId]) if (!(await this.groups.get(id))) throw groupNotFound(id);
+    const removed = await this.grants.delete(sourceGroupId, targetGroupId);
+    if (removed) {
+      await this.audit.record(
+        {
+          action: 'impersonation.grant.delete',
+          outcome: 'succeeded',
+          target: { type: 'group', id: sourceGroupId },
+          details: { sourceGroup: removed.sourceGroup, targetGroup: removed.targetGroup, reason: removed.reason },
+        },
+        ctx,
+      );
+    }
+  }
+
+  async listGrants(sourceGroupId: string, limit: number, cursor: string | undefined): Promise<Page<ImpersonationGrant>> {
+    if (!(await this.groups.get(sourceGroupId))) throw groupNotFound(sourceGroupId);
+    const [after] = decodeCursor(cursor, 1) ?? [];
+    return toPage(await this.grants.list(sourceGroupId, after, limit + 1), limit, (g) => g, (g) => [g.targetGroup.id]);
+  }
+}
