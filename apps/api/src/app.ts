@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
+import { projectRoot } from './common/project-root';
 import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
 import { ProblemFilter } from './http/problem.filter';
 import { requestIdFor } from './http/request-id';
@@ -13,7 +14,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi/openapi';
 
 export const API_VERSION: string = (
-  JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }
 ).version;
 
 /** Every route each app registered (method and URL pattern), for the permission-map test. */
@@ -32,6 +33,17 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const { app } = await configureApp(options);
   await app.init();
   return app;
+}
+
+/**
+ * Shuts down in the order that loses nothing: stop accepting and let in-flight requests finish
+ * (Fastify's close), then Nest's hooks: queued audit records commit (before-shutdown), and only
+ * then the database pools close (shutdown). Nest's own `close()` would run the hooks first and
+ * close the server last, pulling the pools from under requests still running.
+ */
+export async function closeApp(app: NestFastifyApplication): Promise<void> {
+  await app.getHttpAdapter().close();
+  await app.close();
 }
 
 /**

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app';
+import { closeApp, createApp } from './app';
 import { loadConfigOrExit } from './config/config';
 import { DatabaseServer, openDatabaseServer } from './database/database-server';
 import { MigrationError, migrate, readMigrations } from './database/migrations';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const timeout = new Promise<'timeout'>((resolve) =>
       setTimeout(() => resolve('timeout'), config.http.shutdownTimeoutMs).unref(),
     );
-    if (app && (await Promise.race([app.close().then(() => 'closed' as const), timeout])) === 'timeout') {
+    if (app && (await Promise.race([closeApp(app).then(() => 'closed' as const), timeout])) === 'timeout') {
       logger.warn({ timeoutMs: config.http.shutdownTimeoutMs }, 'in-flight requests did not finish in time');
       code ||= 1;
     }

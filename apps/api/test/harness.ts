@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
-import { createApp } from '../src/app';
+import { closeApp, createApp } from '../src/app';
 import type { Clock } from '../src/common/clock';
 import { Config, loadConfig } from '../src/config/config';
 import { readMigrations } from '../src/database/migrations';
@@ -107,7 +107,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     logs,
     close: async () => {
-      await app.close();
+      await closeApp(app);
       if (!options.database) await database.drop();
     },
   };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { AuditOutcome } from '@behalf/contracts';
 import { CLOCK, Clock } from '../common/clock';
 import { LOGGER } from '../logging/logger.token';
@@ -35,7 +35,7 @@ const MAX_BATCH = 500;
  * batched into the next transaction: one lock and one round trip for many concurrent requests.
  */
 @Injectable()
-export class AuditService implements OnApplicationShutdown {
+export class AuditService implements BeforeApplicationShutdown {
   private queue: Pending[] = [];
   private writing: Promise<void> | undefined;
 
@@ -87,8 +87,8 @@ export class AuditService implements OnApplicationShutdown {
     }
   }
 
-  /** Lets queued records commit before the pool closes. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.writing;
+  /** Lets every queued record commit before the pools close (they close in the next phase). */
+  async beforeApplicationShutdown(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 }

@@ -4,6 +4,7 @@ import { ChangeFeed } from './change-feed.service';
 import { DatabaseHealthService } from './database-health.service';
 import { DATABASE_URL, KNOWN_MIGRATIONS } from './database.tokens';
 import { LocalWritesInterceptor } from './local-writes.interceptor';
+import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
 
 @Global()
@@ -18,9 +19,10 @@ export class DatabaseModule {
         PrismaService,
         DatabaseHealthService,
         ChangeFeed,
+        PgPool,
         { provide: APP_INTERCEPTOR, useClass: LocalWritesInterceptor },
       ],
-      exports: [PrismaService, DatabaseHealthService, ChangeFeed],
+      exports: [PrismaService, DatabaseHealthService, ChangeFeed, PgPool],
     };
   }
 }

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
+import { projectRoot } from '../common/project-root';
 import type { Logger } from '../logging/logger';
 
 /** `prisma/migrations`, found from the compiled or the source tree alike. */
-export const MIGRATIONS_DIR = resolve(__dirname, '../../../../prisma/migrations');
+export const MIGRATIONS_DIR = join(projectRoot(), 'prisma/migrations');
 
 /**
  * The advisory lock key Prisma's migration engine takes, so that our start-up step and a

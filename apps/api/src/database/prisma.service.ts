@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { DATABASE_URL } from './database.tokens';
@@ -9,7 +9,7 @@ import { CONFIG, Config } from '../config/config';
  * not leave their domain.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(DATABASE_URL) url: string, @Inject(CONFIG) config: Config) {
     super({
       adapter: new PrismaPg({
@@ -20,7 +20,8 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** The last shutdown phase: after requests finished and queued audit records committed. */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

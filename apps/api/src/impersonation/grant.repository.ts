@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ImpersonationGrant } from '@behalf/contracts';
+import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { isForeignKeyViolation } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
@@ -19,6 +20,45 @@ function toGrant(row: GrantRow): ImpersonationGrant {
     createdAt: row.createdAt.toISOString(),
     createdBy: { userId: row.createdByUserId, login: row.createdByLogin },
   };
+}
+
+/**
+ * Everything one decision needs, in one statement that only walks primary keys and indexes:
+ * both users with their status and admin flag, the security settings, and the best grant from a
+ * group of the actor to a group of the subject (an unexpired one first, then the latest expired).
+ * Each user is matched by one indexed equality, by id or by login (never an OR, which would defeat
+ * both indexes): four variants, each its own prepared statement.
+ */
+function factsQuery(actorById: boolean, subjectById: boolean): string {
+  const match = (byId: boolean, param: string) => (byId ? `id = ${param}::uuid` : `login = ${param}`);
+  return `
+    WITH a AS (SELECT id, login, status FROM users WHERE ${match(actorById, '$1')}),
+         s AS (SELECT id, login, status FROM users WHERE ${match(subjectById, '$2')})
+    SELECT
+      a.id::text AS a_id, a.login AS a_login, a.status = 'active' AS a_active,
+      EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = a.id AND g.is_admin) AS a_admin,
+      s.id::text AS s_id, s.login AS s_login, s.status = 'active' AS s_active,
+      EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = s.id AND g.is_admin) AS s_admin,
+      (SELECT value FROM settings WHERE key = '${SECURITY_SETTINGS_KEY}') AS security,
+      gr.source_id::text AS g_source_id, gr.source_name AS g_source_name,
+      gr.target_id::text AS g_target_id, gr.target_name AS g_target_name,
+      gr.reason AS g_reason, gr.expires_at AS g_expires_at
+    FROM (SELECT 1) AS one
+    LEFT JOIN a ON true
+    LEFT JOIN s ON true
+    LEFT JOIN LATERAL (
+      SELECT ig.source_group_id AS source_id, sg.name AS source_name,
+             ig.target_group_id AS target_id, tg.name AS target_name, ig.reason, ig.expires_at
+      FROM memberships ma
+      JOIN impersonation_grants ig ON ig.source_group_id = ma.group_id
+      JOIN memberships ms ON ms.group_id = ig.target_group_id AND ms.user_id = s.id
+      JOIN groups sg ON sg.id = ig.source_group_id
+      JOIN groups tg ON tg.id = ig.target_group_id
+      WHERE ma.user_id = a.id
+      ORDER BY (ig.expires_at IS NULL OR ig.expires_at > $3) DESC, ig.expires_at DESC NULLS FIRST,
+               ig.source_group_id, ig.target_group_id
+      LIMIT 1
+    ) AS gr ON true`;
 }
 
 /** A user named by id (UUID) or by login. */
@@ -47,7 +87,10 @@ interface FactsRow {
 
 @Injectable()
 export class GrantRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pg: PgPool,
+  ) {}
 
   /** Creates or replaces the grant G1 → G2. 404 when either group does not exist. */
   async put(grant: {
@@ -96,45 +139,14 @@ export class GrantRepository {
     return rows.map(toGrant);
   }
 
-  /**
-   * Everything one decision needs, in one statement that only walks primary keys and indexes:
-   * both users with their status and admin flag, the security settings, and the best grant from
-   * a group of the actor to a group of the subject (an unexpired one first, then the latest
-   * expired). Null when either user does not exist.
-   */
+  /** The facts of one decision (see `factsQuery`); null when either user does not exist. */
   async decisionFacts(actor: UserRef, subject: UserRef, now: Date): Promise<DecisionFacts | null> {
-    const rows = await this.prisma.$queryRaw<FactsRow[]>`
-      WITH a AS (
-        SELECT id, login, status FROM users
-        WHERE id = ${actor.id ?? null}::uuid OR login = ${actor.login ?? null} LIMIT 1
-      ), s AS (
-        SELECT id, login, status FROM users
-        WHERE id = ${subject.id ?? null}::uuid OR login = ${subject.login ?? null} LIMIT 1
-      )
-      SELECT
-        a.id::text AS a_id, a.login AS a_login, a.status = 'active' AS a_active,
-        EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = a.id AND g.is_admin) AS a_admin,
-        s.id::text AS s_id, s.login AS s_login, s.status = 'active' AS s_active,
-        EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = s.id AND g.is_admin) AS s_admin,
-        (SELECT value FROM settings WHERE key = ${SECURITY_SETTINGS_KEY}) AS security,
-        gr.source_id::text AS g_source_id, gr.source_name AS g_source_name,
-        gr.target_id::text AS g_target_id, gr.target_name AS g_target_name,
-        gr.reason AS g_reason, gr.expires_at AS g_expires_at
-      FROM (SELECT 1) AS one
-      LEFT JOIN a ON true
-      LEFT JOIN s ON true
-      LEFT JOIN LATERAL (
-        SELECT ig.source_group_id AS source_id, sg.name AS source_name,
-               ig.target_group_id AS target_id, tg.name AS target_name, ig.reason, ig.expires_at
-        FROM memberships ma
-        JOIN impersonation_grants ig ON ig.source_group_id = ma.group_id
-        JOIN memberships ms ON ms.group_id = ig.target_group_id AND ms.user_id = s.id
-        JOIN groups sg ON sg.id = ig.source_group_id
-        JOIN groups tg ON tg.id = ig.target_group_id
-        WHERE ma.user_id = a.id
-        ORDER BY (ig.expires_at IS NULL OR ig.expires_at > ${now}) DESC, ig.expires_at DESC NULLS FIRST, ig.source_group_id, ig.target_group_id
-        LIMIT 1
-      ) AS gr ON true`;
+    const byId = (ref: UserRef) => ref.id !== undefined;
+    const rows = await this.pg.prepared<FactsRow>(
+      `decision-facts-${byId(actor) ? 'id' : 'login'}-${byId(subject) ? 'id' : 'login'}`,
+      factsQuery(byId(actor), byId(subject)),
+      [actor.id ?? actor.login, subject.id ?? subject.login, now],
+    );
     const row = rows[0];
     if (!row?.a_id || !row.s_id) return null;
     return {

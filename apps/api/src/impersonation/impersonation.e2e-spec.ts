@@ -2,6 +2,8 @@ import type { Group, ImpersonationDecision, ImpersonationGrant, Page, SecuritySe
 import { anonymous, Client, expectProblem, fieldErrors, loginAsAdmin, ManualClock, SessionClient } from '../../test/clients';
 import { addMember, createGroup, createUser, userSession } from '../../test/fixtures/identity';
 import { startTestApp, TestApp } from '../../test/harness';
+import { GrantRepository } from './grant.repository';
+import { ImpersonationService } from './impersonation.service';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -189,6 +191,33 @@ describe('impersonation grants, settings and the check endpoint', () => {
       expectProblem(await admin.request('GET', `/api/v1/impersonation/check?actor=nobody-here&subject=${user.login}`), 404);
       expectProblem(await admin.request('GET', `/api/v1/impersonation/check?actor=${user.login}&subject=${UNKNOWN}`), 404);
       expect(fieldErrors(await admin.request('GET', '/api/v1/impersonation/check?actor=x'))).toEqual(['query.subject']);
+    });
+  });
+
+  describe('the decision cache', () => {
+    it('reads the database once per (actor, subject) in the steady state, and again after any change', async () => {
+      const { actor, subject, g1, g2 } = await pair();
+      const service = t.app.get(ImpersonationService);
+      const repository = t.app.get(GrantRepository);
+      const reads = jest.spyOn(repository, 'decisionFacts');
+      try {
+        for (let i = 0; i < 5; i += 1) expect((await service.decide({ id: actor.id }, { id: subject.id }))?.decision.reason).toBe('no_grant');
+        expect(reads).toHaveBeenCalledTimes(1);
+        await admin.request('PUT', grantUrl(g1.id, g2.id), { reason: 'cache' });
+        for (let i = 0; i < 5; i += 1) expect((await service.decide({ id: actor.id }, { id: subject.id }))?.decision.reason).toBe('allowed');
+        expect(reads).toHaveBeenCalledTimes(2);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('judges a cached grant’s expiry against the clock on every use', async () => {
+      const { actor, subject, g1, g2 } = await pair();
+      await admin.request('PUT', grantUrl(g1.id, g2.id), { reason: 'short', expiresAt: new Date(clock.now().getTime() + 1_000).toISOString() });
+      const service = t.app.get(ImpersonationService);
+      expect((await service.decide({ id: actor.id }, { id: subject.id }))?.decision.reason).toBe('allowed');
+      clock.advance(1_000);
+      expect((await service.decide({ id: actor.id }, { id: subject.id }))?.decision.reason).toBe('grant_expired');
     });
   });
 

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { API_VERSION, configureApp } from '../app';
+import { projectRoot } from '../common/project-root';
 import { loadConfig } from '../config/config';
 import { readMigrations } from '../database/migrations';
 import { createLogger } from '../logging/logger';
 
 /** Where the committed OpenAPI document lives. */
-export const OPENAPI_FILE = resolve(__dirname, '../../../../apps/api/openapi.json');
+export const OPENAPI_FILE = join(projectRoot(), 'apps/api/openapi.json');
 
 /**
  * `npm run openapi`: writes the OpenAPI document generated from the code to
