@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
-import { decodeCursor, encodeCursor } from '../common/pagination';
-import { ProblemError } from '../http/problem';
+import { decodeCursor, encodeCursor, invalidCursor } from '../common/pagination';
+import { UserRef, userRef } from '../common/user-ref';
 import type { AuditQuery } from './audit.controller';
 import { AuditRepository } from './audit.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reading the audit log: filtered pages and chain verification. */
 @Injectable()
@@ -14,15 +12,9 @@ export class AuditQueryService {
 
   async list(query: AuditQuery): Promise<Page<AuditEvent>> {
     const [before] = decodeCursor(query.cursor, 1) ?? [];
-    if (before !== undefined && !/^\d{1,19}$/.test(before)) {
-      throw new ProblemError('validation-failed', 'The request query is invalid.', [
-        { path: 'query.cursor', message: 'expected a cursor returned by a previous page' },
-      ]);
-    }
-    const who = (value: string | undefined) =>
-      value === undefined ? {} : UUID.test(value) ? { id: value.toLowerCase() } : { login: value.toLowerCase() };
-    const actor = who(query.actor);
-    const subject = who(query.subject);
+    if (before !== undefined && !/^\d{1,19}$/.test(before)) throw invalidCursor();
+    const actor: Partial<UserRef> = query.actor === undefined ? {} : userRef(query.actor);
+    const subject: Partial<UserRef> = query.subject === undefined ? {} : userRef(query.subject);
     const page = await this.repository.list(
       {
         action: query.action,

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
 import { CLOCK, Clock } from '../common/clock';
 import { randomSecret, sha256Hex } from '../common/hashing';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { ProblemError } from '../http/problem';
 import { constantTimeEqual } from './constant-time';
 import { apiKeyPrefix, formatApiKey, parseApiKey } from './api-key-format';
@@ -55,11 +55,7 @@ export class ApiKeyService {
     }
     const after = decodeCursor(cursor, 2);
     const afterKey = after ? { createdAt: new Date(after[0]), id: after[1] } : undefined;
-    if (afterKey && Number.isNaN(afterKey.createdAt.getTime())) {
-      throw new ProblemError('validation-failed', 'The request query is invalid.', [
-        { path: 'query.cursor', message: 'expected a cursor returned by a previous page' },
-      ]);
-    }
+    if (afterKey && Number.isNaN(afterKey.createdAt.getTime())) throw invalidCursor();
     const rows = await this.keys.list(target === '*' ? undefined : target, afterKey, limit + 1);
     return toPage(rows, limit, (k) => k, (k) => [k.createdAt, k.id]);
   }

@@ -25,7 +25,12 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   } catch {
     // fall through to the problem below
   }
-  throw new ProblemError('validation-failed', 'The request query is invalid.', [
+  throw invalidCursor();
+}
+
+/** The 400 for a cursor that no page of this list handed out. */
+export function invalidCursor(): ProblemError {
+  return new ProblemError('validation-failed', 'The request query is invalid.', [
     { path: 'query.cursor', message: 'expected a cursor returned by a previous page' },
   ]);
 }

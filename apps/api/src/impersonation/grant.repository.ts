@@ -5,6 +5,7 @@ import { PrismaService } from '../database/prisma.service';
 import { isForeignKeyViolation } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
 import { ProblemError } from '../http/problem';
+import { UserRef } from '../common/user-ref';
 import { SECURITY_SETTINGS_KEY, securitySettingsFrom } from '../settings/security-settings';
 import { DecisionFacts } from './policy';
 
@@ -59,12 +60,6 @@ function factsQuery(actorById: boolean, subjectById: boolean): string {
                ig.source_group_id, ig.target_group_id
       LIMIT 1
     ) AS gr ON true`;
-}
-
-/** A user named by id (UUID) or by login. */
-export interface UserRef {
-  id?: string;
-  login?: string;
 }
 
 interface FactsRow {

@@ -4,20 +4,14 @@ import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, toPage } from '../common/pagination';
+import { UserRef, userRef } from '../common/user-ref';
 import { CONFIG, Config } from '../config/config';
 import { ChangeFeed } from '../database/change-feed.service';
 import { ProblemError } from '../http/problem';
 import { groupNotFound, GroupRepository } from '../identity/group.repository';
 import { DecisionCache } from './decision-cache';
-import { GrantRepository, UserRef } from './grant.repository';
+import { GrantRepository } from './grant.repository';
 import { decide, Decision, DecisionFacts } from './policy';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A user id (UUID) or a login, as the check endpoint accepts them. */
-export function userRef(value: string): UserRef {
-  return UUID.test(value) ? { id: value.toLowerCase() } : { login: value.toLowerCase() };
-}
 
 function refKey(ref: UserRef): string {
   return ref.id ? `i:${ref.id}` : `l:${ref.login}`;
