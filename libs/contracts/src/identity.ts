@@ -22,7 +22,7 @@ export interface GroupPermissions {
 
 export type Permission = keyof GroupPermissions;
 
-export const PERMISSIONS: readonly Permission[] = ['admin', 'mayCreateWebapps', 'mayManageDatasets'];
+export const PERMISSIONS = ['admin', 'mayCreateWebapps', 'mayManageDatasets'] as const satisfies readonly Permission[];
 
 export interface Group {
   id: string;

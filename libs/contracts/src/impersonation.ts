@@ -21,7 +21,7 @@ export type ImpersonationReason =
   | 'actor_disabled'
   | 'subject_is_admin';
 
-export const IMPERSONATION_REASONS: readonly ImpersonationReason[] = [
+export const IMPERSONATION_REASONS = [
   'allowed',
   'self',
   'no_grant',
@@ -29,7 +29,7 @@ export const IMPERSONATION_REASONS: readonly ImpersonationReason[] = [
   'subject_disabled',
   'actor_disabled',
   'subject_is_admin',
-];
+] as const satisfies readonly ImpersonationReason[];
 
 /** The answer of `GET /api/v1/impersonation/check`. */
 export interface ImpersonationDecision {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
-import { decodeCursor, encodeCursor, invalidCursor } from '../common/pagination';
+import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { UserRef, userRef } from '../common/user-ref';
 import type { AuditQuery } from './audit.controller';
 import { AuditRepository } from './audit.repository';
@@ -15,7 +15,7 @@ export class AuditQueryService {
     if (before !== undefined && !/^\d{1,19}$/.test(before)) throw invalidCursor();
     const actor: Partial<UserRef> = query.actor === undefined ? {} : userRef(query.actor);
     const subject: Partial<UserRef> = query.subject === undefined ? {} : userRef(query.subject);
-    const page = await this.repository.list(
+    const rows = await this.repository.list(
       {
         action: query.action,
         actorUserId: actor.id,
@@ -28,12 +28,9 @@ export class AuditQueryService {
         until: query.until ? new Date(query.until) : undefined,
         beforeId: before !== undefined ? BigInt(before) : undefined,
       },
-      query.limit,
+      query.limit + 1,
     );
-    return {
-      items: page.items,
-      ...(page.more && page.lastId !== undefined ? { nextCursor: encodeCursor([page.lastId.toString()]) } : {}),
-    };
+    return toPage(rows, query.limit, (e) => e, (e) => [e.id]);
   }
 
   verify(): Promise<AuditVerification> {

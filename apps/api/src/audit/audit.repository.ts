@@ -85,7 +85,8 @@ export class AuditRepository {
     });
   }
 
-  async list(filter: AuditFilter, limit: number): Promise<{ items: AuditEventDto[]; lastId?: bigint; more: boolean }> {
+  /** Newest first, at most `take` records. */
+  async list(filter: AuditFilter, take: number): Promise<AuditEventDto[]> {
     const rows = await this.prisma.auditEvent.findMany({
       where: {
         action: filter.action,
@@ -99,11 +100,9 @@ export class AuditRepository {
         id: filter.beforeId !== undefined ? { lt: filter.beforeId } : undefined,
       },
       orderBy: { id: 'desc' },
-      take: limit + 1,
+      take,
     });
-    const more = rows.length > limit;
-    const kept = more ? rows.slice(0, limit) : rows;
-    return { items: kept.map(toDto), lastId: kept.at(-1)?.id, more };
+    return rows.map(toDto);
   }
 
   /** Walks the whole chain in id order, in batches, checking every link and hash. */

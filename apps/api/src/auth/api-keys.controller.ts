@@ -4,6 +4,7 @@ import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { pageQuery } from '../common/pagination';
+import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
 import { ApiKeyService } from './api-key.service';
@@ -26,6 +27,7 @@ const listApiKeysQuery = z.object({
 
 @ApiTags('api-keys')
 @Controller('api/v1/api-keys')
+@LeavesPolicyUnchanged()
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeyService) {}
 

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { CONFIG, Config } from '../config/config';
+import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, meSchema } from '../http/response-schemas';
 import { ValidBody } from '../http/zod-validation';
@@ -21,6 +22,7 @@ export const loginBody = z.strictObject({
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
+@LeavesPolicyUnchanged()
 export class AuthController {
   constructor(
     private readonly auth: AuthService,

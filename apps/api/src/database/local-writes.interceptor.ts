@@ -1,22 +1,39 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Observable, tap } from 'rxjs';
 import { ChangeFeed } from './change-feed.service';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LEAVES_POLICY_UNCHANGED = 'behalf:leaves-policy-unchanged';
+
+/**
+ * Declares that a write route never changes what policy decisions depend on (users, groups,
+ * memberships, grants, settings), so serving it keeps this replica's cached decisions. Hot write
+ * paths (login, token exchange) must say it, or every call would empty the decision cache.
+ */
+export const LeavesPolicyUnchanged = (): MethodDecorator & ClassDecorator => SetMetadata(LEAVES_POLICY_UNCHANGED, true);
 
 /**
  * After a write this process served succeeds (its transaction committed), caches here move to a
  * new generation at once, without waiting for PostgreSQL's notification to come back: a client
- * that changed something and then asks this same replica sees its change.
+ * that changed something and then asks this same replica sees its change. Every write counts
+ * unless its route declares `@LeavesPolicyUnchanged()`: forgetting to declare costs cache hits,
+ * never correctness.
  */
 @Injectable()
 export class LocalWritesInterceptor implements NestInterceptor {
-  constructor(private readonly feed: ChangeFeed) {}
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const method = context.switchToHttp().getRequest<FastifyRequest>().method;
     if (READS.has(method)) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(LEAVES_POLICY_UNCHANGED, [context.getHandler(), context.getClass()])) {
+      return next.handle();
+    }
     return next.handle().pipe(tap({ next: () => this.feed.bump(), error: () => this.feed.bump() }));
   }
 }

@@ -14,6 +14,7 @@ import type {
   SecuritySettings,
   User,
 } from '@behalf/contracts';
+import { IMPERSONATION_REASONS, PERMISSIONS } from '@behalf/contracts';
 import { z } from 'zod';
 import { openApiSchema } from './zod-validation';
 
@@ -24,7 +25,7 @@ import { openApiSchema } from './zod-validation';
  */
 const timestamp = z.iso.datetime({ offset: true });
 const uuid = z.uuid();
-const permission = z.enum(['admin', 'mayCreateWebapps', 'mayManageDatasets']);
+const permission = z.enum(PERMISSIONS);
 
 export const healthSchema = z.object({ status: z.literal('ok') }) satisfies z.ZodType<HealthStatus>;
 
@@ -130,7 +131,7 @@ export const impersonationGrantSchema = z.object({
 
 export const impersonationDecisionSchema = z.object({
   allowed: z.boolean(),
-  reason: z.enum(['allowed', 'self', 'no_grant', 'grant_expired', 'subject_disabled', 'actor_disabled', 'subject_is_admin']),
+  reason: z.enum(IMPERSONATION_REASONS),
   actor: z.object({ id: uuid, login: z.string() }),
   subject: z.object({ id: uuid, login: z.string() }),
   grant: z

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ImpersonationGrant } from '@behalf/contracts';
 import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
-import { isForeignKeyViolation } from '../database/prisma-errors';
+import { isForeignKeyViolation, isNotFound } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
 import { ProblemError } from '../http/problem';
 import { UserRef } from '../common/user-ref';
@@ -114,13 +114,17 @@ export class GrantRepository {
 
   /** Removes the grant; the removed grant, or null when there was none. */
   async delete(sourceGroupId: string, targetGroupId: string): Promise<ImpersonationGrant | null> {
-    const row = await this.prisma.impersonationGrant.findUnique({
-      where: { sourceGroupId_targetGroupId: { sourceGroupId, targetGroupId } },
-      include: withGroups,
-    });
-    if (!row) return null;
-    await this.prisma.impersonationGrant.deleteMany({ where: { sourceGroupId, targetGroupId } });
-    return toGrant(row);
+    try {
+      return toGrant(
+        await this.prisma.impersonationGrant.delete({
+          where: { sourceGroupId_targetGroupId: { sourceGroupId, targetGroupId } },
+          include: withGroups,
+        }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
   }
 
   /** The grants of G1, by target group id (stable keyset order). */
