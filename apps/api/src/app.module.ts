@@ -8,6 +8,8 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
 import { SettingsModule } from './settings/settings.module';
+import { TokensModule } from './tokens/tokens.module';
+import { WebappsModule } from './webapps/webapps.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LOGGER } from './logging/logger.token';
 import type { Logger } from './logging/logger';
@@ -39,6 +41,8 @@ export class AppModule {
         IdentityModule,
         SettingsModule,
         ImpersonationModule,
+        TokensModule,
+        WebappsModule,
         HealthModule,
         ...(options.extraModules ?? []),
       ],

@@ -23,12 +23,15 @@ export function anonymous(app: NestFastifyApplication): Client {
   };
 }
 
-export function withApiKey(app: NestFastifyApplication, key: string): Client {
+/** Sends `Authorization: Bearer <token>`: an API key, a backend token, or anything a test forges. */
+export function withBearer(app: NestFastifyApplication, token: string): Client {
   return {
     request: (method, url, payload, headers = {}) =>
-      anonymous(app).request(method, url, payload, { authorization: `Bearer ${key}`, ...headers }),
+      anonymous(app).request(method, url, payload, { authorization: `Bearer ${token}`, ...headers }),
   };
 }
+
+export const withApiKey = withBearer;
 
 export interface SessionClient extends Client {
   sessionCookie: string;

@@ -13,6 +13,9 @@ import { databaseUrl, requireTestEnv, TEST_ADMIN_URL, TEST_DB_PREFIX, TEST_TEMPL
 /** The first-start admin's password in every test app. */
 export const ADMIN_PASSWORD = 'test-admin-password-0';
 
+/** The key-encryption key ring of every test app (tests of the ring itself pass their own). */
+export const TEST_KEK = `1:${Buffer.alloc(32, 0x4b).toString('base64')}`;
+
 export interface TestDatabase {
   name: string;
   url: string;
@@ -87,6 +90,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_URL: database.url,
     BEHALF_DB_POOL_SIZE: '4',
     BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    BEHALF_KEK: TEST_KEK,
     ...options.env,
   });
   const logs = new LogCapture();

@@ -45,4 +45,19 @@ export interface ImpersonationDecision {
 export interface SecuritySettings {
   /** May an admin impersonate another admin (default false)? */
   allowImpersonatingAdmins: boolean;
+  /** When on, no secret and no token reaches any webapp backend through auth info (default false). */
+  hideAccessTokens: boolean;
+  /** Lifetime of identity tokens, 10–300 s (default 300). */
+  identityTokenLifetimeSeconds: number;
+  /** Lifetime of impersonation access tokens, 10–300 s (default 300). */
+  impersonationTokenLifetimeSeconds: number;
+  /** Lifetime of backend tokens, 60–3600 s (default 3600). */
+  backendTokenLifetimeSeconds: number;
 }
+
+/** Bounds of the token lifetimes in {@link SecuritySettings}, in seconds. */
+export const TOKEN_LIFETIME_BOUNDS = {
+  identityTokenLifetimeSeconds: { min: 10, max: 300 },
+  impersonationTokenLifetimeSeconds: { min: 10, max: 300 },
+  backendTokenLifetimeSeconds: { min: 60, max: 3600 },
+} as const;

@@ -5,3 +5,5 @@ export * from './identity';
 export * from './pagination';
 export * from './problem';
 export * from './impersonation';
+export * from './tokens';
+export * from './webapps';

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { AuditOutcome } from '@behalf/contracts';
+import { webappOf } from '../auth/principal';
 import { CLOCK, Clock } from '../common/clock';
 import { LOGGER } from '../logging/logger.token';
 import type { Logger } from '../logging/logger';
@@ -55,7 +56,7 @@ export class AuditService implements BeforeApplicationShutdown {
       actorLogin: actor?.login ?? null,
       onBehalfOfUserId: input.onBehalfOf?.userId ?? null,
       onBehalfOfLogin: input.onBehalfOf?.login ?? null,
-      webappId: input.webappId ?? null,
+      webappId: input.webappId ?? webappOf(context?.principal) ?? null,
       targetType: input.target?.type ?? null,
       targetId: input.target?.id ?? null,
       reason: input.reason ?? null,

@@ -11,7 +11,7 @@ import { REQUIRED_PERMISSION } from './authenticated.decorator';
 import { constantTimeEqual } from './constant-time';
 import { hasPermission, Principal, principalOf } from './principal';
 import { IS_PUBLIC } from './public.decorator';
-import { API_KEY_STRATEGY, bearerApiKey, cookiesOf, failureOf, SESSION_STRATEGY } from './strategies';
+import { API_KEY_STRATEGY, bearerApiKey, bearerJwt, cookiesOf, failureOf, JWT_STRATEGY, SESSION_STRATEGY } from './strategies';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -22,18 +22,22 @@ const REFUSALS: Record<string, string> = {
   session_idle_timeout: 'The session ended after a period of inactivity: log in again.',
   api_key_expired: 'The API key has expired.',
   api_key_revoked: 'The API key has been revoked.',
+  token_expired: 'The token has expired.',
+  run_stopped: 'The webapp run this backend token belongs to has stopped.',
+  run_identity_inactive: 'The user this webapp run acts as is disabled or deleted.',
 };
 
 /**
  * The one global guard. Every route needs an authenticated principal unless it says `@Public()`:
  * deny by default. It picks the strategy from the credential presented (an API key in
  * `Authorization`, else the session cookie; never both, so a bad key cannot fall back to a
- * cookie), enforces CSRF for cookie-authenticated writes, then the route's declared permission.
+ * cookie; a JWT goes to the token strategy), enforces CSRF for cookie-authenticated writes, then the route's declared permission.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   private readonly apiKeyGuard = new (AuthGuard(API_KEY_STRATEGY))();
   private readonly sessionGuard = new (AuthGuard(SESSION_STRATEGY))();
+  private readonly jwtGuard = new (AuthGuard(JWT_STRATEGY))();
 
   constructor(
     private readonly reflector: Reflector,
@@ -64,14 +68,16 @@ export class AuthenticationGuard implements CanActivate {
     const authorization = request.headers.authorization;
     const guard = bearerApiKey(request)
       ? this.apiKeyGuard
-      : authorization === undefined && cookiesOf(request)[SESSION_COOKIE]
-        ? this.sessionGuard
-        : undefined;
+      : bearerJwt(request)
+        ? this.jwtGuard
+        : authorization === undefined && cookiesOf(request)[SESSION_COOKIE]
+          ? this.sessionGuard
+          : undefined;
     if (!guard) {
       throw new ProblemError(
         'unauthenticated',
         authorization === undefined
-          ? 'This request needs a session (log in) or an API key (Authorization: Bearer bhk_…).'
+          ? 'This request needs a session (log in), an API key (Authorization: Bearer bhk_…) or a backend token.'
           : 'The Authorization header holds no credential this endpoint accepts.',
         undefined,
         WWW_AUTHENTICATE,

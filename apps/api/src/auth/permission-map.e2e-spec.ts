@@ -6,12 +6,18 @@ import { routesOf } from '../app';
  * as a permission change. The map is read from the served OpenAPI document, which is generated
  * from the same decorators the global guard enforces (`@Public`, `@Authenticated`).
  */
+// Webapp routes say `authenticated`: the owner/admin/viewer rules are per webapp, in
+// webapps/webapp-access.ts, and tested in webapps/*.e2e-spec.ts.
 const EXPECTED: Record<string, string> = {
   'DELETE /api/v1/api-keys/{id}': 'authenticated',
   'DELETE /api/v1/groups/{id}': 'admin',
   'DELETE /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin',
   'DELETE /api/v1/groups/{id}/members/{userId}': 'admin',
   'DELETE /api/v1/users/{id}': 'admin',
+  'DELETE /api/v1/webapps/{id}': 'authenticated',
+  'DELETE /api/v1/webapps/{id}/runs/{runId}': 'authenticated',
+  'GET /.well-known/jwks.json': 'public',
+  'GET /.well-known/openid-configuration': 'public',
   'GET /api/v1/api-keys': 'authenticated',
   'GET /api/v1/audit-events': 'admin',
   'GET /api/v1/audit-events/verify': 'admin',
@@ -24,17 +30,28 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/settings/security': 'admin',
   'GET /api/v1/users': 'admin',
   'GET /api/v1/users/{id}': 'admin',
+  'GET /api/v1/webapps': 'authenticated',
+  'GET /api/v1/webapps/{id}': 'authenticated',
+  'GET /api/v1/webapps/{id}/runs': 'authenticated',
+  'GET /api/v1/webapps/{id}/runs/{runId}': 'authenticated',
+  'GET /api/v1/webapps/{id}/settings': 'authenticated',
   'GET /healthz': 'public',
   'GET /metrics': 'public',
   'GET /readyz': 'public',
   'PATCH /api/v1/groups/{id}': 'admin',
   'PATCH /api/v1/settings/security': 'admin',
   'PATCH /api/v1/users/{id}': 'admin',
+  'PATCH /api/v1/webapps/{id}': 'authenticated',
+  'PATCH /api/v1/webapps/{id}/settings': 'authenticated',
+  'POST /api/v1/admin/keys/rotate': 'admin',
   'POST /api/v1/api-keys': 'authenticated',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/logout': 'authenticated',
   'POST /api/v1/groups': 'admin',
   'POST /api/v1/users': 'admin',
+  'POST /api/v1/webapps': 'mayCreateWebapps',
+  'POST /api/v1/webapps/{id}/runs': 'authenticated',
+  'POST /api/v1/webapps/{id}/runs/{runId}/refresh': 'authenticated',
   'PUT /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin',
   'PUT /api/v1/groups/{id}/members/{userId}': 'admin',
 };

@@ -7,7 +7,16 @@ export interface Principal {
   login: string;
   permissions: ReadonlySet<Permission>;
   /** How the caller authenticated: decides, for one, whether CSRF protection applies. */
-  via: { kind: 'session'; sessionId: string; csrfHash: string } | { kind: 'api_key'; apiKeyId: string };
+  via:
+    | { kind: 'session'; sessionId: string; csrfHash: string }
+    | { kind: 'api_key'; apiKeyId: string }
+    /** A webapp backend: acts as its run's identity, with the webapp and run attached. */
+    | { kind: 'backend_token'; webappId: string; runId: string; tokenId: string };
+}
+
+/** The webapp a principal calls from, when it is a webapp backend. */
+export function webappOf(principal: Principal | undefined): string | undefined {
+  return principal?.via.kind === 'backend_token' ? principal.via.webappId : undefined;
 }
 
 /** Admins may do everything; others need the permission itself. */

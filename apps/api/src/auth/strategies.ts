@@ -11,6 +11,8 @@ import { SessionService } from './session.service';
 
 export const SESSION_STRATEGY = 'session';
 export const API_KEY_STRATEGY = 'api-key';
+/** Behalf's own JWTs as bearer credentials (backend tokens); provided by the webapps domain. */
+export const JWT_STRATEGY = 'jwt';
 
 /** Why authentication failed, kept on the request for the guard's problem and audit record. */
 export const AUTH_FAILURE = Symbol('behalf:auth-failure');
@@ -20,6 +22,17 @@ type WithFailure = FastifyRequest & { [AUTH_FAILURE]?: string };
 export function bearerApiKey(request: FastifyRequest): string | undefined {
   const match = /^Bearer\s+(bhk_\S+)$/i.exec(request.headers.authorization ?? '');
   return match?.[1];
+}
+
+/** `Authorization: Bearer <JWT>`: three base64url parts. */
+export function bearerJwt(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** Records why a strategy refused the request, for the guard's problem. */
+export function refuse(request: FastifyRequest, reason: string): void {
+  (request as WithFailure)[AUTH_FAILURE] = reason;
 }
 
 export function cookiesOf(request: FastifyRequest): Record<string, string | undefined> {
@@ -40,7 +53,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
     if (!key) return false;
     const result = await this.apiKeys.authenticate(key);
     if ('refused' in result) {
-      (request as WithFailure)[AUTH_FAILURE] = result.refused;
+      refuse(request, result.refused);
       await this.audit.record(
         {
           action: 'auth.authenticate',
@@ -67,7 +80,7 @@ export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY
     if (!token) return false;
     const result = await this.sessions.authenticate(token);
     if ('refused' in result) {
-      (request as WithFailure)[AUTH_FAILURE] = result.refused;
+      refuse(request, result.refused);
       return false;
     }
     return result;

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from './config';
 
+const KEY_1 = Buffer.alloc(32, 1).toString('base64');
+const KEY_2 = Buffer.alloc(32, 2).toString('base64');
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     loadConfig(env, '/srv/behalf');
@@ -29,6 +32,8 @@ describe(loadConfig.name, () => {
       sessions: { idleTimeoutSeconds: 3600, absoluteTimeoutSeconds: 43_200 },
       decisionCacheTtlMs: 30_000,
       adminPassword: undefined,
+      kek: undefined,
+      signingKeys: { alg: 'EdDSA', prepublishSeconds: 600, overlapSeconds: 7200 },
     });
   });
 
@@ -50,10 +55,17 @@ describe(loadConfig.name, () => {
         BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: '7200',
         BEHALF_ADMIN_PASSWORD: 'correct horse battery',
         BEHALF_DECISION_CACHE_TTL_MS: '0',
+        BEHALF_KEK: `1:${KEY_1},2:${KEY_2}`,
+        BEHALF_SIGNING_ALG: 'ES256',
+        BEHALF_KEY_PREPUBLISH_SECONDS: '0',
+        BEHALF_KEY_OVERLAP_SECONDS: '3600',
       },
       '/srv',
     );
-    expect(config).toEqual({
+    expect(config.kek?.versions).toEqual([1, 2]);
+    expect(config.kek?.currentVersion).toBe(2);
+    expect(config.kek?.key(1)?.toString('base64')).toBe(KEY_1);
+    expect({ ...config, kek: undefined }).toEqual({
       env: 'production',
       http: { host: '0.0.0.0', port: 8080, publicUrl: 'https://behalf.example.com', bodyLimit: 2048, shutdownTimeoutMs: 5000 },
       database: { url: 'postgresql://u:p@db:5432/behalf', poolSize: 20 },
@@ -63,6 +75,8 @@ describe(loadConfig.name, () => {
       sessions: { idleTimeoutSeconds: 600, absoluteTimeoutSeconds: 7200 },
       decisionCacheTtlMs: 0,
       adminPassword: 'correct horse battery',
+      kek: undefined,
+      signingKeys: { alg: 'ES256', prepublishSeconds: 0, overlapSeconds: 3600 },
     });
   });
 
@@ -78,6 +92,12 @@ describe(loadConfig.name, () => {
     ['BEHALF_BODY_LIMIT', '0', 'BEHALF_BODY_LIMIT="0": expected a whole number from 1 to 1073741824'],
     ['BEHALF_PUBLIC_URL', 'behalf.example.com', 'BEHALF_PUBLIC_URL="behalf.example.com": expected an absolute http(s) URL'],
     ['BEHALF_PUBLIC_URL', 'https://behalf.example.com/', 'BEHALF_PUBLIC_URL="https://behalf.example.com/": expected no trailing slash'],
+    ['BEHALF_SIGNING_ALG', 'HS256', 'BEHALF_SIGNING_ALG="HS256": expected EdDSA or ES256'],
+    [
+      'BEHALF_KEY_OVERLAP_SECONDS',
+      '3700',
+      'BEHALF_KEY_OVERLAP_SECONDS="3700": expected at least 4200 (the longest token lifetime, 3600 s, plus BEHALF_KEY_PREPUBLISH_SECONDS), so no live token outlasts its key',
+    ],
   ])('reports a bad %s by name with what it expects', (name, value, message) => {
     expect(problemsOf({ [name]: value })).toEqual([message]);
   });
@@ -85,6 +105,27 @@ describe(loadConfig.name, () => {
   it('reports every bad variable at once', () => {
     const problems = problemsOf({ PORT: '-1', NODE_ENV: 'x', BEHALF_DB_POOL_SIZE: '1.5' });
     expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['BEHALF_DB_POOL_SIZE', 'NODE_ENV', 'PORT']);
+  });
+
+  it.each([
+    ['not-a-ring', 'entry 1 is not <version>:<base64 key>'],
+    [`0:${Buffer.alloc(32).toString('base64')}`, 'entry 1: versions start at 1'],
+    [`1:${Buffer.alloc(16).toString('base64')}`, 'version 1: expected 32 bytes of key, got 16'],
+    [`1:${Buffer.alloc(32).toString('base64')},1:${Buffer.alloc(32).toString('base64')}`, 'version 1 appears twice'],
+  ])('refuses the key ring %s, hiding it', (value, reason) => {
+    expect(problemsOf({ BEHALF_KEK: value })).toEqual([`BEHALF_KEK=(hidden): expected a key ring "<version>:<base64 of 32 bytes>[,…]": ${reason}`]);
+  });
+
+  it('accepts base64url keys and picks the highest version as current', () => {
+    const ring = loadConfig({ BEHALF_KEK: `7:${Buffer.alloc(32, 7).toString('base64url')}, 3:${KEY_1}` }, '/x').kek!;
+    expect(ring.currentVersion).toBe(7);
+    expect(ring.key(7)).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('refuses to start in production without a key ring', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'BEHALF_KEK is required when NODE_ENV=production (a key ring "1:<base64 of 32 random bytes>")',
+    ]);
   });
 
   it('never shows the value of a secret variable in its message', () => {

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { KeyRing, KeyRingFormatError, parseKeyRing } from '../crypto/key-ring';
 
 /**
  * Every environment variable Behalf reads, validated once at start-up into a typed object.
@@ -59,7 +60,30 @@ const envSchema = z.object({
     .string()
     .min(16, 'expected at least 16 characters (a random token)')
     .optional(),
+  BEHALF_KEK: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseKeyRing(text);
+      } catch (error) {
+        if (!(error instanceof KeyRingFormatError)) throw error;
+        ctx.addIssue({ code: 'custom', message: `expected a key ring "<version>:<base64 of 32 bytes>[,…]": ${error.message}` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  BEHALF_SIGNING_ALG: z.enum(['EdDSA', 'ES256'], { error: 'expected EdDSA or ES256' }).default('EdDSA'),
+  BEHALF_KEY_PREPUBLISH_SECONDS: z.coerce
+    .number({ error: 'expected a whole number from 0 to 86400' })
+    .int('expected a whole number from 0 to 86400')
+    .min(0, 'expected a whole number from 0 to 86400')
+    .max(86_400, 'expected a whole number from 0 to 86400')
+    .default(600),
+  BEHALF_KEY_OVERLAP_SECONDS: positiveInt(7200, 31_536_000),
 });
+
+/** The longest lifetime any token may be given (backend tokens: 1 h). Key overlap must cover it. */
+export const LONGEST_TOKEN_LIFETIME_SECONDS = 3600;
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -86,6 +110,19 @@ export interface Config {
   decisionCacheTtlMs: number;
   /** A secret: the first-start password of the `admin` user; generated and printed when unset. */
   adminPassword?: string;
+  /**
+   * A secret: the key-encryption key ring. Unset outside production: a development ring is
+   * generated into `dataDir` (see `crypto/key-ring.provider.ts`); production refuses to start.
+   */
+  kek?: KeyRing;
+  signingKeys: {
+    /** The algorithm of newly created signing keys. */
+    alg: 'EdDSA' | 'ES256';
+    /** How long a rotated-in key is published in the JWKS before it starts signing. */
+    prepublishSeconds: number;
+    /** How long a retired key stays in the JWKS after the next key starts signing. */
+    overlapSeconds: number;
+  };
 }
 
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
@@ -97,7 +134,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of the variables that hold secrets: their values never appear in messages. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN', 'BEHALF_ADMIN_PASSWORD']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN', 'BEHALF_ADMIN_PASSWORD', 'BEHALF_KEK']);
 
 /**
  * Validates the environment. Empty strings count as unset, as in most `.env` tooling.
@@ -120,6 +157,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     );
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.BEHALF_KEK) {
+    problems.push('BEHALF_KEK is required when NODE_ENV=production (a key ring "1:<base64 of 32 random bytes>")');
+  }
+  if (e.BEHALF_KEY_OVERLAP_SECONDS < LONGEST_TOKEN_LIFETIME_SECONDS + e.BEHALF_KEY_PREPUBLISH_SECONDS) {
+    problems.push(
+      `BEHALF_KEY_OVERLAP_SECONDS=${JSON.stringify(String(e.BEHALF_KEY_OVERLAP_SECONDS))}: expected at least ${LONGEST_TOKEN_LIFETIME_SECONDS + e.BEHALF_KEY_PREPUBLISH_SECONDS} (the longest token lifetime, ${LONGEST_TOKEN_LIFETIME_SECONDS} s, plus BEHALF_KEY_PREPUBLISH_SECONDS), so no live token outlasts its key`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = isAbsolute(e.BEHALF_DATA_DIR) ? e.BEHALF_DATA_DIR : resolve(cwd, e.BEHALF_DATA_DIR);
   const shownHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
@@ -141,6 +188,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     },
     decisionCacheTtlMs: e.BEHALF_DECISION_CACHE_TTL_MS,
     adminPassword: e.BEHALF_ADMIN_PASSWORD,
+    kek: e.BEHALF_KEK,
+    signingKeys: {
+      alg: e.BEHALF_SIGNING_ALG,
+      prepublishSeconds: e.BEHALF_KEY_PREPUBLISH_SECONDS,
+      overlapSeconds: e.BEHALF_KEY_OVERLAP_SECONDS,
+    },
   };
 }
 

@@ -19,6 +19,8 @@ const RECONNECT_MS = 1_000;
 @Injectable()
 export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   private current = 0;
+  private resets = 0;
+  private readonly tables = new Map<string, number>();
   private client: Client | undefined;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -37,6 +39,26 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     this.current += 1;
   }
 
+  /**
+   * A generation of one table alone, for caches that depend on nothing else (signing keys): it
+   * moves when that table's trigger notifies, when this process says it changed it, and when
+   * notifications may have been missed. Unlike {@link generation}, other writes leave it alone.
+   */
+  tableGeneration(table: string): string {
+    return `${this.resets}.${this.tables.get(table) ?? 0}`;
+  }
+
+  /** This process changed `table`: its caches move on without waiting for the notification. */
+  changed(table: string): void {
+    this.tables.set(table, (this.tables.get(table) ?? 0) + 1);
+    this.bump();
+  }
+
+  private everythingChanged(): void {
+    this.resets += 1;
+    this.bump();
+  }
+
   async onModuleInit(): Promise<void> {
     await this.listen().catch((error: unknown) => {
       this.logger.warn({ err: error }, 'cannot listen for policy changes yet; retrying');
@@ -46,7 +68,8 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.url, application_name: 'behalf-change-feed' });
-    client.on('notification', () => this.bump());
+    // The triggers send the table's name: table generations move for it, and the whole feed.
+    client.on('notification', (message) => (message.payload ? this.changed(message.payload) : this.bump()));
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'policy change feed connection failed');
       this.lost(client);
@@ -56,13 +79,13 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     await client.query(`LISTEN ${POLICY_CHANNEL}`);
     this.client = client;
     // Changes made while we were not listening are unknown: start a new generation.
-    this.bump();
+    this.everythingChanged();
   }
 
   private lost(client: Client): void {
     if (this.client !== client) return;
     this.client = undefined;
-    this.bump();
+    this.everythingChanged();
     this.scheduleReconnect();
   }
 

@@ -10,11 +10,27 @@ import type {
   HealthStatus,
   ImpersonationDecision,
   ImpersonationGrant,
+  Jwks,
+  KeyRotation,
   Me,
+  OpenIdConfiguration,
+  RefreshedBackendToken,
   SecuritySettings,
+  StartedRun,
   User,
+  Webapp,
+  WebappRun,
+  WebappSettingsView,
 } from '@behalf/contracts';
-import { IMPERSONATION_REASONS, PERMISSIONS } from '@behalf/contracts';
+import {
+  IDENTITY_MODES,
+  IMPERSONATION_REASONS,
+  PERMISSIONS,
+  RUN_AS_SOURCES,
+  SIGNING_ALGORITHMS,
+  WEBAPP_ACCESS,
+  WEBAPP_KINDS,
+} from '@behalf/contracts';
 import { z } from 'zod';
 import { openApiSchema } from './zod-validation';
 
@@ -116,7 +132,13 @@ export function ApiJsonResponse(status: number, schema: z.ZodType, description: 
   );
 }
 
-export const securitySettingsSchema = z.object({ allowImpersonatingAdmins: z.boolean() }) satisfies z.ZodType<SecuritySettings>;
+export const securitySettingsSchema = z.object({
+  allowImpersonatingAdmins: z.boolean(),
+  hideAccessTokens: z.boolean(),
+  identityTokenLifetimeSeconds: z.number().int(),
+  impersonationTokenLifetimeSeconds: z.number().int(),
+  backendTokenLifetimeSeconds: z.number().int(),
+}) satisfies z.ZodType<SecuritySettings>;
 
 const groupRef = z.object({ id: uuid, name: z.string() });
 
@@ -138,3 +160,91 @@ export const impersonationDecisionSchema = z.object({
     .object({ sourceGroup: groupRef, targetGroup: groupRef, reason: z.string(), expiresAt: timestamp.nullable() })
     .optional(),
 }) satisfies z.ZodType<ImpersonationDecision>;
+
+const signingAlgorithm = z.enum(SIGNING_ALGORITHMS);
+
+export const jwksSchema = z.object({
+  keys: z.array(
+    z.object({
+      kty: z.enum(['OKP', 'EC']),
+      crv: z.enum(['Ed25519', 'P-256']),
+      x: z.string(),
+      y: z.string().optional(),
+      kid: z.string(),
+      alg: signingAlgorithm,
+      use: z.literal('sig'),
+    }),
+  ),
+}) satisfies z.ZodType<Jwks>;
+
+export const openIdConfigurationSchema = z.object({
+  issuer: z.string(),
+  jwks_uri: z.string(),
+  token_endpoint: z.string(),
+  grant_types_supported: z.array(z.string()),
+  token_endpoint_auth_methods_supported: z.array(z.string()),
+  id_token_signing_alg_values_supported: z.array(signingAlgorithm),
+  subject_types_supported: z.array(z.string()),
+}) satisfies z.ZodType<OpenIdConfiguration>;
+
+export const keyRotationSchema = z.object({
+  kid: z.string(),
+  alg: signingAlgorithm,
+  publishedAt: timestamp,
+  activatesAt: timestamp,
+  previousKeyUnpublishedAt: timestamp.nullable(),
+}) satisfies z.ZodType<KeyRotation>;
+
+const userSummary = z.object({ id: uuid, login: z.string() });
+
+export const webappSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  kind: z.enum(WEBAPP_KINDS),
+  description: z.string(),
+  owner: userSummary,
+  lastModifiedBy: userSummary,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}) satisfies z.ZodType<Webapp>;
+
+const runIdentity = z.object({ userId: uuid, login: z.string(), source: z.enum(RUN_AS_SOURCES) });
+
+export const webappSettingsViewSchema = z.object({
+  identityMode: z.enum(IDENTITY_MODES),
+  runAsUserId: uuid.nullable(),
+  access: z.enum(WEBAPP_ACCESS),
+  viewers: z.object({ users: z.array(uuid), groups: z.array(uuid) }),
+  hideAccessTokens: z.boolean(),
+  mountDatasets: z.boolean(),
+  identityPropagation: z.object({ header: z.boolean(), jwt: z.boolean() }),
+  allowImpersonation: z.boolean(),
+  secretNames: z.array(z.string()).nullable(),
+  effectiveRunAs: runIdentity.extend({ status: z.enum(['active', 'disabled', 'deleted']) }),
+  effectiveHideAccessTokens: z.boolean(),
+}) satisfies z.ZodType<WebappSettingsView>;
+
+export const webappRunSchema = z.object({
+  id: uuid,
+  webappId: uuid,
+  identity: runIdentity,
+  startedBy: userSummary,
+  upstreamUrl: z.string().nullable(),
+  status: z.enum(['active', 'stopped']),
+  startedAt: timestamp,
+  stoppedAt: timestamp.nullable(),
+}) satisfies z.ZodType<WebappRun>;
+
+export const startedRunSchema = z.object({
+  runId: uuid,
+  identity: runIdentity,
+  backendToken: z.string().describe('a backend token (JWT, typ behalf-backend+jwt): shown in this answer only'),
+  expiresAt: timestamp,
+  env: z.object({ BEHALF_URL: z.string(), BEHALF_WEBAPP_ID: uuid, BEHALF_RUN_ID: uuid, BEHALF_BACKEND_TOKEN: z.string() }),
+  mounts: z.array(z.object({ datasetId: uuid, name: z.string(), path: z.string(), mode: z.enum(['ro', 'rw']) })),
+}) satisfies z.ZodType<StartedRun>;
+
+export const refreshedBackendTokenSchema = z.object({
+  backendToken: z.string(),
+  expiresAt: timestamp,
+}) satisfies z.ZodType<RefreshedBackendToken>;

@@ -3,13 +3,13 @@ import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/co
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
 import { CLOCK, Clock } from '../common/clock';
+import { GenerationalCache } from '../common/generational-cache';
 import { decodeCursor, toPage } from '../common/pagination';
 import { UserRef, userRef } from '../common/user-ref';
 import { CONFIG, Config } from '../config/config';
 import { ChangeFeed } from '../database/change-feed.service';
 import { ProblemError } from '../http/problem';
 import { groupNotFound, GroupRepository } from '../identity/group.repository';
-import { DecisionCache } from './decision-cache';
 import { GrantRepository } from './grant.repository';
 import { decide, Decision, DecisionFacts } from './policy';
 
@@ -19,7 +19,8 @@ function refKey(ref: UserRef): string {
 
 @Injectable()
 export class ImpersonationService {
-  private readonly cache: DecisionCache;
+  /** Facts, not decisions, are cached, so a grant's expiry is judged against the clock on every use. */
+  private readonly cache: GenerationalCache<DecisionFacts | null>;
 
   constructor(
     private readonly grants: GrantRepository,
@@ -29,7 +30,7 @@ export class ImpersonationService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) config: Config,
   ) {
-    this.cache = new DecisionCache(config.decisionCacheTtlMs);
+    this.cache = new GenerationalCache(config.decisionCacheTtlMs);
   }
 
   /**

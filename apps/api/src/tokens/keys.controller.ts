@@ -1,0 +1,33 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { KeyRotation } from '@behalf/contracts';
+import { z } from 'zod';
+import { Ctx, RequestContext } from '../audit/request-context';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { ApiJsonResponse, keyRotationSchema } from '../http/response-schemas';
+import { ValidBody } from '../http/zod-validation';
+import { SigningKeys } from './signing-keys.service';
+
+const rotateBody = z
+  .strictObject({
+    immediate: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe('true: sign with the new key at once, skipping the pre-publication delay (a compromised key)'),
+  })
+  .default({ immediate: false });
+
+@ApiTags('admin')
+@Controller('api/v1/admin/keys')
+@Authenticated({ permission: 'admin' })
+export class KeysController {
+  constructor(private readonly keys: SigningKeys) {}
+
+  @Post('rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Adds a signing key: published at once, signing after the pre-publication delay (or at once when immediate).' })
+  @ApiJsonResponse(200, keyRotationSchema, 'The new key and its schedule.')
+  rotate(@ValidBody(rotateBody) body: z.infer<typeof rotateBody>, @Ctx() ctx: RequestContext): Promise<KeyRotation> {
+    return this.keys.rotate(body, ctx);
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { PublicJwk, SigningAlgorithm } from '@behalf/contracts';
+import type { Sealed } from '../crypto/envelope';
+import { PrismaService } from '../database/prisma.service';
+import { Db } from '../database/prisma-errors';
+
+export interface StoredSigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  publicJwk: PublicJwk;
+  sealed: Sealed;
+  createdAt: Date;
+  activatesAt: Date;
+}
+
+/** Serialises creating the first key across replicas starting at once. */
+const FIRST_KEY_LOCK = 4242003;
+
+@Injectable()
+export class SigningKeyRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async all(): Promise<StoredSigningKey[]> {
+    const rows = await this.prisma.signingKey.findMany({ orderBy: { activatesAt: 'asc' } });
+    return rows.map((r) => ({
+      kid: r.kid,
+      alg: r.alg as SigningAlgorithm,
+      publicJwk: r.publicJwk as unknown as PublicJwk,
+      sealed: { kekVersion: r.kekVersion, wrappedKey: Buffer.from(r.wrappedKey), ciphertext: Buffer.from(r.privateKey) },
+      createdAt: r.createdAt,
+      activatesAt: r.activatesAt,
+    }));
+  }
+
+  async insert(key: StoredSigningKey, db: Db = this.prisma): Promise<void> {
+    await db.signingKey.create({
+      data: {
+        kid: key.kid,
+        alg: key.alg,
+        publicJwk: { ...key.publicJwk },
+        kekVersion: key.sealed.kekVersion,
+        wrappedKey: new Uint8Array(key.sealed.wrappedKey),
+        privateKey: new Uint8Array(key.sealed.ciphertext),
+        createdAt: key.createdAt,
+        activatesAt: key.activatesAt,
+      },
+    });
+  }
+
+  /** Creates the first key with `make` unless one exists; one replica wins, the others see it. */
+  async ensureOne(make: () => Promise<StoredSigningKey>): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_KEY_LOCK})`;
+      if ((await tx.signingKey.count()) > 0) return false;
+      await this.insert(await make(), tx);
+      return true;
+    });
+  }
+}

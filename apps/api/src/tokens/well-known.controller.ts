@@ -1,0 +1,51 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Jwks, OpenIdConfiguration } from '@behalf/contracts';
+import { SIGNING_ALGORITHMS } from '@behalf/contracts';
+import { Public } from '../auth/public.decorator';
+import { CONFIG, Config } from '../config/config';
+import { ApiJsonResponse, jwksSchema, openIdConfigurationSchema } from '../http/response-schemas';
+import { SigningKeys } from './signing-keys.service';
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/**
+ * Public keys and discovery, for any JOSE library to verify Behalf's tokens. The JWKS may be
+ * cached for a minute: far shorter than the pre-publication delay, so verifiers learn a new key
+ * before it signs.
+ */
+@ApiTags('well-known')
+@Controller('.well-known')
+@Public()
+export class WellKnownController {
+  constructor(
+    private readonly keys: SigningKeys,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Get('jwks.json')
+  @Header('cache-control', 'public, max-age=60')
+  @ApiOperation({ summary: 'The public signing keys: the active one, pending ones and retired ones inside their overlap window.' })
+  @ApiJsonResponse(200, jwksSchema, 'The JSON Web Key Set.')
+  jwks(): Promise<Jwks> {
+    return this.keys.jwks();
+  }
+
+  @Get('openid-configuration')
+  @Header('cache-control', 'public, max-age=3600')
+  @ApiOperation({ summary: 'Discovery: the issuer, the JWKS and the token endpoint.' })
+  @ApiJsonResponse(200, openIdConfigurationSchema, 'The discovery document.')
+  discovery(): OpenIdConfiguration {
+    const issuer = this.config.http.publicUrl;
+    return {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      token_endpoint: `${issuer}/oauth/token`,
+      grant_types_supported: [TOKEN_EXCHANGE_GRANT],
+      // The token endpoint authenticates the client by its actor token (a backend token).
+      token_endpoint_auth_methods_supported: ['none'],
+      id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
+      subject_types_supported: ['public'],
+    };
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import type { Permission, RunAsSource, UserSummary, WebappRun } from '@behalf/contracts';
+import { PgPool } from '../database/pg-pool';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../database/generated/client';
+
+type Row = Prisma.WebappRunGetPayload<object>;
+
+function toRun(row: Row): WebappRun {
+  return {
+    id: row.id,
+    webappId: row.webappId,
+    identity: { userId: row.identityUserId, login: row.identityLogin, source: row.identitySource },
+    startedBy: { id: row.startedByUserId, login: row.startedByLogin },
+    upstreamUrl: row.upstreamUrl,
+    status: row.stoppedAt ? 'stopped' : 'active',
+    startedAt: row.startedAt.toISOString(),
+    stoppedAt: row.stoppedAt?.toISOString() ?? null,
+  };
+}
+
+/** What authenticating a backend token needs to know about its run, read in one statement. */
+export interface RunState {
+  webappId: string;
+  stopped: boolean;
+  identity: { userId: string; login: string | null; active: boolean; permissions: Permission[] };
+}
+
+// One round trip on the authentication path: the run, its identity's status and permissions.
+const RUN_STATE_SQL = `
+  SELECT r.webapp_id, r.identity_user_id, r.stopped_at IS NOT NULL AS stopped, u.login, u.status::text AS status,
+         COALESCE(bool_or(g.is_admin), false) AS admin,
+         COALESCE(bool_or(g.may_create_webapps), false) AS may_create_webapps,
+         COALESCE(bool_or(g.may_manage_datasets), false) AS may_manage_datasets
+    FROM webapp_runs r
+    LEFT JOIN users u ON u.id = r.identity_user_id
+    LEFT JOIN memberships m ON m.user_id = u.id
+    LEFT JOIN groups g ON g.id = m.group_id
+   WHERE r.id = $1
+   GROUP BY r.id, u.id`;
+
+interface RunStateRow {
+  webapp_id: string;
+  identity_user_id: string;
+  stopped: boolean;
+  login: string | null;
+  status: string | null;
+  admin: boolean;
+  may_create_webapps: boolean;
+  may_manage_datasets: boolean;
+}
+
+@Injectable()
+export class RunRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pool: PgPool,
+  ) {}
+
+  async create(run: {
+    webappId: string;
+    identity: UserSummary & { source: RunAsSource };
+    startedBy: UserSummary;
+    upstreamUrl: string | null;
+    at: Date;
+  }): Promise<WebappRun> {
+    return toRun(
+      await this.prisma.webappRun.create({
+        data: {
+          webappId: run.webappId,
+          identityUserId: run.identity.id,
+          identityLogin: run.identity.login,
+          identitySource: run.identity.source,
+          startedByUserId: run.startedBy.id,
+          startedByLogin: run.startedBy.login,
+          upstreamUrl: run.upstreamUrl,
+          startedAt: run.at,
+        },
+      }),
+    );
+  }
+
+  async get(webappId: string, runId: string): Promise<WebappRun | null> {
+    const row = await this.prisma.webappRun.findFirst({ where: { id: runId, webappId } });
+    return row ? toRun(row) : null;
+  }
+
+  /** Newest first; `startedBy` limits the list to the runs one user started. */
+  async list(webappId: string, startedBy: string | undefined, after: [string, string] | undefined, take: number): Promise<WebappRun[]> {
+    const rows = await this.prisma.webappRun.findMany({
+      where: {
+        webappId,
+        ...(startedBy ? { startedByUserId: startedBy } : {}),
+        ...(after ? { OR: [{ startedAt: { lt: new Date(after[0]) } }, { startedAt: new Date(after[0]), id: { lt: after[1] } }] } : {}),
+      },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+    return rows.map(toRun);
+  }
+
+  /** Marks the run stopped; false when it already was (or does not exist). */
+  async stop(webappId: string, runId: string, at: Date): Promise<boolean> {
+    return (await this.prisma.webappRun.updateMany({ where: { id: runId, webappId, stoppedAt: null }, data: { stoppedAt: at } })).count > 0;
+  }
+
+  async state(runId: string): Promise<RunState | null> {
+    const [row] = await this.pool.prepared<RunStateRow>('behalf_run_state', RUN_STATE_SQL, [runId]);
+    if (!row) return null;
+    const permissions: Permission[] = [];
+    if (row.admin) permissions.push('admin');
+    if (row.may_create_webapps) permissions.push('mayCreateWebapps');
+    if (row.may_manage_datasets) permissions.push('mayManageDatasets');
+    return {
+      webappId: row.webapp_id,
+      stopped: row.stopped,
+      identity: { userId: row.identity_user_id, login: row.login, active: row.status === 'active', permissions },
+    };
+  }
+}

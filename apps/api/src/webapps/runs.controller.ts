@@ -1,0 +1,76 @@
+import { Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Page, RefreshedBackendToken, StartedRun, WebappRun } from '@behalf/contracts';
+import { z } from 'zod';
+import { Ctx } from '../audit/request-context';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiJsonResponse, pageOf, refreshedBackendTokenSchema, startedRunSchema, webappRunSchema } from '../http/response-schemas';
+import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { RunsService } from './runs.service';
+import { listQuery, runParams, startRunBody, webappParams } from './webapps.dto';
+import { AuthenticatedContext } from './webapps.service';
+
+@ApiTags('webapps')
+@Controller('api/v1/webapps/:id/runs')
+@Authenticated()
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Post()
+  @Header('cache-control', 'no-store')
+  @ApiOperation({
+    summary: 'Starts a run (owner or admin; in starter mode anyone who may view the webapp) and answers its launch spec with a backend token.',
+  })
+  @ApiJsonResponse(201, startedRunSchema, 'The launch spec.')
+  @ApiProblems('not-found', 'conflict')
+  start(
+    @ValidParams(webappParams) params: z.infer<typeof webappParams>,
+    @ValidBody(startRunBody) body: z.infer<typeof startRunBody>,
+    @Ctx() ctx: AuthenticatedContext,
+  ): Promise<StartedRun> {
+    return this.runs.start(params.id, body, ctx);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Runs of the webapp, newest first: all for its owner and admins, else the caller’s own.' })
+  @ApiJsonResponse(200, pageOf(webappRunSchema), 'A page of runs.')
+  @ApiProblems('not-found', 'validation-failed')
+  list(
+    @ValidParams(webappParams) params: z.infer<typeof webappParams>,
+    @ValidQuery(listQuery) query: z.infer<typeof listQuery>,
+    @Ctx() ctx: AuthenticatedContext,
+  ): Promise<Page<WebappRun>> {
+    return this.runs.list(params.id, ctx, query.limit, query.cursor);
+  }
+
+  @Get(':runId')
+  @ApiOperation({ summary: 'One run.' })
+  @ApiJsonResponse(200, webappRunSchema, 'The run.')
+  @ApiProblems('not-found', 'validation-failed')
+  get(@ValidParams(runParams) params: z.infer<typeof runParams>, @Ctx() ctx: AuthenticatedContext): Promise<WebappRun> {
+    return this.runs.get(params.id, params.runId, ctx);
+  }
+
+  // Backends refresh on a timer: this writes nothing a cached decision depends on.
+  @Post(':runId/refresh')
+  @HttpCode(200)
+  @LeavesPolicyUnchanged()
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'A fresh backend token for a live run: for its owner, admins, its starter and the run’s own backend.' })
+  @ApiJsonResponse(200, refreshedBackendTokenSchema, 'The new token.')
+  @ApiProblems('not-found', 'conflict', 'validation-failed')
+  refresh(@ValidParams(runParams) params: z.infer<typeof runParams>, @Ctx() ctx: AuthenticatedContext): Promise<RefreshedBackendToken> {
+    return this.runs.refresh(params.id, params.runId, ctx);
+  }
+
+  @Delete(':runId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Stops a run: its backend tokens are refused everywhere within a second. Idempotent.' })
+  @ApiNoContentResponse()
+  @ApiProblems('not-found', 'validation-failed')
+  stop(@ValidParams(runParams) params: z.infer<typeof runParams>, @Ctx() ctx: AuthenticatedContext): Promise<void> {
+    return this.runs.stop(params.id, params.runId, ctx);
+  }
+}

@@ -1,0 +1,27 @@
+import type { RunIdentity, UserSummary } from '@behalf/contracts';
+import type { Principal } from '../auth/principal';
+import type { WebappRecord } from './webapp.repository';
+
+/** What a principal may do with one webapp. */
+export type WebappAccessLevel = 'none' | 'view' | 'manage';
+
+/**
+ * The one access check for webapps, denying by default. Admins and the owner manage it (edit,
+ * settings, runs). Anyone authenticated views a `public` or `authenticated` webapp; a
+ * `restricted` one only its listed viewers (users, or members of listed groups).
+ */
+export function webappAccess(principal: Principal, webapp: Pick<WebappRecord, 'owner' | 'settings' | 'callerIsViewer'>): WebappAccessLevel {
+  if (principal.permissions.has('admin') || webapp.owner.id === principal.userId) return 'manage';
+  if (webapp.settings.access !== 'restricted' || webapp.callerIsViewer) return 'view';
+  return 'none';
+}
+
+/**
+ * Whom a run started by `starter` runs as: in `starter` mode the starter; otherwise the
+ * explicitly chosen run-as user, or by default whoever modified the webapp last.
+ */
+export function runAsOf(webapp: Pick<WebappRecord, 'settings' | 'runAs' | 'lastModifiedBy'>, starter: UserSummary): RunIdentity {
+  if (webapp.settings.identityMode === 'starter') return { userId: starter.id, login: starter.login, source: 'starter' };
+  if (webapp.runAs) return { userId: webapp.runAs.id, login: webapp.runAs.login, source: 'explicit' };
+  return { userId: webapp.lastModifiedBy.id, login: webapp.lastModifiedBy.login, source: 'last_modifier' };
+}

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import type { UserSummary, Webapp, WebappKind, WebappSettings } from '@behalf/contracts';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../database/generated/client';
+import { isForeignKeyViolation, isNotFound } from '../database/prisma-errors';
+import { ProblemError } from '../http/problem';
+
+/** A webapp with its settings, and whether the caller it was read for is among its viewers. */
+export interface WebappRecord extends Webapp {
+  settings: WebappSettings;
+  /** The explicitly chosen run-as user, by id and login (kept when the user is deleted). */
+  runAs: UserSummary | null;
+  /** The caller is a listed viewer (directly or through a group): matters when access is restricted. */
+  callerIsViewer: boolean;
+}
+
+export const webappNotFound = (id: string) => new ProblemError('not-found', `No webapp has id ${id}.`);
+
+const viewerOf = (callerId: string) =>
+  ({
+    viewerUsers: { select: { userId: true } },
+    viewerGroups: { select: { groupId: true, group: { select: { memberships: { where: { userId: callerId }, select: { userId: true } } } } } },
+  }) satisfies Prisma.WebappInclude;
+
+type Row = Prisma.WebappGetPayload<{ include: ReturnType<typeof viewerOf> }>;
+
+function toRecord(row: Row, callerId: string): WebappRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    description: row.description,
+    owner: { id: row.ownerUserId, login: row.ownerLogin },
+    lastModifiedBy: { id: row.lastModifiedByUserId, login: row.lastModifiedByLogin },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    runAs: row.runAsUserId ? { id: row.runAsUserId, login: row.runAsLogin ?? '' } : null,
+    callerIsViewer: row.viewerUsers.some((v) => v.userId === callerId) || row.viewerGroups.some((v) => v.group.memberships.length > 0),
+    settings: {
+      identityMode: row.identityMode,
+      runAsUserId: row.runAsUserId,
+      access: row.access,
+      viewers: { users: row.viewerUsers.map((v) => v.userId).sort(), groups: row.viewerGroups.map((v) => v.groupId).sort() },
+      hideAccessTokens: row.hideAccessTokens,
+      mountDatasets: row.mountDatasets,
+      identityPropagation: { header: row.propagateIdentityHeader, jwt: row.propagateIdentityJwt },
+      allowImpersonation: row.allowImpersonation,
+      secretNames: row.allSecrets ? null : [...(row.secretNames ?? [])],
+    },
+  };
+}
+
+/** Only these fields of a webapp are edited directly; settings go through {@link WebappRepository.update} too. */
+export interface WebappChange {
+  name?: string;
+  kind?: WebappKind;
+  description?: string;
+  owner?: UserSummary;
+  settings?: Partial<Omit<WebappSettings, 'runAsUserId'>>;
+  /** null: back to the last modifier. */
+  runAs?: UserSummary | null;
+  lastModifiedBy: UserSummary;
+  at: Date;
+}
+
+@Injectable()
+export class WebappRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(input: { name: string; kind: WebappKind; description: string; creator: UserSummary; at: Date }, callerId: string): Promise<WebappRecord> {
+    const row = await this.prisma.webapp.create({
+      data: {
+        name: input.name,
+        kind: input.kind,
+        description: input.description,
+        ownerUserId: input.creator.id,
+        ownerLogin: input.creator.login,
+        lastModifiedByUserId: input.creator.id,
+        lastModifiedByLogin: input.creator.login,
+        createdAt: input.at,
+        updatedAt: input.at,
+      },
+      include: viewerOf(callerId),
+    });
+    return toRecord(row, callerId);
+  }
+
+  async get(id: string, callerId: string): Promise<WebappRecord | null> {
+    const row = await this.prisma.webapp.findUnique({ where: { id }, include: viewerOf(callerId) });
+    return row ? toRecord(row, callerId) : null;
+  }
+
+  /**
+   * Webapps the caller may see, by name: all for admins; else those not restricted, their own,
+   * and those listing them or one of their groups as viewers.
+   */
+  async list(caller: { id: string; admin: boolean }, after: [string, string] | undefined, take: number): Promise<WebappRecord[]> {
+    const visible: Prisma.WebappWhereInput = caller.admin
+      ? {}
+      : {
+          OR: [
+            { access: { not: 'restricted' } },
+            { ownerUserId: caller.id },
+            { viewerUsers: { some: { userId: caller.id } } },
+            { viewerGroups: { some: { group: { memberships: { some: { userId: caller.id } } } } } },
+          ],
+        };
+    const rows = await this.prisma.webapp.findMany({
+      where: {
+        AND: [visible, after ? { OR: [{ name: { gt: after[0] } }, { name: after[0], id: { gt: after[1] } }] } : {}],
+      },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      take,
+      include: viewerOf(caller.id),
+    });
+    return rows.map((r) => toRecord(r, caller.id));
+  }
+
+  /**
+   * Applies a change and records the last modifier, atomically with the viewer lists it
+   * replaces: a reader never sees a webapp with half its viewers.
+   */
+  async update(id: string, change: WebappChange, callerId: string): Promise<WebappRecord> {
+    const s = change.settings ?? {};
+    try {
+      const row = await this.prisma.$transaction(async (tx) => {
+        if (s.viewers) {
+          await tx.webappViewerUser.deleteMany({ where: { webappId: id } });
+          await tx.webappViewerGroup.deleteMany({ where: { webappId: id } });
+        }
+        return tx.webapp.update({
+          where: { id },
+          data: {
+            name: change.name,
+            kind: change.kind,
+            description: change.description,
+            ownerUserId: change.owner?.id,
+            ownerLogin: change.owner?.login,
+            lastModifiedByUserId: change.lastModifiedBy.id,
+            lastModifiedByLogin: change.lastModifiedBy.login,
+            updatedAt: change.at,
+            ...(change.runAs !== undefined ? { runAsUserId: change.runAs?.id ?? null, runAsLogin: change.runAs?.login ?? null } : {}),
+            identityMode: s.identityMode,
+            access: s.access,
+            hideAccessTokens: s.hideAccessTokens,
+            mountDatasets: s.mountDatasets,
+            propagateIdentityHeader: s.identityPropagation?.header,
+            propagateIdentityJwt: s.identityPropagation?.jwt,
+            allowImpersonation: s.allowImpersonation,
+            ...(s.secretNames !== undefined ? { allSecrets: s.secretNames === null, secretNames: s.secretNames ?? [] } : {}),
+            ...(s.viewers
+              ? {
+                  viewerUsers: { create: s.viewers.users.map((userId) => ({ userId })) },
+                  viewerGroups: { create: s.viewers.groups.map((groupId) => ({ groupId })) },
+                }
+              : {}),
+          },
+          include: viewerOf(callerId),
+        });
+      });
+      return toRecord(row, callerId);
+    } catch (error) {
+      if (isNotFound(error)) throw webappNotFound(id);
+      if (isForeignKeyViolation(error)) throw new ProblemError('conflict', 'A user or group named as a viewer was deleted meanwhile: send the change again.');
+      throw error;
+    }
+  }
+
+  /** Deletes the webapp; its runs and viewer lists go with it (ON DELETE CASCADE). */
+  async delete(id: string): Promise<boolean> {
+    return (await this.prisma.webapp.deleteMany({ where: { id } })).count > 0;
+  }
+
+  /** Which of these user ids name no user. */
+  async missingUsers(ids: string[]): Promise<string[]> {
+    const found = new Set((await this.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((u) => u.id));
+    return ids.filter((id) => !found.has(id));
+  }
+
+  /** Which of these group ids name no group. */
+  async missingGroups(ids: string[]): Promise<string[]> {
+    const found = new Set((await this.prisma.group.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((g) => g.id));
+    return ids.filter((id) => !found.has(id));
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { SettingsModule } from '../settings/settings.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { BackendTokenStrategy } from './backend-token.strategy';
+import { RunRepository } from './run.repository';
+import { RunsController } from './runs.controller';
+import { RunsService } from './runs.service';
+import { WebappRepository } from './webapp.repository';
+import { WebappsController } from './webapps.controller';
+import { WebappsService } from './webapps.service';
+
+/**
+ * Webapps, their security settings and runs. Also authenticates backend tokens: a backend token
+ * is only as good as its run, which lives here.
+ */
+@Module({
+  imports: [IdentityModule, SettingsModule, TokensModule],
+  controllers: [WebappsController, RunsController],
+  providers: [WebappRepository, RunRepository, WebappsService, RunsService, BackendTokenStrategy],
+  exports: [WebappsService, RunsService],
+})
+export class WebappsModule {}

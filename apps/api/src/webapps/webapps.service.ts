@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Page, UserSummary, Webapp, WebappKind, WebappSettings, WebappSettingsView } from '@behalf/contracts';
+import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
+import { RequestContext } from '../audit/request-context';
+import type { Principal } from '../auth/principal';
+import { CLOCK, Clock } from '../common/clock';
+import { decodeCursor, toPage } from '../common/pagination';
+import { ProblemError } from '../http/problem';
+import { UserRepository } from '../identity/user.repository';
+import { SettingsService } from '../settings/settings.service';
+import { runAsOf, webappAccess, WebappAccessLevel } from './webapp-access';
+import { WebappChange, webappNotFound, WebappRecord, WebappRepository } from './webapp.repository';
+import { patchSettingsBody, updateWebappBody } from './webapps.dto';
+
+export type AuthenticatedContext = RequestContext & { principal: Principal };
+
+const invalid = (path: string, message: string) => new ProblemError('validation-failed', 'The request body is invalid.', [{ path, message }]);
+
+const summaryOf = (p: Principal): UserSummary => ({ id: p.userId, login: p.login });
+
+export function toWebapp(record: WebappRecord): Webapp {
+  const { id, name, kind, description, owner, lastModifiedBy, createdAt, updatedAt } = record;
+  return { id, name, kind, description, owner, lastModifiedBy, createdAt, updatedAt };
+}
+
+/** `{field: {from, to}}` for every field that changed, compared as JSON. */
+function diff<T extends object>(before: T, after: T): Record<string, { from: unknown; to: unknown }> {
+  return Object.fromEntries(
+    (Object.keys(after) as (keyof T)[])
+      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+      .map((k) => [k, { from: before[k], to: after[k] }]),
+  );
+}
+
+@Injectable()
+export class WebappsService {
+  constructor(
+    private readonly webapps: WebappRepository,
+    private readonly users: UserRepository,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The webapp if the caller reaches `level`. A webapp the caller may not even see is a 404, so
+   * its existence does not leak; one they see but may not manage is a 403.
+   */
+  async authorize(id: string, ctx: AuthenticatedContext, level: Exclude<WebappAccessLevel, 'none'>): Promise<WebappRecord> {
+    const webapp = await this.webapps.get(id, ctx.principal.userId);
+    const access = webapp ? webappAccess(ctx.principal, webapp) : 'none';
+    if (!webapp || access === 'none') throw webappNotFound(id);
+    if (level === 'manage' && access !== 'manage') {
+      await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: 'not_webapp_owner', target: { type: 'webapp', id }, webappId: id }, ctx);
+      throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may do this.');
+    }
+    return webapp;
+  }
+
+  async create(input: { name: string; kind: WebappKind; description: string }, ctx: AuthenticatedContext): Promise<Webapp> {
+    const record = await this.webapps.create({ ...input, creator: summaryOf(ctx.principal), at: this.clock.now() }, ctx.principal.userId);
+    await this.audit.record(
+      { action: 'webapp.create', outcome: 'succeeded', target: { type: 'webapp', id: record.id }, webappId: record.id, details: { name: record.name, kind: record.kind } },
+      ctx,
+    );
+    return toWebapp(record);
+  }
+
+  async get(id: string, ctx: AuthenticatedContext): Promise<Webapp> {
+    return toWebapp(await this.authorize(id, ctx, 'view'));
+  }
+
+  async list(ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<Webapp>> {
+    const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+    const rows = await this.webapps.list({ id: ctx.principal.userId, admin: ctx.principal.permissions.has('admin') }, after, limit + 1);
+    return toPage(rows, limit, toWebapp, (w) => [w.name, w.id]);
+  }
+
+  async update(id: string, patch: z.infer<typeof updateWebappBody>, ctx: AuthenticatedContext): Promise<Webapp> {
+    const before = await this.authorize(id, ctx, 'manage');
+    let owner: UserSummary | undefined;
+    if (patch.ownerUserId !== undefined && patch.ownerUserId !== before.owner.id) {
+      if (!ctx.principal.permissions.has('admin')) throw new ProblemError('forbidden', 'Only an admin may hand a webapp to another owner.');
+      const user = await this.users.get(patch.ownerUserId);
+      if (!user) throw invalid('body.ownerUserId', 'no user has this id');
+      owner = { id: user.id, login: user.login };
+    }
+    const after = await this.webapps.update(
+      id,
+      { name: patch.name, kind: patch.kind, description: patch.description, owner, lastModifiedBy: summaryOf(ctx.principal), at: this.clock.now() },
+      ctx.principal.userId,
+    );
+    const changes = diff(toWebapp(before), toWebapp(after));
+    delete changes.updatedAt;
+    await this.audit.record({ action: 'webapp.update', outcome: 'succeeded', target: { type: 'webapp', id }, webappId: id, details: { changes } }, ctx);
+    return toWebapp(after);
+  }
+
+  async delete(id: string, ctx: AuthenticatedContext): Promise<void> {
+    const webapp = await this.authorize(id, ctx, 'manage');
+    if (!(await this.webapps.delete(id))) throw webappNotFound(id);
+    await this.audit.record(
+      { action: 'webapp.delete', outcome: 'succeeded', target: { type: 'webapp', id }, webappId: id, details: { name: webapp.name } },
+      ctx,
+    );
+  }
+
+  async getSettings(id: string, ctx: AuthenticatedContext): Promise<WebappSettingsView> {
+    return this.settingsView(await this.authorize(id, ctx, 'manage'), ctx.principal);
+  }
+
+  /**
+   * Changes settings; the caller becomes the last modifier (so, by default, the run-as user).
+   * Naming a run-as user other than oneself is an admin's decision alone.
+   */
+  async updateSettings(id: string, patch: z.infer<typeof patchSettingsBody>, ctx: AuthenticatedContext): Promise<WebappSettingsView> {
+    const before = await this.authorize(id, ctx, 'manage');
+    const change: WebappChange = { lastModifiedBy: summaryOf(ctx.principal), at: this.clock.now() };
+    const { runAsUserId, identityPropagation, ...rest } = patch;
+    if (runAsUserId !== undefined && runAsUserId !== before.settings.runAsUserId) {
+      if (runAsUserId !== null && runAsUserId !== ctx.principal.userId && !ctx.principal.permissions.has('admin')) {
+        await this.audit.record(
+          { action: 'access.denied', outcome: 'denied', reason: 'run_as_requires_admin', target: { type: 'webapp', id }, webappId: id, details: { runAsUserId } },
+          ctx,
+        );
+        throw new ProblemError('forbidden', 'Only an admin may make a webapp run as another user.');
+      }
+      const user = runAsUserId === null ? null : await this.users.get(runAsUserId);
+      if (runAsUserId !== null && !user) throw invalid('body.runAsUserId', 'no user has this id');
+      change.runAs = user ? { id: user.id, login: user.login } : null;
+    }
+    if (patch.viewers) {
+      const missingUsers = await this.webapps.missingUsers(patch.viewers.users);
+      const missingGroups = await this.webapps.missingGroups(patch.viewers.groups);
+      const errors = [
+        ...missingUsers.map((u) => ({ path: `body.viewers.users.${patch.viewers!.users.indexOf(u)}`, message: 'no user has this id' })),
+        ...missingGroups.map((g) => ({ path: `body.viewers.groups.${patch.viewers!.groups.indexOf(g)}`, message: 'no group has this id' })),
+      ];
+      if (errors.length > 0) throw new ProblemError('validation-failed', 'The request body is invalid.', errors);
+    }
+    change.settings = {
+      ...rest,
+      ...(identityPropagation ? { identityPropagation: { ...before.settings.identityPropagation, ...identityPropagation } } : {}),
+    };
+    const after = await this.webapps.update(id, change, ctx.principal.userId);
+    await this.audit.record(
+      {
+        action: 'webapp.settings.update',
+        outcome: 'succeeded',
+        target: { type: 'webapp', id },
+        webappId: id,
+        details: { changes: diff<WebappSettings>(before.settings, after.settings), lastModifiedBy: { from: before.lastModifiedBy, to: after.lastModifiedBy } },
+      },
+      ctx,
+    );
+    return this.settingsView(after, ctx.principal);
+  }
+
+  private async settingsView(webapp: WebappRecord, caller: Principal): Promise<WebappSettingsView> {
+    const runAs = runAsOf(webapp, summaryOf(caller));
+    const user = await this.users.get(runAs.userId);
+    const global = await this.settings.security();
+    return {
+      ...webapp.settings,
+      effectiveRunAs: { ...runAs, status: user ? user.status : 'deleted' },
+      effectiveHideAccessTokens: webapp.settings.hideAccessTokens || global.hideAccessTokens,
+    };
+  }
+}

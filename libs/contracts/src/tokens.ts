@@ -1,0 +1,64 @@
+/** The `typ` header of each kind of JWT Behalf issues. Verifiers must check it. */
+export const TOKEN_TYPES = {
+  backend: 'behalf-backend+jwt',
+  identity: 'behalf-id+jwt',
+  impersonation: 'at+jwt',
+} as const;
+
+/** `aud` of tokens meant for the Behalf API itself (backend and impersonation tokens). */
+export const API_AUDIENCE = 'behalf-api';
+
+export const SIGNING_ALGORITHMS = ['EdDSA', 'ES256'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** Claims of a backend token (`typ: behalf-backend+jwt`). */
+export interface BackendTokenClaims {
+  iss: string;
+  /** The run's identity: the user the backend acts as. */
+  sub: string;
+  aud: typeof API_AUDIENCE;
+  iat: number;
+  nbf: number;
+  exp: number;
+  jti: string;
+  webapp_id: string;
+  run_id: string;
+}
+
+/** A public signing key as the JWKS lists it. */
+export interface PublicJwk {
+  kty: 'OKP' | 'EC';
+  crv: 'Ed25519' | 'P-256';
+  x: string;
+  y?: string;
+  kid: string;
+  alg: SigningAlgorithm;
+  use: 'sig';
+}
+
+export interface Jwks {
+  keys: PublicJwk[];
+}
+
+/** `GET /.well-known/openid-configuration`. */
+export interface OpenIdConfiguration {
+  issuer: string;
+  jwks_uri: string;
+  token_endpoint: string;
+  grant_types_supported: string[];
+  token_endpoint_auth_methods_supported: string[];
+  id_token_signing_alg_values_supported: SigningAlgorithm[];
+  subject_types_supported: string[];
+}
+
+/** `POST /api/v1/admin/keys/rotate`: the key that was added. */
+export interface KeyRotation {
+  kid: string;
+  alg: SigningAlgorithm;
+  /** In the JWKS from now on. */
+  publishedAt: string;
+  /** Signs from then on; the previous key stays published for the overlap window after it. */
+  activatesAt: string;
+  /** When the key signing until `activatesAt` leaves the JWKS. */
+  previousKeyUnpublishedAt: string | null;
+}

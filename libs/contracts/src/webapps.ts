@@ -1,0 +1,102 @@
+export const WEBAPP_KINDS = ['dash', 'streamlit', 'shiny', 'bokeh', 'flask', 'express', 'standard'] as const;
+export type WebappKind = (typeof WEBAPP_KINDS)[number];
+
+/** A user as a webapp names them (owner, last modifier): kept when the user is deleted. */
+export interface UserSummary {
+  id: string;
+  login: string;
+}
+
+export interface Webapp {
+  id: string;
+  name: string;
+  kind: WebappKind;
+  description: string;
+  /** May edit the webapp and its settings, with admins. */
+  owner: UserSummary;
+  /** Whoever edited the webapp or its settings last: its default run-as user. */
+  lastModifiedBy: UserSummary;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const IDENTITY_MODES = ['run_as_user', 'starter'] as const;
+export type IdentityMode = (typeof IDENTITY_MODES)[number];
+
+export const WEBAPP_ACCESS = ['public', 'authenticated', 'restricted'] as const;
+export type WebappAccess = (typeof WEBAPP_ACCESS)[number];
+
+/** A webapp's security settings (DESIGN.md, "Webapp settings"). */
+export interface WebappSettings {
+  /** `run_as_user`: runs as `runAsUserId`, else the last modifier. `starter`: runs as whoever starts it. */
+  identityMode: IdentityMode;
+  /** null: the last modifier. Only an admin may name someone other than themselves. */
+  runAsUserId: string | null;
+  /** `public`: anyone, even anonymous; `authenticated`: any user; `restricted`: `viewers`, the owner and admins. */
+  access: WebappAccess;
+  /** Who may view a `restricted` webapp: user ids and group ids. */
+  viewers: { users: string[]; groups: string[] };
+  /** When on (or the global setting is), no secret and no token reaches the backend through auth info. */
+  hideAccessTokens: boolean;
+  /** When off, runs get no dataset mounts and read data through the dataset API. */
+  mountDatasets: boolean;
+  /** How a proxy tells the backend who views: a username header, a signed identity token, or both. */
+  identityPropagation: { header: boolean; jwt: boolean };
+  /** May the backend obtain impersonation tokens for its viewers (token exchange)? */
+  allowImpersonation: boolean;
+  /** Which of a viewer's secrets the webapp may receive; null means all. */
+  secretNames: string[] | null;
+}
+
+export const RUN_AS_SOURCES = ['explicit', 'last_modifier', 'starter'] as const;
+export type RunAsSource = (typeof RUN_AS_SOURCES)[number];
+
+/** Who a webapp runs as, and why. */
+export interface RunIdentity {
+  userId: string;
+  login: string;
+  source: RunAsSource;
+}
+
+/** `GET /api/v1/webapps/:id/settings`: the settings and what they resolve to now. */
+export interface WebappSettingsView extends WebappSettings {
+  /** Whom a run started now would run as (in `starter` mode: the caller), and whether they can. */
+  effectiveRunAs: RunIdentity & { status: 'active' | 'disabled' | 'deleted' };
+  /** The webapp's own setting or the global one. */
+  effectiveHideAccessTokens: boolean;
+}
+
+/** One dataset a run gets mounted (when `mountDatasets` is on). */
+export interface LaunchMount {
+  datasetId: string;
+  name: string;
+  path: string;
+  mode: 'ro' | 'rw';
+}
+
+export interface WebappRun {
+  id: string;
+  webappId: string;
+  identity: RunIdentity;
+  startedBy: UserSummary;
+  upstreamUrl: string | null;
+  status: 'active' | 'stopped';
+  startedAt: string;
+  stoppedAt: string | null;
+}
+
+/** The launch spec `POST /api/v1/webapps/:id/runs` answers: what the runtime starts the backend with. */
+export interface StartedRun {
+  runId: string;
+  identity: RunIdentity;
+  backendToken: string;
+  expiresAt: string;
+  env: { BEHALF_URL: string; BEHALF_WEBAPP_ID: string; BEHALF_RUN_ID: string; BEHALF_BACKEND_TOKEN: string };
+  mounts: LaunchMount[];
+}
+
+/** `POST /api/v1/webapps/:id/runs/:runId/refresh`. */
+export interface RefreshedBackendToken {
+  backendToken: string;
+  expiresAt: string;
+}
