@@ -31,7 +31,14 @@ export function routesOf(app: NestFastifyApplication): { method: string; url: st
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { app } = await configureApp(options);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A hook failed half way (a wrong key ring, say): release what the others opened
+    // (connections, listeners, timers) before reporting, or they outlive the failure.
+    await closeApp(app).catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

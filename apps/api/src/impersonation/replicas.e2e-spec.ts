@@ -1,38 +1,26 @@
 import type { ImpersonationDecision } from '@behalf/contracts';
-import { loginAsAdmin, SessionClient } from '../../test/clients';
+import type { SessionClient } from '../../test/clients';
 import { addMember, createGroup, createUser } from '../../test/fixtures/identity';
-import { sql, startTestApp, TestApp } from '../../test/harness';
-
-/** How long the other replica may take to decide by the new state. */
-const PROPAGATION_BUDGET_MS = 1_000;
+import { sql, TestApp } from '../../test/harness';
+import { PROPAGATION_BUDGET_MS, Replicas, startReplicas, timeUntil } from '../../test/replicas';
 
 describe('two API instances on one database', () => {
+  let replicas: Replicas;
   let a: TestApp;
-  let b: TestApp;
   let adminA: SessionClient;
   let adminB: SessionClient;
   beforeAll(async () => {
-    a = await startTestApp();
-    b = await startTestApp({ database: a.database });
-    adminA = await loginAsAdmin(a.app);
-    adminB = await loginAsAdmin(b.app);
+    replicas = await startReplicas();
+    ({ a, adminA, adminB } = replicas);
   });
-  afterAll(async () => {
-    await b.close();
-    await a.close();
-  });
+  afterAll(() => replicas.close());
 
   const checkOn = async (admin: SessionClient, actor: string, subject: string) =>
     (await admin.request('GET', `/api/v1/impersonation/check?actor=${actor}&subject=${subject}`)).json<ImpersonationDecision>().reason;
 
   /** Polls replica B until it gives `reason`; returns how long that took after the change committed. */
-  async function untilB(actor: string, subject: string, reason: string, changedAt: number): Promise<number> {
-    for (;;) {
-      if ((await checkOn(adminB, actor, subject)) === reason) return Date.now() - changedAt;
-      if (Date.now() - changedAt > 5 * PROPAGATION_BUDGET_MS) throw new Error(`replica B still does not say ${reason}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  const untilB = (actor: string, subject: string, reason: string, changedAt: number) =>
+    timeUntil(async () => (await checkOn(adminB, actor, subject)) === reason, changedAt);
 
   it('sees a grant, a membership and a status change made through the other within 1 s', async () => {
     const actor = await createUser(adminA);
