@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
 import { SettingsModule } from './settings/settings.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WebappsModule } from './webapps/webapps.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ImpersonationModule,
         TokensModule,
         WebappsModule,
+        SecretsModule,
         HealthModule,
         ...(options.extraModules ?? []),
       ],

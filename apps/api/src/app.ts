@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
 import { projectRoot } from './common/project-root';
 import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
-import { ProblemFilter } from './http/problem.filter';
+import { ProblemFilter, replyWithProblem } from './http/problem.filter';
+import { MAX_PARAM_LENGTH } from './http/to-problem';
 import { requestIdFor } from './http/request-id';
 import { PinoNestLogger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
@@ -65,6 +67,9 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     // Our genReqId reads and vets X-Request-Id itself; Fastify must not trust it blindly.
     requestIdHeader: false,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors the router raises before any route matches (a bad URL) are problems too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => replyWithProblem(error, request, reply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(options.logger),

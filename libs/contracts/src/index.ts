@@ -7,3 +7,4 @@ export * from './problem';
 export * from './impersonation';
 export * from './tokens';
 export * from './webapps';
+export * from './secrets';

@@ -13,7 +13,9 @@ const EXPECTED: Record<string, string> = {
   'DELETE /api/v1/groups/{id}': 'admin',
   'DELETE /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin',
   'DELETE /api/v1/groups/{id}/members/{userId}': 'admin',
+  'DELETE /api/v1/users/me/secrets/{name}': 'authenticated',
   'DELETE /api/v1/users/{id}': 'admin',
+  'DELETE /api/v1/users/{id}/secrets/{name}': 'admin',
   'DELETE /api/v1/webapps/{id}': 'authenticated',
   'DELETE /api/v1/webapps/{id}/runs/{runId}': 'authenticated',
   'GET /.well-known/jwks.json': 'public',
@@ -29,7 +31,9 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/impersonation/check': 'admin',
   'GET /api/v1/settings/security': 'admin',
   'GET /api/v1/users': 'admin',
+  'GET /api/v1/users/me/secrets': 'authenticated',
   'GET /api/v1/users/{id}': 'admin',
+  'GET /api/v1/users/{id}/secrets': 'admin',
   'GET /api/v1/webapps': 'authenticated',
   'GET /api/v1/webapps/{id}': 'authenticated',
   'GET /api/v1/webapps/{id}/runs': 'authenticated',
@@ -43,6 +47,7 @@ const EXPECTED: Record<string, string> = {
   'PATCH /api/v1/users/{id}': 'admin',
   'PATCH /api/v1/webapps/{id}': 'authenticated',
   'PATCH /api/v1/webapps/{id}/settings': 'authenticated',
+  'POST /api/v1/admin/kek/rewrap': 'admin',
   'POST /api/v1/admin/keys/rotate': 'admin',
   'POST /api/v1/api-keys': 'authenticated',
   'POST /api/v1/auth/login': 'public',
@@ -54,6 +59,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/webapps/{id}/runs/{runId}/refresh': 'authenticated',
   'PUT /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin',
   'PUT /api/v1/groups/{id}/members/{userId}': 'admin',
+  'PUT /api/v1/users/me/secrets/{name}': 'authenticated',
 };
 
 describe('the permission map', () => {

@@ -24,6 +24,11 @@ export class PgPool implements OnApplicationShutdown {
     this.pool.on('error', () => undefined);
   }
 
+  /** The pool itself, for maintenance work that needs transactions of its own (KEK re-wrap). */
+  get raw(): Pool {
+    return this.pool;
+  }
+
   /** Runs a named prepared statement. `name` must identify `text` uniquely. */
   async prepared<T extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<T[]> {
     return (await this.pool.query<T>({ name, text, values })).rows;

@@ -27,6 +27,12 @@ describe('HTTP errors are RFC 9457 problems', () => {
     expectProblem(res, 404, 'not-found');
   });
 
+  it('answers a URL the router cannot read, or an overlong path segment, with a 400 problem', async () => {
+    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/users/%zz' }), 400, 'bad-request');
+    const long = expectProblem(await t.app.inject({ method: 'GET', url: `/api/v1/users/${'x'.repeat(2049)}` }), 400, 'bad-request');
+    expect(long.detail).toBe('A path segment of the URL is longer than 2048 characters.');
+  });
+
   it('answers an unknown method on a known path with a 404 problem', async () => {
     const res = await t.app.inject({ method: 'DELETE', url: '/healthz' });
     expectProblem(res, 404, 'not-found');

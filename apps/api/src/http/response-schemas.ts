@@ -11,10 +11,12 @@ import type {
   ImpersonationDecision,
   ImpersonationGrant,
   Jwks,
+  KekRewrapReport,
   KeyRotation,
   Me,
   OpenIdConfiguration,
   RefreshedBackendToken,
+  SecretInfo,
   SecuritySettings,
   StartedRun,
   User,
@@ -248,3 +250,12 @@ export const refreshedBackendTokenSchema = z.object({
   backendToken: z.string(),
   expiresAt: timestamp,
 }) satisfies z.ZodType<RefreshedBackendToken>;
+
+export const secretInfoSchema = z.object({ name: z.string(), createdAt: timestamp, updatedAt: timestamp }) satisfies z.ZodType<SecretInfo>;
+
+export const kekRewrapReportSchema = z.object({
+  currentVersion: z.number().int(),
+  rewrapped: z.object({ signingKeys: z.number().int(), userSecrets: z.number().int() }),
+  failed: z.array(z.object({ record: z.string(), kekVersion: z.number().int(), reason: z.string() })),
+  complete: z.boolean(),
+}) satisfies z.ZodType<KekRewrapReport>;

@@ -9,6 +9,9 @@ import { ProblemError } from './problem';
  * Fastify raises its own errors before a route handler runs (body parsing, size, media type);
  * they are recognised by their stable `code`, never by their message.
  */
+/** The longest path parameter the router accepts (Fastify's default, 100, is too short for names). */
+export const MAX_PARAM_LENGTH = 2048;
+
 export function classifyError(error: unknown): ProblemError | null {
   if (error instanceof ProblemError) return error;
   if (error instanceof HttpException) return fromHttpException(error);
@@ -25,6 +28,10 @@ export function classifyError(error: unknown): ProblemError | null {
       return new ProblemError('malformed-body', 'The Content-Type is application/json but the body is empty.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ProblemError('malformed-body', 'The request body is not valid JSON.');
+    case 'FST_ERR_BAD_URL':
+      return new ProblemError('bad-request', 'The request URL is malformed (bad percent-encoding?).');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ProblemError('bad-request', `A path segment of the URL is longer than ${MAX_PARAM_LENGTH} characters.`);
   }
   // Fastify's JSON parser reports syntax errors as a SyntaxError carrying statusCode 400.
   if (error instanceof SyntaxError && statusCode === 400) {

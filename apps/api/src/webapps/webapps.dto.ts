@@ -1,4 +1,4 @@
-import { IDENTITY_MODES, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
+import { IDENTITY_MODES, SECRET_NAME_PATTERN, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
 import { z } from 'zod';
 import { pageQuery } from '../common/pagination';
 
@@ -17,7 +17,7 @@ const ids = (max: number) =>
     .transform((list) => list.map((id) => id.toLowerCase()));
 
 /** The names of user secrets (the same rule as `PUT /users/me/secrets/:name`). */
-export const secretName = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'expected 1 to 128 of A-Z a-z 0-9 _ . -');
+export const secretName = z.string({ error: 'expected a secret name' }).regex(new RegExp(SECRET_NAME_PATTERN), 'expected 1 to 128 of A-Z a-z 0-9 _ . -');
 
 export const webappParams = z.object({ id: uuid });
 export const runParams = z.object({ id: uuid, runId: uuid });

@@ -1,0 +1,20 @@
+/** A user's secret as the API lists it: never its value. */
+export interface SecretInfo {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The rule for secret names, shared by the API and webapps' `secretNames`. */
+export const SECRET_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,128}$';
+
+/** Largest secret value: 64 KiB of UTF-8. */
+export const SECRET_VALUE_MAX_BYTES = 65_536;
+
+/** `POST /api/v1/admin/kek/rewrap` and `npm run kek:rewrap`. */
+export interface KekRewrapReport {
+  currentVersion: number;
+  rewrapped: { signingKeys: number; userSecrets: number };
+  failed: { record: string; kekVersion: number; reason: string }[];
+  complete: boolean;
+}
