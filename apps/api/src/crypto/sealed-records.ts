@@ -36,7 +36,10 @@ const TABLES: SealedTable[] = [
   },
 ];
 
-/** The seal context of a user's secret: binds it to its owner and name. */
+/** The seal context of a signing key's private key: binds it to its kid (as `pendingSql` does). */
+export const signingKeyContext = (kid: string) => `signing-key:${kid}`;
+
+/** The seal context of a user's secret: binds it to its owner and name (as `pendingSql` does). */
 export const userSecretContext = (userId: string, name: string) => `user-secret:${userId}:${name}`;
 
 export interface RewrapReport {

@@ -8,6 +8,7 @@ import { CONFIG, Config } from '../config/config';
 import { KekVersionMissingError, open, seal, UnsealError } from '../crypto/envelope';
 import type { KeyRing } from '../crypto/key-ring';
 import { KEY_RING } from '../crypto/key-ring.provider';
+import { signingKeyContext } from '../crypto/sealed-records';
 import { ChangeFeed } from '../database/change-feed.service';
 import { LOGGER } from '../logging/logger.token';
 import type { Logger } from '../logging/logger';
@@ -33,8 +34,6 @@ export interface ActiveSigningKey {
   privateKey: PrivateKey;
 }
 
-/** The sealed private key's context: binds it to its kid, so rows cannot be swapped. */
-const sealContext = (kid: string) => `signing-key:${kid}`;
 
 /**
  * The JWT signing keys: created on first start, sealed under the key-encryption key ring,
@@ -124,7 +123,7 @@ export class SigningKeys implements OnModuleInit {
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk);
     const publicJwk = { ...jwk, kid, alg, use: 'sig' } as PublicJwk;
-    const sealed = seal(this.ring, Buffer.from(await exportPKCS8(privateKey), 'utf8'), sealContext(kid));
+    const sealed = seal(this.ring, Buffer.from(await exportPKCS8(privateKey), 'utf8'), signingKeyContext(kid));
     return { kid, alg, publicJwk, sealed, createdAt, activatesAt };
   }
 
@@ -168,7 +167,7 @@ export class SigningKeys implements OnModuleInit {
 
   private async openPrivateKey(key: StoredSigningKey): Promise<PrivateKey> {
     try {
-      const pem = open(this.ring, key.sealed, sealContext(key.kid)).toString('utf8');
+      const pem = open(this.ring, key.sealed, signingKeyContext(key.kid)).toString('utf8');
       return await importPKCS8(pem, key.alg);
     } catch (error) {
       if (error instanceof KekVersionMissingError) {
