@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { readMigrations } from '../src/database/migrations';
-import { createTestDatabase } from './harness';
+import { createTestDatabase, TEST_KEK } from './harness';
 
 /**
  * The built server as `npm start` runs it, in its own process: start-up, the embedded database,
@@ -29,7 +29,8 @@ afterEach(() => {
 function spawnServer(env: Record<string, string>): Server {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does).`);
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', BEHALF_LOG_LEVEL: 'info', ...env },
+    // A key ring of its own, so no development ring lands in the working directory's .data.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', BEHALF_LOG_LEVEL: 'info', BEHALF_KEK: TEST_KEK, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
@@ -57,7 +58,8 @@ async function stop(server: Server): Promise<number | null> {
 describe('the API process', () => {
   it('starts an embedded PostgreSQL when DATABASE_URL is unset, serves /readyz, and stops both on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'behalf-start-'));
-    const server = spawnServer({ BEHALF_DATA_DIR: dataDir });
+    // As `npm start` on a fresh clone: no BEHALF_KEK, so a development ring is generated.
+    const server = spawnServer({ BEHALF_DATA_DIR: dataDir, BEHALF_KEK: '' });
     try {
       const url = await server.url;
       const ready = await fetch(`${url}/readyz`);
@@ -76,6 +78,7 @@ describe('the API process', () => {
       expect(login.status).toBe(200);
       expect(((await login.json()) as { permissions: string[] }).permissions).toEqual(['admin']);
       expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+      expect(existsSync(join(dataDir, 'kek'))).toBe(true);
       expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
 
       expect(await stop(server)).toBe(0);
@@ -85,7 +88,7 @@ describe('the API process', () => {
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
 
       // A second start on the same data finds its users: nothing is created or printed.
-      const again = spawnServer({ BEHALF_DATA_DIR: dataDir });
+      const again = spawnServer({ BEHALF_DATA_DIR: dataDir, BEHALF_KEK: '' });
       const againUrl = await again.url;
       expect((await fetch(`${againUrl}/readyz`)).status).toBe(200);
       expect(again.output()).not.toContain('first start');
