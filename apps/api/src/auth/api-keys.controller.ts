@@ -6,14 +6,13 @@ import { Ctx, RequestContext } from '../audit/request-context';
 import { pageQuery } from '../common/pagination';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
-import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ValidBody, ValidParams, ValidQuery, uuidField } from '../http/zod-validation';
 import { ApiKeyService } from './api-key.service';
 import { Authenticated } from './authenticated.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { Principal } from './principal';
 import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../http/response-schemas';
 
-const uuid = z.uuid({ error: 'expected a UUID' });
 
 export const createApiKeyBody = z.strictObject({
   name: z.string({ error: 'expected a name' }).trim().min(1, 'expected 1 to 100 characters').max(100, 'expected 1 to 100 characters'),
@@ -21,7 +20,7 @@ export const createApiKeyBody = z.strictObject({
 });
 
 const listApiKeysQuery = z.object({
-  userId: z.union([uuid, z.literal('*')], { error: "expected a user id, or '*' for everyone's (admins)" }).optional(),
+  userId: z.union([uuidField, z.literal('*')], { error: "expected a user id, or '*' for everyone's (admins)" }).optional(),
   ...pageQuery,
 });
 
@@ -59,7 +58,7 @@ export class ApiKeysController {
   @ApiNoContentResponse()
   @ApiProblems('not-found', 'validation-failed')
   revoke(
-    @ValidParams(z.object({ id: uuid })) params: { id: string },
+    @ValidParams(z.object({ id: uuidField })) params: { id: string },
     @CurrentPrincipal() principal: Principal,
     @Ctx() ctx: RequestContext,
   ): Promise<void> {

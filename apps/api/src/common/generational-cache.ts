@@ -39,7 +39,16 @@ export class GenerationalCache<V> {
     this.entries.set(key, { value, generation, expiresAtMs: nowMs + this.ttlMs });
   }
 
-  delete(key: string): void {
-    this.entries.delete(key);
+  /**
+   * The cached value of `key`, else `load()`'s, cached. The generation is read before loading,
+   * so a value read across a change is returned but not kept.
+   */
+  async through(key: string, generation: () => number | string, load: () => Promise<V>): Promise<V> {
+    const before = generation();
+    const cached = this.get(key, before, Date.now());
+    if (cached !== undefined) return cached;
+    const value = await load();
+    this.set(key, value, before, generation(), Date.now());
+    return value;
   }
 }

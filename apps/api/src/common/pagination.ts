@@ -12,6 +12,9 @@ export const pageQuery = {
   cursor: z.string().max(512, 'expected a cursor returned by a previous page').optional(),
 };
 
+/** The query of a list with nothing but paging. */
+export const listQuery = z.object(pageQuery);
+
 /** Cursors are opaque to clients: base64url JSON of the sort key of the last item returned. */
 export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');

@@ -6,21 +6,14 @@ import { KeyRing, KeyRingFormatError, parseKeyRing } from '../crypto/key-ring';
  * Every environment variable Behalf reads, validated once at start-up into a typed object.
  * Nothing else in the code base reads `process.env`. `.env.example` lists each with its default.
  */
-const port = (fallback: number) =>
-  z.coerce
-    .number({ error: 'expected a whole number from 0 to 65535' })
-    .int('expected a whole number from 0 to 65535')
-    .min(0, 'expected a whole number from 0 to 65535')
-    .max(65535, 'expected a whole number from 0 to 65535')
-    .default(fallback);
+/** A whole number from `min` to `max`, with one message for every way of missing it. */
+const wholeNumber = (fallback: number, min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
+};
 
-const positiveInt = (fallback: number, max: number) =>
-  z.coerce
-    .number({ error: `expected a whole number from 1 to ${max}` })
-    .int(`expected a whole number from 1 to ${max}`)
-    .min(1, `expected a whole number from 1 to ${max}`)
-    .max(max, `expected a whole number from 1 to ${max}`)
-    .default(fallback);
+const port = (fallback: number) => wholeNumber(fallback, 0, 65_535);
+const positiveInt = (fallback: number, max: number) => wholeNumber(fallback, 1, max);
 
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
@@ -49,12 +42,7 @@ const envSchema = z.object({
   BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
   BEHALF_SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(3600, 31_536_000),
   BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: positiveInt(43_200, 31_536_000),
-  BEHALF_DECISION_CACHE_TTL_MS: z.coerce
-    .number({ error: 'expected a whole number from 0 to 600000' })
-    .int('expected a whole number from 0 to 600000')
-    .min(0, 'expected a whole number from 0 to 600000')
-    .max(600_000, 'expected a whole number from 0 to 600000')
-    .default(30_000),
+  BEHALF_DECISION_CACHE_TTL_MS: wholeNumber(30_000, 0, 600_000),
   BEHALF_ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').max(1024, 'expected at most 1024 characters').optional(),
   BEHALF_METRICS_TOKEN: z
     .string()
@@ -73,12 +61,7 @@ const envSchema = z.object({
     })
     .optional(),
   BEHALF_SIGNING_ALG: z.enum(['EdDSA', 'ES256'], { error: 'expected EdDSA or ES256' }).default('EdDSA'),
-  BEHALF_KEY_PREPUBLISH_SECONDS: z.coerce
-    .number({ error: 'expected a whole number from 0 to 86400' })
-    .int('expected a whole number from 0 to 86400')
-    .min(0, 'expected a whole number from 0 to 86400')
-    .max(86_400, 'expected a whole number from 0 to 86400')
-    .default(600),
+  BEHALF_KEY_PREPUBLISH_SECONDS: wholeNumber(600, 0, 86_400),
   BEHALF_KEY_OVERLAP_SECONDS: positiveInt(7200, 31_536_000),
 });
 

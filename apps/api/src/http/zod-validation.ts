@@ -6,6 +6,9 @@ import { ProblemError } from './problem';
 
 type Source = 'body' | 'query' | 'params';
 
+/** A UUID in a path, query or body, with the message every endpoint gives. */
+export const uuidField = z.uuid({ error: 'expected a UUID' });
+
 /** Turns zod issues into problem field errors whose paths start at the request part. */
 export function toFieldErrors(source: Source, issues: readonly z.core.$ZodIssue[]): ProblemFieldError[] {
   return issues.map((issue) => ({

@@ -2,12 +2,13 @@ import { Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/com
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { z } from 'zod';
+import { listQuery } from '../common/pagination';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
 import { GroupsService } from './groups.service';
-import { createGroupBody, idParams, listQuery, memberParams, updateGroupBody } from './identity.dto';
+import {createGroupBody, idParams, memberParams, updateGroupBody } from './identity.dto';
 import { ApiJsonResponse, groupMemberSchema, groupSchema, pageOf } from '../http/response-schemas';
 
 @ApiTags('groups')

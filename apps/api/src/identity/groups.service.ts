@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Group, GroupMember, GroupPermissions, Page } from '@behalf/contracts';
+import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
+import { changesBetween } from '../common/changes';
 import { decodeCursor, toPage } from '../common/pagination';
 import { GroupInput, groupNotFound, GroupRepository } from './group.repository';
 import { userNotFound, UserRepository } from './user.repository';
@@ -38,12 +39,9 @@ export class GroupsService {
   async update(id: string, input: GroupInput, ctx: RequestContext): Promise<Group> {
     const before = await this.get(id);
     const group = await this.groups.preservingAnAdmin((db) => this.groups.update(id, input, db), 'The group cannot lose its admin permission');
-    const changes: Record<string, unknown> = {};
-    if (before.name !== group.name) changes.name = { from: before.name, to: group.name };
-    if (before.description !== group.description) changes.description = { from: before.description, to: group.description };
-    for (const p of Object.keys(group.permissions) as (keyof GroupPermissions)[]) {
-      if (before.permissions[p] !== group.permissions[p]) changes[`permissions.${p}`] = { from: before.permissions[p], to: group.permissions[p] };
-    }
+    // Permissions are reported one by one (`permissions.admin`), not as one object.
+    const flat = (g: Group) => ({ name: g.name, description: g.description, ...Object.fromEntries(Object.entries(g.permissions).map(([p, v]) => [`permissions.${p}`, v])) });
+    const changes = changesBetween(flat(before), flat(group));
     await this.audit.record({ action: 'group.update', outcome: 'succeeded', target: { type: 'group', id }, details: { name: group.name, changes } }, ctx);
     return group;
   }

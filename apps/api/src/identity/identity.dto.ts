@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuidField } from '../http/zod-validation';
 import { pageQuery } from '../common/pagination';
 
 const login = z
@@ -46,8 +47,5 @@ const description = z.string({ error: 'expected a description' }).max(1000, 'exp
 export const createGroupBody = z.strictObject({ name: groupName, description: description.optional(), permissions: permissions.optional() });
 export const updateGroupBody = z.strictObject({ name: groupName.optional(), description: description.optional(), permissions: permissions.optional() });
 
-export const listQuery = z.object({ ...pageQuery });
-
-const uuid = z.uuid({ error: 'expected a UUID' });
-export const idParams = z.object({ id: uuid });
-export const memberParams = z.object({ id: uuid, userId: uuid });
+export const idParams = z.object({ id: uuidField });
+export const memberParams = z.object({ id: uuidField, userId: uuidField });

@@ -3,6 +3,7 @@ import type { Page, User } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
 import { CredentialRevoker } from '../auth/credential-revoker.service';
+import { changesBetween } from '../common/changes';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { GroupRepository } from './group.repository';
@@ -86,11 +87,7 @@ export class UsersService {
       const revoked = endsCredentials ? await this.revoker.revokeAll(id, this.clock.now(), db) : undefined;
       return { user, revoked };
     }, 'The user cannot be disabled');
-    const changes = Object.fromEntries(
-      (['displayName', 'email', 'status'] as const)
-        .filter((k) => input[k] !== undefined && input[k] !== before[k])
-        .map((k) => [k, { from: before[k], to: user[k] }]),
-    );
+    const changes = changesBetween(before, user, ['displayName', 'email', 'status']);
     await this.audit.record(
       {
         action: 'user.update',

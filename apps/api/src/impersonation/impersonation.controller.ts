@@ -6,15 +6,14 @@ import { Ctx, RequestContext } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal } from '../auth/principal';
-import { pageQuery } from '../common/pagination';
+import { listQuery } from '../common/pagination';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, impersonationDecisionSchema, impersonationGrantSchema, pageOf } from '../http/response-schemas';
-import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ValidBody, ValidParams, ValidQuery, uuidField } from '../http/zod-validation';
 import { ImpersonationService } from './impersonation.service';
 
-const uuid = z.uuid({ error: 'expected a UUID' });
-const grantParams = z.object({ id: uuid, targetGroupId: uuid });
-const groupParams = z.object({ id: uuid });
+const grantParams = z.object({ id: uuidField, targetGroupId: uuidField });
+const groupParams = z.object({ id: uuidField });
 export const putGrantBody = z.strictObject({
   reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected 1 to 500 characters').max(500, 'expected 1 to 500 characters'),
   expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
@@ -59,7 +58,7 @@ export class GrantsController {
   @ApiOperation({ summary: 'The grants of group :id, with who created each, when, why and until when.' })
   @ApiJsonResponse(200, pageOf(impersonationGrantSchema), 'A page of grants.')
   @ApiProblems('not-found', 'validation-failed')
-  list(@ValidParams(groupParams) params: z.infer<typeof groupParams>, @ValidQuery(z.object({ ...pageQuery })) query: { limit: number; cursor?: string }): Promise<Page<ImpersonationGrant>> {
+  list(@ValidParams(groupParams) params: z.infer<typeof groupParams>, @ValidQuery(listQuery) query: z.infer<typeof listQuery>): Promise<Page<ImpersonationGrant>> {
     return this.impersonation.listGrants(params.id, query.limit, query.cursor);
   }
 }

@@ -38,13 +38,9 @@ export class ImpersonationService {
    * generation is read before the query, so facts read across a change are never cached.
    */
   async facts(actor: UserRef, subject: UserRef): Promise<DecisionFacts | null> {
-    const key = `${refKey(actor)}|${refKey(subject)}`;
-    const generation = this.feed.generation;
-    const cached = this.cache.get(key, generation, Date.now());
-    if (cached !== undefined) return cached;
-    const facts = await this.grants.decisionFacts(actor, subject, this.clock.now());
-    this.cache.set(key, facts, generation, this.feed.generation, Date.now());
-    return facts;
+    return this.cache.through(`${refKey(actor)}|${refKey(subject)}`, () => this.feed.generation, () =>
+      this.grants.decisionFacts(actor, subject, this.clock.now()),
+    );
   }
 
   /** Decides without recording anything: for callers that record the decision in their own audit event. */

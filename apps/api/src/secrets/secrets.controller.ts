@@ -3,13 +3,14 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, SecretInfo } from '@behalf/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { listQuery } from '../common/pagination';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, secretInfoSchema } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
-import { listQuery, mySecretParams, putSecretBody, userParams, userSecretParams } from './secrets.dto';
+import {mySecretParams, putSecretBody, userParams, userSecretParams } from './secrets.dto';
 import { SecretsService } from './secrets.service';
 
 type Authed = RequestContext & { principal: Principal };

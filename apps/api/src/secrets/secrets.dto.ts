@@ -1,14 +1,16 @@
-import { SECRET_VALUE_MAX_BYTES } from '@behalf/contracts';
+import { SECRET_NAME_PATTERN, SECRET_VALUE_MAX_BYTES } from '@behalf/contracts';
 import { z } from 'zod';
-import { pageQuery } from '../common/pagination';
-import { secretName } from '../webapps/webapps.dto';
+import { uuidField } from '../http/zod-validation';
+import { idParams } from '../identity/identity.dto';
 
-const uuid = z.uuid({ error: 'expected a UUID' });
+/** The name of a user's secret (also in webapps' `secretNames`). */
+export const secretName = z
+  .string({ error: 'expected a secret name' })
+  .regex(new RegExp(SECRET_NAME_PATTERN), 'expected 1 to 128 of A-Z a-z 0-9 _ . -');
 
 export const mySecretParams = z.object({ name: secretName });
-export const userParams = z.object({ id: uuid });
-export const userSecretParams = z.object({ id: uuid, name: secretName });
-export const listQuery = z.object({ ...pageQuery });
+export const userParams = idParams;
+export const userSecretParams = z.object({ id: uuidField, name: secretName });
 
 export const putSecretBody = z.strictObject({
   value: z

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SecuritySettings } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
+import { changesBetween } from '../common/changes';
 import { RequestContext } from '../audit/request-context';
 import { SECURITY_SETTINGS_KEY, securitySettingsFrom } from './security-settings';
 import { SettingsRepository } from './settings.repository';
@@ -20,11 +21,7 @@ export class SettingsService {
     const before = await this.security();
     const after = { ...before, ...patch };
     await this.settings.put(SECURITY_SETTINGS_KEY, { ...after });
-    const changes = Object.fromEntries(
-      (Object.keys(after) as (keyof SecuritySettings)[])
-        .filter((k) => before[k] !== after[k])
-        .map((k) => [k, { from: before[k], to: after[k] }]),
-    );
+    const changes = changesBetween(before, after);
     await this.audit.record({ action: 'settings.security.update', outcome: 'succeeded', target: { type: 'settings', id: SECURITY_SETTINGS_KEY }, details: { changes } }, ctx);
     return after;
   }

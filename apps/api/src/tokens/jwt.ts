@@ -95,8 +95,3 @@ export async function verifyJwt(token: string, expected: JwtExpectations): Promi
     throw error;
   }
 }
-
-/** Whether a bearer value has the shape of a compact JWS (three base64url parts). */
-export function looksLikeJwt(value: string): boolean {
-  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value);
-}

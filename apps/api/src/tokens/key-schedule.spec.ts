@@ -25,7 +25,7 @@ describe(keySchedule.name, () => {
   it('keeps the retired key published for the overlap after its successor activates, then drops it', () => {
     expect(kids(keySchedule([b, a], at(70 + 119), OVERLAP).published)).toEqual(['a', 'b']);
     expect(kids(keySchedule([b, a], at(70 + 120), OVERLAP).published)).toEqual(['b']);
-    expect(keySchedule([a, b], at(0), OVERLAP).unpublishedAt.get('a')).toEqual(at(190));
+    expect(keySchedule([a, b], at(0), OVERLAP).retiresAt.get('a')).toEqual(at(70));
   });
 
   it('lets a key rotated in before the pending one activates take over in order', () => {

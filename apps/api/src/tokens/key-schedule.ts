@@ -10,8 +10,8 @@ export interface KeySchedule<K extends ScheduledKey> {
   signing: K | undefined;
   /** The keys the JWKS lists at `now`: pending, signing, and retired ones inside their overlap. */
   published: K[];
-  /** When each key leaves the JWKS (undefined: not yet known, no successor). */
-  unpublishedAt: Map<string, Date>;
+  /** When each key stops signing: its successor's activation (absent: no successor yet). */
+  retiresAt: Map<string, Date>;
 }
 
 const byActivation = (a: ScheduledKey, b: ScheduledKey) =>
@@ -25,18 +25,18 @@ const byActivation = (a: ScheduledKey, b: ScheduledKey) =>
  */
 export function keySchedule<K extends ScheduledKey>(keys: readonly K[], now: Date, overlapMs: number): KeySchedule<K> {
   const sorted = [...keys].sort(byActivation);
-  const unpublishedAt = new Map<string, Date>();
+  const retiresAt = new Map<string, Date>();
   sorted.forEach((key, i) => {
     const successor = sorted[i + 1];
-    if (successor) unpublishedAt.set(key.kid, new Date(successor.activatesAt.getTime() + overlapMs));
+    if (successor) retiresAt.set(key.kid, successor.activatesAt);
   });
   const t = now.getTime();
   return {
     signing: sorted.filter((k) => k.activatesAt.getTime() <= t).at(-1),
     published: sorted.filter((k) => {
-      const until = unpublishedAt.get(k.kid);
-      return until === undefined || t < until.getTime();
+      const retired = retiresAt.get(k.kid);
+      return retired === undefined || t < retired.getTime() + overlapMs;
     }),
-    unpublishedAt,
+    retiresAt,
   };
 }

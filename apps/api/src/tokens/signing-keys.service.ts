@@ -149,13 +149,13 @@ export class SigningKeys implements OnModuleInit {
       stored.map(async (s) => previous.get(s.kid) ?? { ...s, publicKey: await importJWK({ ...s.publicJwk }, s.alg) }),
     );
     // Open every key that signs now or will: a wrong or incomplete key ring fails here, at start-up.
-    const { unpublishedAt } = this.schedule(keys);
-    const now = this.clock.now().getTime();
-    await Promise.all(
-      keys
-        .filter((k) => !unpublishedAt.has(k.kid) || unpublishedAt.get(k.kid)!.getTime() - this.config.signingKeys.overlapSeconds * 1000 > now)
-        .map((k) => this.privateKeyOf(k)),
-    );
+    const { retiresAt } = this.schedule(keys);
+    const now = this.clock.now();
+    const stillSigns = (k: LoadedKey) => {
+      const retired = retiresAt.get(k.kid);
+      return retired === undefined || retired > now;
+    };
+    await Promise.all(keys.filter(stillSigns).map((k) => this.privateKeyOf(k)));
     this.loaded = { generation, atMs: Date.now(), keys };
     return keys;
   }

@@ -8,13 +8,12 @@ import { requestContextOf } from '../audit/request-context';
 import { Principal } from '../auth/principal';
 import { bearerJwt, JWT_STRATEGY, refuse } from '../auth/strategies';
 import { GenerationalCache } from '../common/generational-cache';
+import { isUuid } from '../common/user-ref';
 import { CONFIG, Config } from '../config/config';
 import { ChangeFeed } from '../database/change-feed.service';
 import { JwtRefusedError } from '../tokens/jwt';
 import { TokenService } from '../tokens/token.service';
 import { RunRepository, RunState } from './run.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Authenticates `Authorization: Bearer <backend token>`: a JWT of `typ behalf-backend+jwt`
@@ -59,7 +58,7 @@ export class BackendTokenStrategy extends PassportStrategy(Strategy, JWT_STRATEG
       throw error;
     }
     const { run_id: runId, webapp_id: webappId, sub, jti } = claims;
-    if (typeof runId !== 'string' || typeof webappId !== 'string' || !UUID.test(runId)) return 'token_invalid';
+    if (typeof runId !== 'string' || typeof webappId !== 'string' || !isUuid(runId)) return 'token_invalid';
     const state = await this.state(runId);
     if (!state || state.webappId !== webappId || state.identity.userId !== sub) return 'token_invalid';
     if (state.stopped) return 'run_stopped';
@@ -72,12 +71,7 @@ export class BackendTokenStrategy extends PassportStrategy(Strategy, JWT_STRATEG
     };
   }
 
-  private async state(runId: string): Promise<RunState | null> {
-    const generation = this.feed.generation;
-    const cached = this.states.get(runId, generation, Date.now());
-    if (cached !== undefined) return cached;
-    const state = await this.runs.state(runId);
-    this.states.set(runId, state, generation, this.feed.generation, Date.now());
-    return state;
+  private state(runId: string): Promise<RunState | null> {
+    return this.states.through(runId, () => this.feed.generation, () => this.runs.state(runId));
   }
 }

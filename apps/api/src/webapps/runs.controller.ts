@@ -2,6 +2,7 @@ import { Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common'
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, RefreshedBackendToken, StartedRun, WebappRun } from '@behalf/contracts';
 import { z } from 'zod';
+import { listQuery } from '../common/pagination';
 import { Ctx } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
@@ -9,7 +10,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, refreshedBackendTokenSchema, startedRunSchema, webappRunSchema } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
 import { RunsService } from './runs.service';
-import { listQuery, runParams, startRunBody, webappParams } from './webapps.dto';
+import {runParams, startRunBody, webappParams } from './webapps.dto';
 import { AuthenticatedContext } from './webapps.service';
 
 @ApiTags('webapps')

@@ -11,9 +11,8 @@ import { UserRepository } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';
 import type { SignedJwt } from '../tokens/jwt';
 import { TokenService } from '../tokens/token.service';
-import { runAsOf, webappAccess } from './webapp-access';
+import { runAsOf } from './webapp-access';
 import { RunRepository } from './run.repository';
-import { webappNotFound, WebappRecord, WebappRepository } from './webapp.repository';
 import { AuthenticatedContext, WebappsService } from './webapps.service';
 
 const runNotFound = (runId: string) => new ProblemError('not-found', `This webapp has no run with id ${runId}.`);
@@ -24,7 +23,6 @@ export class RunsService {
   constructor(
     private readonly webapps: WebappsService,
     private readonly runs: RunRepository,
-    private readonly webappRecords: WebappRepository,
     private readonly users: UserRepository,
     private readonly tokens: TokenService,
     private readonly settings: SettingsService,
@@ -41,7 +39,7 @@ export class RunsService {
    */
   async start(webappId: string, input: { upstreamUrl?: string }, ctx: AuthenticatedContext): Promise<StartedRun> {
     const webapp = await this.webapps.authorize(webappId, ctx, 'view');
-    if (webappAccess(ctx.principal, webapp) !== 'manage' && webapp.settings.identityMode !== 'starter') {
+    if (webapp.access !== 'manage' && webapp.settings.identityMode !== 'starter') {
       throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may start it (anyone who may view it, in starter mode).');
     }
     const identity = runAsOf(webapp, { id: ctx.principal.userId, login: ctx.principal.login });
@@ -53,7 +51,7 @@ export class RunsService {
       upstreamUrl: input.upstreamUrl ?? null,
       at: this.clock.now(),
     });
-    const token = await this.backendToken(webapp, run);
+    const token = await this.backendToken(webappId, run);
     await this.audit.record(
       {
         action: 'webapp.run.start',
@@ -77,10 +75,10 @@ export class RunsService {
 
   /** A fresh backend token for a live run: for its managers, its starter, and the run's own backend. */
   async refresh(webappId: string, runId: string, ctx: AuthenticatedContext): Promise<RefreshedBackendToken> {
-    const { webapp, run } = await this.runFor(webappId, runId, ctx, 'control');
+    const run = await this.runFor(webappId, runId, ctx, 'control');
     if (run.status === 'stopped') throw new ProblemError('conflict', 'This run has stopped: start a new one.');
     await this.requireActive(run.identity);
-    const token = await this.backendToken(webapp, run);
+    const token = await this.backendToken(webappId, run);
     await this.audit.record(
       {
         action: 'webapp.run.refresh',
@@ -96,7 +94,7 @@ export class RunsService {
 
   /** Stops the run: its backend tokens are refused from now on, on every replica. Idempotent. */
   async stop(webappId: string, runId: string, ctx: AuthenticatedContext): Promise<void> {
-    const { run } = await this.runFor(webappId, runId, ctx, 'control');
+    const run = await this.runFor(webappId, runId, ctx, 'control');
     if (!(await this.runs.stop(webappId, runId, this.clock.now()))) return;
     // Other replicas learn it from the table's notification; this one at once.
     this.feed.changed('webapp_runs');
@@ -107,13 +105,13 @@ export class RunsService {
   }
 
   async get(webappId: string, runId: string, ctx: AuthenticatedContext): Promise<WebappRun> {
-    return (await this.runFor(webappId, runId, ctx, 'read')).run;
+    return this.runFor(webappId, runId, ctx, 'read');
   }
 
   /** Managers see every run; other viewers the runs they started. */
   async list(webappId: string, ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<WebappRun>> {
     const webapp = await this.webapps.authorize(webappId, ctx, 'view');
-    const mine = webappAccess(ctx.principal, webapp) === 'manage' ? undefined : ctx.principal.userId;
+    const mine = webapp.access === 'manage' ? undefined : ctx.principal.userId;
     const after = decodeCursor(cursor, 2) as [string, string] | undefined;
     if (after && Number.isNaN(Date.parse(after[0]))) throw invalidCursor();
     return toPage(await this.runs.list(webappId, mine, after, limit + 1), limit, (r) => r, (r) => [r.startedAt, r.id]);
@@ -123,17 +121,14 @@ export class RunsService {
    * The run if the caller may `read` it (managers, its starter) or `control` it (the same, and
    * the run's own backend). Anyone else learns nothing about it.
    */
-  private async runFor(webappId: string, runId: string, ctx: AuthenticatedContext, need: 'read' | 'control') {
+  private async runFor(webappId: string, runId: string, ctx: AuthenticatedContext, need: 'read' | 'control'): Promise<WebappRun> {
     const via = ctx.principal.via;
-    const ownBackend = via.kind === 'backend_token' && via.runId === runId && via.webappId === webappId;
-    // A run's own backend always reaches its webapp, whoever its identity is.
-    const webapp = ownBackend && need === 'control' ? await this.webappRecords.get(webappId, ctx.principal.userId) : await this.webapps.authorize(webappId, ctx, 'view');
-    if (!webapp) throw webappNotFound(webappId);
+    // A run's own backend controls its run whoever its identity is, and whatever it may view.
+    const ownBackend = need === 'control' && via.kind === 'backend_token' && via.runId === runId && via.webappId === webappId;
+    const access = ownBackend ? undefined : (await this.webapps.authorize(webappId, ctx, 'view')).access;
     const run = await this.runs.get(webappId, runId);
-    if (!run) throw runNotFound(runId);
-    const allowed = webappAccess(ctx.principal, webapp) === 'manage' || run.startedBy.id === ctx.principal.userId || (need === 'control' && ownBackend);
-    if (!allowed) throw runNotFound(runId);
-    return { webapp, run };
+    if (!run || !(ownBackend || access === 'manage' || run.startedBy.id === ctx.principal.userId)) throw runNotFound(runId);
+    return run;
   }
 
   private async requireActive(identity: RunIdentity): Promise<void> {
@@ -143,14 +138,14 @@ export class RunsService {
     if (user.status !== 'active') throw new ProblemError('conflict', `${what} is disabled: enable them, or choose another run-as user.`);
   }
 
-  private async backendToken(webapp: Pick<WebappRecord, 'id'>, run: Pick<WebappRun, 'id' | 'identity'>): Promise<SignedJwt> {
+  private async backendToken(webappId: string, run: Pick<WebappRun, 'id' | 'identity'>): Promise<SignedJwt> {
     const { backendTokenLifetimeSeconds } = await this.settings.security();
     return this.tokens.issue({
       typ: TOKEN_TYPES.backend,
       subject: run.identity.userId,
       audience: API_AUDIENCE,
       lifetimeSeconds: backendTokenLifetimeSeconds,
-      claims: { webapp_id: webapp.id, run_id: run.id },
+      claims: { webapp_id: webappId, run_id: run.id },
     });
   }
 }

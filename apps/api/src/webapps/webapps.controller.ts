@@ -2,12 +2,13 @@ import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, Webapp, WebappSettingsView } from '@behalf/contracts';
 import { z } from 'zod';
+import { listQuery } from '../common/pagination';
 import { Ctx } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, webappSchema, webappSettingsViewSchema } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
-import { createWebappBody, listQuery, patchSettingsBody, updateWebappBody, webappParams } from './webapps.dto';
+import {createWebappBody, patchSettingsBody, updateWebappBody, webappParams } from './webapps.dto';
 import { AuthenticatedContext, WebappsService } from './webapps.service';
 
 @ApiTags('webapps')

@@ -1,8 +1,8 @@
-import { IDENTITY_MODES, SECRET_NAME_PATTERN, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
+import { IDENTITY_MODES, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
 import { z } from 'zod';
-import { pageQuery } from '../common/pagination';
+import { uuidField } from '../http/zod-validation';
+import { secretName } from '../secrets/secrets.dto';
 
-const uuid = z.uuid({ error: 'expected a UUID' });
 const name = z.string({ error: 'expected a name' }).trim().min(1, 'expected 1 to 200 characters').max(200, 'expected 1 to 200 characters');
 const kind = z.enum(WEBAPP_KINDS, { error: `expected one of ${WEBAPP_KINDS.join(', ')}` });
 const description = z.string({ error: 'expected a description' }).max(2000, 'expected at most 2000 characters');
@@ -11,17 +11,13 @@ const bool = z.boolean({ error: 'expected true or false' });
 /** Distinct ids, at most `max`. */
 const ids = (max: number) =>
   z
-    .array(uuid, { error: 'expected an array of UUIDs' })
+    .array(uuidField, { error: 'expected an array of UUIDs' })
     .max(max, `expected at most ${max} ids`)
     .refine((list) => new Set(list.map((id) => id.toLowerCase())).size === list.length, 'expected no id twice')
     .transform((list) => list.map((id) => id.toLowerCase()));
 
-/** The names of user secrets (the same rule as `PUT /users/me/secrets/:name`). */
-export const secretName = z.string({ error: 'expected a secret name' }).regex(new RegExp(SECRET_NAME_PATTERN), 'expected 1 to 128 of A-Z a-z 0-9 _ . -');
-
-export const webappParams = z.object({ id: uuid });
-export const runParams = z.object({ id: uuid, runId: uuid });
-export const listQuery = z.object({ ...pageQuery });
+export const webappParams = z.object({ id: uuidField });
+export const runParams = z.object({ id: uuidField, runId: uuidField });
 
 export const createWebappBody = z.strictObject({ name, kind, description: description.default('') });
 
@@ -29,12 +25,12 @@ export const updateWebappBody = z.strictObject({
   name: name.optional(),
   kind: kind.optional(),
   description: description.optional(),
-  ownerUserId: uuid.optional().describe('admins only: hands the webapp to another user'),
+  ownerUserId: uuidField.optional().describe('admins only: hands the webapp to another user'),
 });
 
 export const patchSettingsBody = z.strictObject({
   identityMode: z.enum(IDENTITY_MODES, { error: `expected one of ${IDENTITY_MODES.join(', ')}` }).optional(),
-  runAsUserId: uuid.nullable().optional().describe('null: the last modifier; only an admin may name another user than themselves'),
+  runAsUserId: uuidField.nullable().optional().describe('null: the last modifier; only an admin may name another user than themselves'),
   access: z.enum(WEBAPP_ACCESS, { error: `expected one of ${WEBAPP_ACCESS.join(', ')}` }).optional(),
   viewers: z.strictObject({ users: ids(1000).default([]), groups: ids(1000).default([]) }).optional(),
   hideAccessTokens: bool.optional(),

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Page, UserSummary, Webapp, WebappKind, WebappSettings, WebappSettingsView } from '@behalf/contracts';
+import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView } from '@behalf/contracts';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
 import type { Principal } from '../auth/principal';
+import { changesBetween } from '../common/changes';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { ProblemError } from '../http/problem';
@@ -24,15 +25,6 @@ export function toWebapp(record: WebappRecord): Webapp {
   return { id, name, kind, description, owner, lastModifiedBy, createdAt, updatedAt };
 }
 
-/** `{field: {from, to}}` for every field that changed, compared as JSON. */
-function diff<T extends object>(before: T, after: T): Record<string, { from: unknown; to: unknown }> {
-  return Object.fromEntries(
-    (Object.keys(after) as (keyof T)[])
-      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-      .map((k) => [k, { from: before[k], to: after[k] }]),
-  );
-}
-
 @Injectable()
 export class WebappsService {
   constructor(
@@ -44,10 +36,10 @@ export class WebappsService {
   ) {}
 
   /**
-   * The webapp if the caller reaches `level`. A webapp the caller may not even see is a 404, so
-   * its existence does not leak; one they see but may not manage is a 403.
+   * The webapp, with the caller's access to it, if that reaches `level`. A webapp the caller may
+   * not even see is a 404, so its existence does not leak; one they see but may not manage is a 403.
    */
-  async authorize(id: string, ctx: AuthenticatedContext, level: Exclude<WebappAccessLevel, 'none'>): Promise<WebappRecord> {
+  async authorize(id: string, ctx: AuthenticatedContext, level: Exclude<WebappAccessLevel, 'none'>): Promise<WebappRecord & { access: WebappAccessLevel }> {
     const webapp = await this.webapps.get(id, ctx.principal.userId);
     const access = webapp ? webappAccess(ctx.principal, webapp) : 'none';
     if (!webapp || access === 'none') throw webappNotFound(id);
@@ -55,7 +47,7 @@ export class WebappsService {
       await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: 'not_webapp_owner', target: { type: 'webapp', id }, webappId: id }, ctx);
       throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may do this.');
     }
-    return webapp;
+    return { ...webapp, access };
   }
 
   async create(input: { name: string; kind: WebappKind; description: string }, ctx: AuthenticatedContext): Promise<Webapp> {
@@ -91,8 +83,7 @@ export class WebappsService {
       { name: patch.name, kind: patch.kind, description: patch.description, owner, lastModifiedBy: summaryOf(ctx.principal), at: this.clock.now() },
       ctx.principal.userId,
     );
-    const changes = diff(toWebapp(before), toWebapp(after));
-    delete changes.updatedAt;
+    const changes = changesBetween(toWebapp(before), toWebapp(after), ['name', 'kind', 'description', 'owner', 'lastModifiedBy']);
     await this.audit.record({ action: 'webapp.update', outcome: 'succeeded', target: { type: 'webapp', id }, webappId: id, details: { changes } }, ctx);
     return toWebapp(after);
   }
@@ -150,7 +141,7 @@ export class WebappsService {
         outcome: 'succeeded',
         target: { type: 'webapp', id },
         webappId: id,
-        details: { changes: diff<WebappSettings>(before.settings, after.settings), lastModifiedBy: { from: before.lastModifiedBy, to: after.lastModifiedBy } },
+        details: { changes: changesBetween(before.settings, after.settings), lastModifiedBy: { from: before.lastModifiedBy, to: after.lastModifiedBy } },
       },
       ctx,
     );
