@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { CSRF_COOKIE, CSRF_HEADER, Permission, SESSION_COOKIE } from '@behalf/contracts';
@@ -85,7 +85,9 @@ export class AuthenticationGuard implements CanActivate {
     }
     try {
       await guard.canActivate(context);
-    } catch {
+    } catch (error) {
+      // Passport's refusal; anything else is a fault, never to be passed off as a bad credential.
+      if (!(error instanceof UnauthorizedException)) throw error;
       const reason = failureOf(request);
       throw new ProblemError(
         'unauthenticated',
