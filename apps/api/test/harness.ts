@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -84,6 +87,8 @@ export interface TestAppOptions {
 /** The real application on a database of its own, driven with `app.inject` (no socket). */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
+  // A data directory (blobs) of its own unless the test shares one, never the working directory's.
+  const ownDataDir = options.env?.BEHALF_DATA_DIR ? undefined : await mkdtemp(join(tmpdir(), 'behalf-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     BEHALF_LOG_LEVEL: 'info',
@@ -91,6 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     BEHALF_DB_POOL_SIZE: '4',
     BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BEHALF_KEK: TEST_KEK,
+    ...(ownDataDir ? { BEHALF_DATA_DIR: ownDataDir } : {}),
     ...options.env,
   });
   const logs = new LogCapture();
@@ -103,6 +109,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     migrations,
     extraModules: options.extraModules,
     clock: options.clock,
+  }).catch(async (error: unknown) => {
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
+    throw error;
   });
   await app.getHttpAdapter().getInstance().ready();
   return {
@@ -113,6 +122,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await closeApp(app);
       if (!options.database) await database.drop();
+      if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
   };
 }

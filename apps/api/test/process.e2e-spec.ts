@@ -1,59 +1,17 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { readMigrations } from '../src/database/migrations';
-import { createTestDatabase, TEST_KEK } from './harness';
+import { createTestDatabase } from './harness';
+import { spawnServer, stop, stopSpawned } from './spawn';
 
 /**
  * The built server as `npm start` runs it, in its own process: start-up, the embedded database,
  * concurrent replicas, bad configuration, failed migrations, and SIGTERM.
  */
-const MAIN = resolve(__dirname, '../../../dist/apps/api/main.js');
-
-interface Server {
-  child: ChildProcess;
-  output: () => string;
-  url: Promise<string>;
-  exited: Promise<number | null>;
-}
-
-/** Every server a test started; whatever is still running after the test is killed. */
-const started: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-function spawnServer(env: Record<string, string>): Server {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does).`);
-  const child = spawn(process.execPath, [MAIN], {
-    // A key ring of its own, so no development ring lands in the working directory's .data.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', BEHALF_LOG_LEVEL: 'info', BEHALF_KEK: TEST_KEK, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  const url = new Promise<string>((resolveUrl, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Behalf API listening on (http:\/\/[^"\s]+)/.exec(output);
-      if (match) resolveUrl(match[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-  });
-  url.catch(() => undefined);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => output, url, exited };
-}
-
-async function stop(server: Server): Promise<number | null> {
-  if (server.child.exitCode === null) server.child.kill('SIGTERM');
-  return server.exited;
-}
+afterEach(stopSpawned);
 
 describe('the API process', () => {
   it('starts an embedded PostgreSQL when DATABASE_URL is unset, serves /readyz, and stops both on SIGTERM', async () => {
