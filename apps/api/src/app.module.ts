@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
 import { SettingsModule } from './settings/settings.module';
+import { DatasetsModule } from './datasets/datasets.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WebappsModule } from './webapps/webapps.module';
@@ -45,6 +46,7 @@ export class AppModule {
         TokensModule,
         WebappsModule,
         SecretsModule,
+        DatasetsModule,
         HealthModule,
         ...(options.extraModules ?? []),
       ],

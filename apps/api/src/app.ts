@@ -11,6 +11,7 @@ import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
 import { ProblemFilter, replyWithProblem } from './http/problem.filter';
 import { MAX_PARAM_LENGTH } from './http/to-problem';
 import { requestIdFor } from './http/request-id';
+import { streamBodiesOfFlaggedRoutes } from './http/streamed-body';
 import { PinoNestLogger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi/openapi';
@@ -90,8 +91,9 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     void reply.header('x-request-id', request.id);
   });
   // Only JSON bodies are accepted by default; any other media type is a 415 problem.
-  // (Routes that take raw uploads will register their own parser.)
+  // Routes that take raw uploads say so and get the body as a stream instead.
   fastify.removeContentTypeParser(['text/plain']);
+  streamBodiesOfFlaggedRoutes(fastify);
   app.useGlobalFilters(new ProblemFilter());
   app.get(MetricsService).instrument(fastify);
 

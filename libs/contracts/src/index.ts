@@ -8,3 +8,4 @@ export * from './impersonation';
 export * from './tokens';
 export * from './webapps';
 export * from './secrets';
+export * from './datasets';

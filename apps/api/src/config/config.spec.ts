@@ -34,6 +34,7 @@ describe(loadConfig.name, () => {
       adminPassword: undefined,
       kek: undefined,
       signingKeys: { alg: 'EdDSA', prepublishSeconds: 600, overlapSeconds: 7200 },
+      datasets: { fileMaxBytes: 5_368_709_120, uploadIdleTimeoutMs: 60_000 },
     });
   });
 
@@ -59,6 +60,8 @@ describe(loadConfig.name, () => {
         BEHALF_SIGNING_ALG: 'ES256',
         BEHALF_KEY_PREPUBLISH_SECONDS: '0',
         BEHALF_KEY_OVERLAP_SECONDS: '3600',
+        BEHALF_DATASET_FILE_MAX_BYTES: '1000',
+        BEHALF_UPLOAD_IDLE_TIMEOUT_SECONDS: '5',
       },
       '/srv',
     );
@@ -77,6 +80,7 @@ describe(loadConfig.name, () => {
       adminPassword: 'correct horse battery',
       kek: undefined,
       signingKeys: { alg: 'ES256', prepublishSeconds: 0, overlapSeconds: 3600 },
+      datasets: { fileMaxBytes: 1000, uploadIdleTimeoutMs: 5000 },
     });
   });
 

@@ -63,6 +63,8 @@ const envSchema = z.object({
   BEHALF_SIGNING_ALG: z.enum(['EdDSA', 'ES256'], { error: 'expected EdDSA or ES256' }).default('EdDSA'),
   BEHALF_KEY_PREPUBLISH_SECONDS: wholeNumber(600, 0, 86_400),
   BEHALF_KEY_OVERLAP_SECONDS: positiveInt(7200, 31_536_000),
+  BEHALF_DATASET_FILE_MAX_BYTES: positiveInt(5_368_709_120, 2 ** 50),
+  BEHALF_UPLOAD_IDLE_TIMEOUT_SECONDS: positiveInt(60, 3600),
 });
 
 /** The longest lifetime any token may be given (backend tokens: 1 h). Key overlap must cover it. */
@@ -105,6 +107,15 @@ export interface Config {
     prepublishSeconds: number;
     /** How long a retired key stays in the JWKS after the next key starts signing. */
     overlapSeconds: number;
+  };
+  datasets: {
+    /** Largest file a dataset accepts (413 above it). */
+    fileMaxBytes: number;
+    /**
+     * An upload that sends nothing for this long is abandoned (408). So a temporary file untouched
+     * for longer belongs to no live upload: start-up removes such files as garbage.
+     */
+    uploadIdleTimeoutMs: number;
   };
 }
 
@@ -177,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       prepublishSeconds: e.BEHALF_KEY_PREPUBLISH_SECONDS,
       overlapSeconds: e.BEHALF_KEY_OVERLAP_SECONDS,
     },
+    datasets: { fileMaxBytes: e.BEHALF_DATASET_FILE_MAX_BYTES, uploadIdleTimeoutMs: e.BEHALF_UPLOAD_IDLE_TIMEOUT_SECONDS * 1000 },
   };
 }
 

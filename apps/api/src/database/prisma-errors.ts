@@ -13,7 +13,13 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
 
-/** True when `error` is a foreign-key violation (the referenced row is gone). */
+/**
+ * True when `error` is a foreign-key violation (the referenced row is gone): from a model query
+ * (P2003), or from a raw one, where Prisma reports the driver's error inside P2010.
+ */
 export function isForeignKeyViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2003') return true;
+  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)?.driverAdapterError?.cause;
+  return error.code === 'P2010' && cause?.originalCode === '23503';
 }

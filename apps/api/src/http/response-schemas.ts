@@ -5,6 +5,10 @@ import type {
   AuditEvent,
   AuditVerification,
   CreatedApiKey,
+  Dataset,
+  DatasetFile,
+  DatasetGroupPermission,
+  DatasetPermissions,
   Group,
   GroupMember,
   HealthStatus,
@@ -25,6 +29,8 @@ import type {
   WebappSettingsView,
 } from '@behalf/contracts';
 import {
+  DATASET_ACCESS_LEVELS,
+  DATASET_GROUP_ACCESS,
   IDENTITY_MODES,
   IMPERSONATION_REASONS,
   PERMISSIONS,
@@ -259,3 +265,35 @@ export const kekRewrapReportSchema = z.object({
   failed: z.array(z.object({ record: z.string(), kekVersion: z.number().int(), reason: z.string() })),
   complete: z.boolean(),
 }) satisfies z.ZodType<KekRewrapReport>;
+
+export const datasetSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  description: z.string(),
+  owner: userSummary,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  access: z.enum(DATASET_ACCESS_LEVELS).describe('the caller’s own access'),
+}) satisfies z.ZodType<Dataset>;
+
+export const datasetGroupPermissionSchema = z.object({
+  groupId: uuid,
+  groupName: z.string(),
+  access: z.enum(DATASET_GROUP_ACCESS),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}) satisfies z.ZodType<DatasetGroupPermission>;
+
+export const datasetPermissionsSchema = z.object({
+  owner: userSummary,
+  groups: z.array(datasetGroupPermissionSchema),
+}) satisfies z.ZodType<DatasetPermissions>;
+
+export const datasetFileSchema = z.object({
+  path: z.string(),
+  size: z.number().int(),
+  contentType: z.string(),
+  sha256: z.string().describe('hex SHA-256 of the content; the ETag is it in quotes'),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}) satisfies z.ZodType<DatasetFile>;

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Page, RefreshedBackendToken, RunIdentity, StartedRun, WebappRun } from '@behalf/contracts';
 import { API_AUDIENCE, TOKEN_TYPES } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
+import { effectivePermissions } from '../auth/principal-of-user';
+import { DatasetsService } from '../datasets/datasets.service';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { CONFIG, Config } from '../config/config';
 import { ChangeFeed } from '../database/change-feed.service';
 import { ProblemError } from '../http/problem';
-import { UserRepository } from '../identity/user.repository';
+import { UserRepository, UserWithGroups } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';
 import type { SignedJwt } from '../tokens/jwt';
 import { TokenService } from '../tokens/token.service';
@@ -26,6 +28,7 @@ export class RunsService {
     private readonly users: UserRepository,
     private readonly tokens: TokenService,
     private readonly settings: SettingsService,
+    private readonly datasets: DatasetsService,
     private readonly feed: ChangeFeed,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -43,7 +46,7 @@ export class RunsService {
       throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may start it (anyone who may view it, in starter mode).');
     }
     const identity = runAsOf(webapp, { id: ctx.principal.userId, login: ctx.principal.login });
-    await this.requireActive(identity);
+    const user = await this.requireActive(identity);
     const run = await this.runs.create({
       webappId,
       identity: { id: identity.userId, login: identity.login, source: identity.source },
@@ -68,8 +71,8 @@ export class RunsService {
       backendToken: token.token,
       expiresAt: token.expiresAt.toISOString(),
       env: { BEHALF_URL: this.config.http.publicUrl, BEHALF_WEBAPP_ID: webappId, BEHALF_RUN_ID: run.id, BEHALF_BACKEND_TOKEN: token.token },
-      // Dataset mounts arrive with the datasets domain; until then no dataset exists to mount.
-      mounts: [],
+      // Off: no mounts, and the backend reads data through the dataset API with its token.
+      mounts: webapp.settings.mountDatasets ? await this.datasets.mountsFor({ userId: user.id, permissions: effectivePermissions(user) }) : [],
     };
   }
 
@@ -131,11 +134,12 @@ export class RunsService {
     return run;
   }
 
-  private async requireActive(identity: RunIdentity): Promise<void> {
-    const user = await this.users.get(identity.userId);
+  private async requireActive(identity: RunIdentity): Promise<UserWithGroups> {
+    const user = await this.users.withGroups(identity.userId);
     const what = identity.source === 'starter' ? 'The starting user' : `The run-as user ${identity.login} (${identity.source === 'explicit' ? 'chosen by an admin' : 'the last modifier'})`;
     if (!user) throw new ProblemError('conflict', `${what} has been deleted: an admin must choose another run-as user, or someone must edit the webapp.`);
-    if (user.status !== 'active') throw new ProblemError('conflict', `${what} is disabled: enable them, or choose another run-as user.`);
+    if (!user.active) throw new ProblemError('conflict', `${what} is disabled: enable them, or choose another run-as user.`);
+    return user;
   }
 
   private async backendToken(webappId: string, run: Pick<WebappRun, 'id' | 'identity'>): Promise<SignedJwt> {

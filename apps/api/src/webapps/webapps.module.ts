@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DatasetsModule } from '../datasets/datasets.module';
 import { IdentityModule } from '../identity/identity.module';
 import { SettingsModule } from '../settings/settings.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -15,7 +16,7 @@ import { WebappsService } from './webapps.service';
  * is only as good as its run, which lives here.
  */
 @Module({
-  imports: [IdentityModule, SettingsModule, TokensModule],
+  imports: [IdentityModule, SettingsModule, TokensModule, DatasetsModule],
   controllers: [WebappsController, RunsController],
   providers: [WebappRepository, RunRepository, WebappsService, RunsService, BackendTokenStrategy],
   exports: [WebappsService, RunsService],

@@ -8,6 +8,7 @@ import { changesBetween } from '../common/changes';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { ProblemError } from '../http/problem';
+import { requestedOwner } from '../identity/requested-owner';
 import { UserRepository } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';
 import { runAsOf, webappAccess, WebappAccessLevel } from './webapp-access';
@@ -71,13 +72,7 @@ export class WebappsService {
 
   async update(id: string, patch: z.infer<typeof updateWebappBody>, ctx: AuthenticatedContext): Promise<Webapp> {
     const before = await this.authorize(id, ctx, 'manage');
-    let owner: UserSummary | undefined;
-    if (patch.ownerUserId !== undefined && patch.ownerUserId !== before.owner.id) {
-      if (!ctx.principal.permissions.has('admin')) throw new ProblemError('forbidden', 'Only an admin may hand a webapp to another owner.');
-      const user = await this.users.get(patch.ownerUserId);
-      if (!user) throw invalid('body.ownerUserId', 'no user has this id');
-      owner = { id: user.id, login: user.login };
-    }
+    const owner = await requestedOwner(patch.ownerUserId, before.owner, ctx.principal, this.users, 'webapp');
     const after = await this.webapps.update(
       id,
       { name: patch.name, kind: patch.kind, description: patch.description, owner, lastModifiedBy: summaryOf(ctx.principal), at: this.clock.now() },
