@@ -70,6 +70,9 @@ export interface TestApp {
   config: Config;
   database: TestDatabase;
   logs: LogCapture;
+  /** Stops the app and removes its own data directory; its database stays (for the next app). */
+  stop(): Promise<void>;
+  /** {@link stop}, and drops the database unless the test passed it in. */
   close(): Promise<void>;
 }
 
@@ -114,15 +117,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     throw error;
   });
   await app.getHttpAdapter().getInstance().ready();
+  const stop = async () => {
+    await closeApp(app);
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
+  };
   return {
     app,
     config,
     database,
     logs,
+    stop,
     close: async () => {
-      await closeApp(app);
+      await stop();
       if (!options.database) await database.drop();
-      if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
   };
 }

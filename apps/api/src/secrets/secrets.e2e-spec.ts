@@ -183,7 +183,7 @@ describe('rotating the key-encryption key', () => {
 
   it('re-wraps everything, interrupted half way and resumed, and reads every value back unchanged', async () => {
     const first = await seed();
-    await first.app.close();
+    await first.stop();
     const url = first.database.url;
     expect(await versions(url)).toEqual([[1, 13]]);
 
@@ -210,7 +210,7 @@ describe('rotating the key-encryption key', () => {
     const admin = await loginAsAdmin(second.app);
     const report = (await admin.request('POST', '/api/v1/admin/kek/rewrap')).json<KekRewrapReport>();
     expect(report).toEqual({ currentVersion: 2, rewrapped: { signingKeys: 0, userSecrets: 0 }, failed: [], complete: true });
-    await second.app.close();
+    await second.stop();
 
     // The old KEK can go now: everything opens with the new one alone.
     const third = await startTestApp({ database: first.database, env: { BEHALF_KEK: V2 } });
@@ -229,7 +229,7 @@ describe('rotating the key-encryption key', () => {
     const first = await seed();
     const someone = [...values.values()][0];
     const login = (await sql<{ login: string }>(first.database.url, 'SELECT login FROM users WHERE id = $1', [someone.userId]))[0].login;
-    await first.app.close();
+    await first.stop();
     // Move only the signing key (the first batch) to version 2, so the API can start without version 1.
     const pool = new Pool({ connectionString: first.database.url, max: 1 });
     await rewrapAll(pool, parseKeyRing(`${V1},${V2}`), { batchSize: 100, maxBatches: 1 });

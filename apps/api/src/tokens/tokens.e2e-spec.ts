@@ -255,7 +255,7 @@ describe('the key-encryption key ring at start-up', () => {
 
   it('seals new keys under the newest KEK of the ring and still opens older ones', async () => {
     const first = await startTestApp();
-    await first.app.close();
+    await first.stop();
     const second = await startTestApp({ database: first.database, env: { BEHALF_KEK: `${ring(1, 0x4b)},${ring(2, 0x22)}` } });
     try {
       const admin = await loginAsAdmin(second.app);
@@ -277,7 +277,7 @@ describe('the key-encryption key ring at start-up', () => {
       expect(await readFile(path, 'utf8')).toMatch(/^1:[A-Za-z0-9+/]{43}=\n$/);
       expect(first.logs.records.some((r) => String(r.msg).includes('BEHALF_KEK is unset: generated a development key ring'))).toBe(true);
       expect(first.logs.text).not.toContain((await readFile(path, 'utf8')).trim().slice(2));
-      await first.app.close();
+      await first.stop();
       const second = await startTestApp({ database: first.database, env: { BEHALF_KEK: '', BEHALF_DATA_DIR: dataDir, NODE_ENV: 'development' } });
       expect(second.logs.records.some((r) => String(r.msg).includes('using the development key ring'))).toBe(true);
       await second.close();
