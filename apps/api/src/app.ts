@@ -70,7 +70,8 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors the router raises before any route matches (a bad URL) are problems too.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => replyWithProblem(error, request, reply),
+    // They bypass every hook, the request-id echo among them, so it is done here.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => replyWithProblem(error, request, reply.header('x-request-id', request.id)),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(options.logger),

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isUuid } from '../common/user-ref';
@@ -146,7 +146,7 @@ export class LocalBlobStore implements BlobStore {
     } finally {
       source.off('error', failed).off('close', interrupted);
     }
-    await mkdir(join(this.root, namespace.toLowerCase()), { recursive: true });
+    await mkdir(dirname(target), { recursive: true });
     await rename(temporary, target);
     return { id, size: meter.size, sha256: meter.digest() };
   }

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { Ctx } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { STREAMED_BODY } from '../http/streamed-body';
 import { ApiJsonResponse, datasetFileSchema, pageOf } from '../http/response-schemas';
@@ -41,6 +42,8 @@ const pathParam = ApiParam({
 @ApiTags('datasets')
 @Controller('api/v1/datasets')
 @Authenticated()
+// Backends write files often; none of it touches what policy decisions depend on.
+@LeavesPolicyUnchanged()
 export class DatasetFilesController {
   constructor(private readonly files: DatasetFilesService) {}
 

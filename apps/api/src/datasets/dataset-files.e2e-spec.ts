@@ -9,6 +9,7 @@ import { expectProblem, fieldErrors, loginAsAdmin, SessionClient } from '../../t
 import { backendRunningAs, createDataset, fileUrl, grantDataset, putFile } from '../../test/fixtures/datasets';
 import { addMember, apiKeyClient, createGroup, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp } from '../../test/harness';
+import { ChangeFeed } from '../database/change-feed.service';
 import { blobsDirectory } from './blob-store.provider';
 
 const MAX_FILE_BYTES = 64 * 1024;
@@ -128,6 +129,15 @@ describe('dataset files', () => {
       const untyped = await admin.request('PUT', url('untyped'), Buffer.from([0, 1, 2]), { 'content-type': '' });
       expect(untyped.json<DatasetFile>().contentType).toBe('application/octet-stream');
       expect(fieldErrors(await admin.request('PUT', url('bad-type'), 'x', { 'content-type': 'not a media type' }))).toEqual(['headers.content-type']);
+    });
+
+    it('keeps this replica’s policy caches: file and dataset writes change nothing decisions depend on', async () => {
+      const feed = t.app.get(ChangeFeed);
+      const before = feed.generation;
+      await putFile(admin, dataset.id, 'cache.txt', 'x');
+      expect((await admin.request('DELETE', url('cache.txt'))).statusCode).toBe(204);
+      await createDataset(admin);
+      expect(feed.generation).toBe(before);
     });
 
     it('stores an empty file', async () => {

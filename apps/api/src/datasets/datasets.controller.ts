@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { listQuery } from '../common/pagination';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, datasetGroupPermissionSchema, datasetPermissionsSchema, datasetSchema, pageOf } from '../http/response-schemas';
@@ -15,6 +16,8 @@ import { AuthenticatedContext, DatasetsService } from './datasets.service';
 @ApiTags('datasets')
 @Controller('api/v1/datasets')
 @Authenticated()
+// No policy decision or cached run state depends on datasets: their writes keep the caches.
+@LeavesPolicyUnchanged()
 export class DatasetsController {
   constructor(private readonly datasets: DatasetsService) {}
 

@@ -19,8 +19,6 @@ export function replyWithProblem(error: unknown, request: FastifyRequest, reply:
     : problemBody('internal', 'An unexpected error occurred. Quote the request id when reporting it.', request.id);
   if (reply.sent) return;
   if (problem?.headers) void reply.headers(problem.headers);
-  // Errors the router raises come before the hook that echoes the request id: echo it here too.
-  void reply.header('x-request-id', request.id);
   void reply.code(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 

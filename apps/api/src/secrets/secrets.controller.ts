@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { listQuery } from '../common/pagination';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import type { Principal } from '../auth/principal';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, secretInfoSchema } from '../http/response-schemas';
@@ -18,6 +19,8 @@ type Authed = RequestContext & { principal: Principal };
 @ApiTags('secrets')
 @Controller('api/v1/users/me/secrets')
 @Authenticated()
+// Secrets are no input to policy decisions: their writes keep the caches.
+@LeavesPolicyUnchanged()
 export class MySecretsController {
   constructor(private readonly secrets: SecretsService) {}
 
@@ -56,6 +59,8 @@ export class MySecretsController {
 @ApiTags('secrets')
 @Controller('api/v1/users/:id/secrets')
 @Authenticated({ permission: 'admin' })
+// Secrets are no input to policy decisions: their writes keep the caches.
+@LeavesPolicyUnchanged()
 export class UserSecretsController {
   constructor(private readonly secrets: SecretsService) {}
 
