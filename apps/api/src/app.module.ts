@@ -12,6 +12,7 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WebappsModule } from './webapps/webapps.module';
+import { RuntimeModule } from './runtime/runtime.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LOGGER } from './logging/logger.token';
 import type { Logger } from './logging/logger';
@@ -45,6 +46,7 @@ export class AppModule {
         ImpersonationModule,
         TokensModule,
         WebappsModule,
+        RuntimeModule,
         SecretsModule,
         DatasetsModule,
         HealthModule,

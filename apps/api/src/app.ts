@@ -11,6 +11,7 @@ import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
 import { ProblemFilter, replyWithProblem } from './http/problem.filter';
 import { MAX_PARAM_LENGTH } from './http/to-problem';
 import { requestIdFor } from './http/request-id';
+import { parseFormBodiesOfFlaggedRoutes } from './http/form-body';
 import { streamBodiesOfFlaggedRoutes } from './http/streamed-body';
 import { PinoNestLogger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
@@ -92,9 +93,11 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     void reply.header('x-request-id', request.id);
   });
   // Only JSON bodies are accepted by default; any other media type is a 415 problem.
-  // Routes that take raw uploads say so and get the body as a stream instead.
+  // Routes that take raw uploads say so and get the body as a stream instead; the OAuth
+  // token endpoint says so and gets its form.
   fastify.removeContentTypeParser(['text/plain']);
   streamBodiesOfFlaggedRoutes(fastify);
+  parseFormBodiesOfFlaggedRoutes(fastify);
   app.useGlobalFilters(new ProblemFilter());
   app.get(MetricsService).instrument(fastify);
 

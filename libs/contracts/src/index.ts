@@ -9,3 +9,4 @@ export * from './tokens';
 export * from './webapps';
 export * from './secrets';
 export * from './datasets';
+export * from './runtime';

@@ -42,7 +42,11 @@ export const PROBLEM_KINDS = {
   'validation-failed': { status: 400, title: 'Validation failed' },
   'malformed-body': { status: 400, title: 'Malformed request body' },
   unauthenticated: { status: 401, title: 'Authentication required' },
+  /** Runtime endpoints: the browser request the backend passed on carries no valid viewer credential. */
+  'viewer-unauthenticated': { status: 401, title: 'Viewer not authenticated' },
   forbidden: { status: 403, title: 'Forbidden' },
+  /** Runtime endpoints: the viewer may not view this webapp (its access setting). */
+  'viewer-forbidden': { status: 403, title: 'Viewer may not view this webapp' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },

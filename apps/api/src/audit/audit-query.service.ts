@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
+import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
 import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { UserRef, userRef } from '../common/user-ref';
 import type { AuditQuery } from './audit.controller';
@@ -31,6 +31,36 @@ export class AuditQueryService {
       query.limit + 1,
     );
     return toPage(rows, query.limit, (e) => e, (e) => [e.id]);
+  }
+
+  /**
+   * What webapp backends did as `userId`, newest first: impersonation tokens issued or refused
+   * for them, the calls made with those tokens, and the changes those calls made. Read through
+   * the (on_behalf_of_user_id, id) index.
+   */
+  async impersonationEvents(userId: string, limit: number, cursor: string | undefined): Promise<Page<ImpersonationEvent>> {
+    const [before] = decodeCursor(cursor, 1) ?? [];
+    if (before !== undefined && !/^\d{1,19}$/.test(before)) throw invalidCursor();
+    const rows = await this.repository.list(
+      { onBehalfOfUserId: userId, fromWebapps: true, beforeId: before !== undefined ? BigInt(before) : undefined },
+      limit + 1,
+    );
+    return toPage(
+      rows,
+      limit,
+      (e): ImpersonationEvent => ({
+        id: e.id,
+        at: e.at,
+        actor: e.actor,
+        webappId: e.webappId,
+        action: e.action,
+        outcome: e.outcome,
+        reason: e.reason,
+        target: e.target,
+        details: e.details,
+      }),
+      (e) => [e.id],
+    );
   }
 
   verify(): Promise<AuditVerification> {

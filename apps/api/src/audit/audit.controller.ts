@@ -1,12 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
+import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { pageQuery } from '../common/pagination';
+import { listQuery, pageQuery } from '../common/pagination';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { ValidQuery } from '../http/zod-validation';
 import { AuditQueryService } from './audit-query.service';
-import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, pageOf } from '../http/response-schemas';
+import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, impersonationEventSchema, pageOf } from '../http/response-schemas';
 
 
 export const auditQuery = z.object({
@@ -41,5 +43,19 @@ export class AuditController {
   @ApiJsonResponse(200, auditVerificationSchema, 'Whether the chain is intact, and where it breaks.')
   verify(): Promise<AuditVerification> {
     return this.audit.verify();
+  }
+}
+
+@ApiTags('impersonation')
+@Controller('api/v1/users/me/impersonation-events')
+export class ImpersonationEventsController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: 'Who acted as the caller, from which webapp, when and what was done (tokens issued or refused, calls made with them), newest first.' })
+  @ApiJsonResponse(200, pageOf(impersonationEventSchema), 'A page of impersonation events.')
+  list(@ValidQuery(listQuery) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal): Promise<Page<ImpersonationEvent>> {
+    return this.audit.impersonationEvents(principal.userId, query.limit, query.cursor);
   }
 }

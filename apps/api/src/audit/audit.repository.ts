@@ -14,6 +14,8 @@ export interface AuditFilter {
   onBehalfOfUserId?: string;
   onBehalfOfLogin?: string;
   webappId?: string;
+  /** Only records made from a webapp (by a backend, or a token exchange). */
+  fromWebapps?: boolean;
   outcome?: AuditOutcome;
   since?: Date;
   until?: Date;
@@ -94,7 +96,7 @@ export class AuditRepository {
         actorLogin: filter.actorLogin,
         onBehalfOfUserId: filter.onBehalfOfUserId,
         onBehalfOfLogin: filter.onBehalfOfLogin,
-        webappId: filter.webappId,
+        webappId: filter.webappId ?? (filter.fromWebapps ? { not: null } : undefined),
         outcome: filter.outcome,
         at: filter.since || filter.until ? { gte: filter.since, lt: filter.until } : undefined,
         id: filter.beforeId !== undefined ? { lt: filter.beforeId } : undefined,

@@ -47,23 +47,27 @@ export class AuditService implements BeforeApplicationShutdown {
   ) {}
 
   record(input: AuditInput, context?: RequestContext): Promise<void> {
-    const actor = input.actor ?? (context?.principal ? { userId: context.principal.userId, login: context.principal.login } : undefined);
+    const principal = context?.principal;
+    // Under an impersonation token the run identity acts, on behalf of the viewer: both are kept.
+    const impersonation = principal?.via.kind === 'impersonation' ? principal.via : undefined;
+    const actor = input.actor ?? (impersonation ? { userId: impersonation.actor.userId, login: impersonation.actor.login } : undefined) ?? (principal ? { userId: principal.userId, login: principal.login } : undefined);
+    const onBehalfOf = input.onBehalfOf ?? (impersonation && principal ? { userId: principal.userId, login: principal.login } : undefined);
     const content: AuditContent = {
       at: this.clock.now(),
       action: input.action,
       outcome: input.outcome,
       actorUserId: actor?.userId ?? null,
       actorLogin: actor?.login ?? null,
-      onBehalfOfUserId: input.onBehalfOf?.userId ?? null,
-      onBehalfOfLogin: input.onBehalfOf?.login ?? null,
-      webappId: input.webappId ?? webappOf(context?.principal) ?? null,
+      onBehalfOfUserId: onBehalfOf?.userId ?? null,
+      onBehalfOfLogin: onBehalfOf?.login ?? null,
+      webappId: input.webappId ?? webappOf(principal) ?? null,
       targetType: input.target?.type ?? null,
       targetId: input.target?.id ?? null,
       reason: input.reason ?? null,
       clientIp: context?.clientIp ?? null,
       requestId: context?.requestId ?? null,
       // Defence in depth: whatever a caller put in details, credentials never reach the log.
-      details: redactDeep(input.details ?? {}) as Record<string, unknown>,
+      details: redactDeep(impersonation ? { ...input.details, impersonation: { runId: impersonation.runId, tokenId: impersonation.tokenId } } : (input.details ?? {})) as Record<string, unknown>,
     };
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ content, resolve, reject });

@@ -11,7 +11,7 @@ import { constantTimeEqual } from './constant-time';
 import { apiKeyPrefix, formatApiKey, parseApiKey } from './api-key-format';
 import { ApiKeyRepository } from './api-key.repository';
 import { TOUCH_INTERVAL_MS } from './auth.config';
-import { hasPermission, Principal } from './principal';
+import { hasPermission, isTokenPrincipal, Principal } from './principal';
 import { principalFor } from './principal-of-user';
 
 @Injectable()
@@ -23,6 +23,11 @@ export class ApiKeyService {
   ) {}
 
   async create(name: string, expiresAt: Date | undefined, ctx: RequestContext & { principal: Principal }): Promise<CreatedApiKey> {
+    // A token lives minutes and dies with its run or grant: it must not mint a lasting credential.
+    if (isTokenPrincipal(ctx.principal)) {
+      await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: 'token_cannot_mint_api_key', details: { credential: ctx.principal.via.kind } }, ctx);
+      throw new ProblemError('forbidden', 'API keys are created from a session or with another API key, never with a webapp’s token.');
+    }
     const now = this.clock.now();
     if (expiresAt && expiresAt <= now) {
       throw new ProblemError('validation-failed', 'The request body is invalid.', [

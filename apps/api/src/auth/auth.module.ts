@@ -30,6 +30,6 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies';
     ApiKeyStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [CredentialRevoker],
+  exports: [CredentialRevoker, SessionService],
 })
 export class AuthModule {}

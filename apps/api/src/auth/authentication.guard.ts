@@ -25,7 +25,16 @@ const REFUSALS: Record<string, string> = {
   token_expired: 'The token has expired.',
   run_stopped: 'The webapp run this backend token belongs to has stopped.',
   run_identity_inactive: 'The user this webapp run acts as is disabled or deleted.',
+  impersonation_revoked: 'The impersonation this token was issued for no longer holds.',
 };
+
+/** What a refusal tells the caller; impersonation tokens also say which rule no longer holds. */
+function refusalMessage(reason: string | undefined): string {
+  if (!reason) return 'The credential presented is not valid.';
+  const [kind, rule] = reason.split(':');
+  const message = REFUSALS[kind] ?? 'The credential presented is not valid.';
+  return rule ? `${message.slice(0, -1)}: ${rule}.` : message;
+}
 
 /**
  * The one global guard. Every route needs an authenticated principal unless it says `@Public()`:
@@ -77,7 +86,7 @@ export class AuthenticationGuard implements CanActivate {
       throw new ProblemError(
         'unauthenticated',
         authorization === undefined
-          ? 'This request needs a session (log in), an API key (Authorization: Bearer bhk_…) or a backend token.'
+          ? 'This request needs a session (log in), an API key (Authorization: Bearer bhk_…), a backend token or an impersonation token.'
           : 'The Authorization header holds no credential this endpoint accepts.',
         undefined,
         WWW_AUTHENTICATE,
@@ -88,13 +97,7 @@ export class AuthenticationGuard implements CanActivate {
     } catch (error) {
       // Passport's refusal; anything else is a fault, never to be passed off as a bad credential.
       if (!(error instanceof UnauthorizedException)) throw error;
-      const reason = failureOf(request);
-      throw new ProblemError(
-        'unauthenticated',
-        (reason && REFUSALS[reason]) ?? 'The credential presented is not valid.',
-        undefined,
-        WWW_AUTHENTICATE,
-      );
+      throw new ProblemError('unauthenticated', refusalMessage(failureOf(request)), undefined, WWW_AUTHENTICATE);
     }
     const principal = principalOf(request);
     if (!principal) throw new ProblemError('unauthenticated', 'The credential presented is not valid.', undefined, WWW_AUTHENTICATE);

@@ -10,7 +10,14 @@ import { routesOf } from '../app';
 // webapps/webapp-access.ts, and tested in webapps/*.e2e-spec.ts.
 // Dataset routes too: read/write/manage are per dataset (datasets/dataset-access.ts), tested in
 // datasets/datasets.e2e-spec.ts's permission matrix.
+// Runtime routes say `authenticated`: only a backend token gets past their service (403 for any
+// other principal), tested in runtime/runtime.e2e-spec.ts. The token endpoint is public: its
+// client authenticates with the actor token in the form.
 const EXPECTED: Record<string, string> = {
+  'POST /api/v1/runtime/auth-info': 'authenticated',
+  'POST /api/v1/runtime/identity-token': 'authenticated',
+  'POST /oauth/token': 'public',
+  'GET /api/v1/users/me/impersonation-events': 'authenticated',
   'DELETE /api/v1/datasets/{id}': 'authenticated',
   'DELETE /api/v1/datasets/{id}/files/{path}': 'authenticated',
   'DELETE /api/v1/datasets/{id}/permissions/groups/{groupId}': 'authenticated',

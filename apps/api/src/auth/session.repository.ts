@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Db } from '../database/prisma-errors';
 import { toUserWithGroups, UserWithGroups, withGroups } from '../identity/user.repository';
@@ -11,9 +12,31 @@ export interface SessionRecord {
   user: UserWithGroups;
 }
 
+/** A session without its user: what deciding whether it still holds needs. */
+export interface SessionTiming {
+  id: string;
+  userId: string;
+  lastSeenAt: Date;
+  expiresAt: Date;
+}
+
+const TIMING_SQL = `
+  SELECT id::text AS id, user_id::text AS user_id, last_seen_at, expires_at
+    FROM sessions
+   WHERE token_hash = $1 AND revoked_at IS NULL`;
+
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pg: PgPool,
+  ) {}
+
+  /** One prepared, indexed read for the runtime's hot path (a viewer's cookie on every call). */
+  async findTimingByTokenHash(tokenHash: string): Promise<SessionTiming | null> {
+    const [row] = await this.pg.prepared<{ id: string; user_id: string; last_seen_at: Date; expires_at: Date }>('behalf_session_timing', TIMING_SQL, [tokenHash]);
+    return row ? { id: row.id, userId: row.user_id, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at } : null;
+  }
 
   async create(session: {
     tokenHash: string;

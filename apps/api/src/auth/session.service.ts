@@ -5,7 +5,7 @@ import { CONFIG, Config } from '../config/config';
 import { TOUCH_INTERVAL_MS } from './auth.config';
 import { Principal } from './principal';
 import { principalFor } from './principal-of-user';
-import { SessionRepository } from './session.repository';
+import { SessionRepository, SessionTiming } from './session.repository';
 
 export interface NewSession {
   token: string;
@@ -44,16 +44,32 @@ export class SessionService {
    */
   async authenticate(token: string): Promise<Principal | { refused: string }> {
     const session = await this.sessions.findByTokenHash(sha256Hex(token));
+    const refused = await this.holds(session);
+    if (refused) return refused;
+    if (!session!.user.active) return { refused: 'user_disabled' };
+    return principalFor(session!.user, { kind: 'session', sessionId: session!.id, csrfHash: session!.csrfHash });
+  }
+
+  /**
+   * Whose session a viewer's cookie is (as a webapp backend passes it on), or why it is
+   * refused: the same timeouts as {@link authenticate}; whether the user is active is the caller's.
+   */
+  async userOf(token: string): Promise<{ userId: string } | { refused: string }> {
+    const session = await this.sessions.findTimingByTokenHash(sha256Hex(token));
+    return (await this.holds(session)) ?? { userId: session!.userId };
+  }
+
+  /** Undefined when the session holds (and is then marked seen, now and then); else why not. */
+  private async holds(session: Omit<SessionTiming, 'userId'> | null): Promise<{ refused: string } | undefined> {
     if (!session) return { refused: 'unknown_session' };
     const now = this.clock.now();
     if (session.expiresAt <= now) return { refused: 'session_expired' };
     const idleLimit = session.lastSeenAt.getTime() + this.config.sessions.idleTimeoutSeconds * 1000;
     if (idleLimit <= now.getTime()) return { refused: 'session_idle_timeout' };
-    if (!session.user.active) return { refused: 'user_disabled' };
     if (now.getTime() - session.lastSeenAt.getTime() >= Math.min(TOUCH_INTERVAL_MS, this.config.sessions.idleTimeoutSeconds * 100)) {
       await this.sessions.touch(session.id, now);
     }
-    return principalFor(session.user, { kind: 'session', sessionId: session.id, csrfHash: session.csrfHash });
+    return undefined;
   }
 
   end(sessionId: string): Promise<void> {

@@ -48,10 +48,16 @@ export class DatasetsService {
   /**
    * The dataset if the caller's access reaches `level`. One they may not even read is a 404, so
    * its existence does not leak; one they read but may not write or manage is an audited 403.
+   * A backend acting as a viewer gets an audited 403 for a dataset it reads itself but the
+   * viewer may not: its existence is no secret to the backend, and the refusal is the viewer's.
    */
   async authorize(id: string, ctx: AuthenticatedContext, level: DatasetAccessLevel): Promise<AuthorizedDataset> {
     const dataset = await this.datasets.get(id, ctx.principal.userId);
     const access = dataset ? datasetAccess(ctx.principal, { ownerUserId: dataset.owner.id, groupAccess: dataset.groupAccess }) : 'none';
+    if (dataset && access === 'none' && (await this.actorReads(id, ctx.principal))) {
+      await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: 'dataset_read_denied', target: { type: 'dataset', id } }, ctx);
+      throw new ProblemError('forbidden', `${ctx.principal.login}, on whose behalf this token acts, may not read this dataset.`);
+    }
     if (!dataset || access === 'none') throw datasetNotFound(id);
     if (!reaches(access, level)) {
       const denial = DENIAL[level];
@@ -59,6 +65,14 @@ export class DatasetsService {
       throw new ProblemError('forbidden', denial.detail);
     }
     return { ...dataset, access };
+  }
+
+  /** Whether the backend behind an impersonation token may read the dataset as itself. */
+  private async actorReads(id: string, principal: AuthenticatedContext['principal']): Promise<boolean> {
+    if (principal.via.kind !== 'impersonation') return false;
+    const actor = principal.via.actor;
+    const asActor = await this.datasets.get(id, actor.userId);
+    return asActor !== null && datasetAccess(actor, { ownerUserId: asActor.owner.id, groupAccess: asActor.groupAccess }) !== 'none';
   }
 
   async create(input: { name: string; description: string }, ctx: AuthenticatedContext): Promise<Dataset> {

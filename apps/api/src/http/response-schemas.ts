@@ -1,6 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import type {
+  AuthInfo,
+  ImpersonationEvent,
+  IssuedIdentityToken,
+  OAuthError,
+  TokenExchangeResponse,
   ApiKey,
   AuditEvent,
   AuditVerification,
@@ -33,6 +38,8 @@ import {
   DATASET_GROUP_ACCESS,
   IDENTITY_MODES,
   IMPERSONATION_REASONS,
+  OAUTH_ERRORS,
+  TOKEN_EXCHANGE,
   PERMISSIONS,
   RUN_AS_SOURCES,
   SIGNING_ALGORITHMS,
@@ -297,3 +304,47 @@ export const datasetFileSchema = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
 }) satisfies z.ZodType<DatasetFile>;
+
+export const authInfoSchema = z.union([
+  z.object({ authIdentifier: z.literal('Anonymous'), anonymous: z.literal(true) }),
+  z.object({
+    authIdentifier: z.string().describe("the viewer's login"),
+    userId: uuid,
+    displayName: z.string(),
+    email: z.string().nullable(),
+    groups: z.array(z.string()),
+    anonymous: z.literal(false),
+    secrets: z.array(z.object({ name: z.string(), value: z.string() })).optional().describe('with withSecrets, unless hidden: the names the webapp may receive'),
+    unreadableSecrets: z.array(z.string()).optional().describe('secrets that exist but do not open (a key-encryption key missing)'),
+    secretsHidden: z.literal(true).optional().describe('with withSecrets, when the webapp or global setting hides access tokens'),
+  }),
+]) satisfies z.ZodType<AuthInfo>;
+
+export const issuedIdentityTokenSchema = z.object({
+  token: z.string().describe('a JWT, typ behalf-id+jwt, aud webapp:<id>'),
+  expiresAt: timestamp,
+}) satisfies z.ZodType<IssuedIdentityToken>;
+
+export const tokenExchangeResponseSchema = z.object({
+  access_token: z.string().describe('an impersonation access token: a JWT, typ at+jwt'),
+  issued_token_type: z.literal(TOKEN_EXCHANGE.accessTokenType),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+}) satisfies z.ZodType<TokenExchangeResponse>;
+
+export const oauthErrorSchema = z.object({
+  error: z.enum(OAUTH_ERRORS),
+  error_description: z.string(),
+}) satisfies z.ZodType<OAuthError>;
+
+export const impersonationEventSchema = z.object({
+  id: z.string(),
+  at: timestamp,
+  actor: who,
+  webappId: z.string().nullable(),
+  action: z.string(),
+  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']),
+  reason: z.string().nullable(),
+  target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
+  details: z.record(z.string(), z.unknown()),
+}) satisfies z.ZodType<ImpersonationEvent>;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { GroupPermissions, User } from '@behalf/contracts';
+import type { GroupPermissions, Permission, User } from '@behalf/contracts';
+import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Db, isNotFound, isUniqueViolation } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
@@ -48,6 +49,52 @@ export function toUserWithGroups(row: Prisma.UserGetPayload<{ include: typeof wi
   };
 }
 
+/** A user as webapp runtimes see them: who they are, their groups, and what they may do. */
+export interface UserProfile {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  active: boolean;
+  /** By name. */
+  groups: { id: string; name: string }[];
+  permissions: Permission[];
+}
+
+// One round trip on the runtime's hot path: the user, their groups and their permissions.
+const PROFILE_SQL = `
+  SELECT u.id::text AS id, u.login, u.display_name, u.email, u.status = 'active' AS active,
+         COALESCE(json_agg(json_build_object('id', g.id, 'name', g.name) ORDER BY g.name) FILTER (WHERE g.id IS NOT NULL), '[]') AS groups,
+         COALESCE(bool_or(g.is_admin), false) AS admin,
+         COALESCE(bool_or(g.may_create_webapps), false) AS may_create_webapps,
+         COALESCE(bool_or(g.may_manage_datasets), false) AS may_manage_datasets
+    FROM users u
+    LEFT JOIN memberships m ON m.user_id = u.id
+    LEFT JOIN groups g ON g.id = m.group_id
+   WHERE u.id = $1::uuid
+   GROUP BY u.id`;
+
+/** The permissions a user's groups confer, from the flags aggregated over them in SQL. */
+export function permissionsOf(flags: { admin: boolean; may_create_webapps: boolean; may_manage_datasets: boolean }): Permission[] {
+  const permissions: Permission[] = [];
+  if (flags.admin) permissions.push('admin');
+  if (flags.may_create_webapps) permissions.push('mayCreateWebapps');
+  if (flags.may_manage_datasets) permissions.push('mayManageDatasets');
+  return permissions;
+}
+
+interface ProfileRow {
+  id: string;
+  login: string;
+  display_name: string;
+  email: string | null;
+  active: boolean;
+  groups: { id: string; name: string }[];
+  admin: boolean;
+  may_create_webapps: boolean;
+  may_manage_datasets: boolean;
+}
+
 export interface NewUser {
   login: string;
   displayName: string;
@@ -63,7 +110,25 @@ export const userNotFound = (id: string) => new ProblemError('not-found', `No us
 
 @Injectable()
 export class UserRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pg: PgPool,
+  ) {}
+
+  /** The user's profile, or null when there is no such user. */
+  async profile(id: string): Promise<UserProfile | null> {
+    const [row] = await this.pg.prepared<ProfileRow>('behalf_user_profile', PROFILE_SQL, [id]);
+    if (!row) return null;
+    return {
+      id: row.id,
+      login: row.login,
+      displayName: row.display_name,
+      email: row.email,
+      active: row.active,
+      groups: row.groups,
+      permissions: permissionsOf(row),
+    };
+  }
 
   async create(user: NewUser, db: Db = this.prisma): Promise<User> {
     try {

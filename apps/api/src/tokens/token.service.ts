@@ -1,15 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JWTPayload } from 'jose';
+import { decodeProtectedHeader, JWTPayload } from 'jose';
 import { CLOCK, Clock } from '../common/clock';
 import { CONFIG, Config } from '../config/config';
-import { SignedJwt, signJwt, verifyJwt } from './jwt';
+import { ChangeFeed } from '../database/change-feed.service';
+import { CLOCK_TOLERANCE_SECONDS, JwtRefusedError, SignedJwt, signJwt, verifyJwt } from './jwt';
 import { SigningKeys } from './signing-keys.service';
+
+/** The most verified tokens remembered; when full, the memory starts over. */
+const MAX_VERIFIED = 10_000;
+
+interface Verified {
+  payload: JWTPayload;
+  /** Until when the token verifies (its `exp` plus the tolerated clock difference). */
+  validUntilMs: number;
+  /** The signing keys' generation it was verified under: a key change forgets it. */
+  keys: string;
+}
 
 /** Issues and verifies Behalf's JWTs with the current keys; the issuer is `BEHALF_PUBLIC_URL`. */
 @Injectable()
 export class TokenService {
+  private readonly verified = new Map<string, Verified>();
+
   constructor(
     private readonly keys: SigningKeys,
+    private readonly feed: ChangeFeed,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
@@ -30,5 +45,40 @@ export class TokenService {
       now: this.clock.now(),
       keyFor: (kid, alg) => this.keys.verificationKey(kid, alg),
     });
+  }
+
+  /**
+   * {@link verify}, remembering tokens that verified until they expire, for credentials presented
+   * again and again (a backend token on every call). Only the signature and claims checks are
+   * saved: whether the run, user or grant still holds is the caller's to check on every use.
+   * A signing-key change forgets everything.
+   * @throws JwtRefusedError
+   */
+  async verifyRemembered(token: string, expected: { typ: string; audience: string }): Promise<JWTPayload> {
+    const key = `${expected.typ} ${expected.audience} ${token}`;
+    const keys = this.feed.tableGeneration('signing_keys');
+    const nowMs = this.clock.now().getTime();
+    const hit = this.verified.get(key);
+    if (hit && hit.keys === keys) {
+      if (nowMs < hit.validUntilMs) return hit.payload;
+      this.verified.delete(key);
+      throw new JwtRefusedError('token_expired', 'ERR_JWT_EXPIRED');
+    }
+    const payload = await this.verify(token, expected);
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    if (keys === this.feed.tableGeneration('signing_keys')) {
+      this.verified.set(key, { payload, validUntilMs: (Number(payload.exp) + CLOCK_TOLERANCE_SECONDS) * 1000, keys });
+    }
+    return payload;
+  }
+}
+
+/** The `typ` header of a JWT, unverified: only to choose how to verify it. */
+export function jwtType(token: string): string | undefined {
+  try {
+    const typ = decodeProtectedHeader(token).typ;
+    return typeof typ === 'string' ? typ.toLowerCase() : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Permission, RunAsSource, UserSummary, WebappRun } from '@behalf/contracts';
 import { PgPool } from '../database/pg-pool';
+import { permissionsOf } from '../identity/user.repository';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../database/generated/client';
 
@@ -107,14 +108,10 @@ export class RunRepository {
   async state(runId: string): Promise<RunState | null> {
     const [row] = await this.pool.prepared<RunStateRow>('behalf_run_state', RUN_STATE_SQL, [runId]);
     if (!row) return null;
-    const permissions: Permission[] = [];
-    if (row.admin) permissions.push('admin');
-    if (row.may_create_webapps) permissions.push('mayCreateWebapps');
-    if (row.may_manage_datasets) permissions.push('mayManageDatasets');
     return {
       webappId: row.webapp_id,
       stopped: row.stopped,
-      identity: { userId: row.identity_user_id, login: row.login, active: row.status === 'active', permissions },
+      identity: { userId: row.identity_user_id, login: row.login, active: row.status === 'active', permissions: permissionsOf(row) },
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { RunIdentity, UserSummary } from '@behalf/contracts';
+import type { RunIdentity, UserSummary, WebappSettings } from '@behalf/contracts';
 import type { Principal } from '../auth/principal';
 import type { WebappRecord } from './webapp.repository';
 
@@ -10,10 +10,18 @@ export type WebappAccessLevel = 'none' | 'view' | 'manage';
  * settings, runs). Anyone authenticated views a `public` or `authenticated` webapp; a
  * `restricted` one only its listed viewers (users, or members of listed groups).
  */
-export function webappAccess(principal: Principal, webapp: Pick<WebappRecord, 'owner' | 'settings' | 'callerIsViewer'>): WebappAccessLevel {
+export function webappAccess(
+  principal: Pick<Principal, 'userId' | 'permissions'>,
+  webapp: { owner: Pick<UserSummary, 'id'>; settings: Pick<WebappSettings, 'access'>; callerIsViewer: boolean },
+): WebappAccessLevel {
   if (principal.permissions.has('admin') || webapp.owner.id === principal.userId) return 'manage';
   if (webapp.settings.access !== 'restricted' || webapp.callerIsViewer) return 'view';
   return 'none';
+}
+
+/** Whether a user (with these group ids) is among a webapp's listed viewers, by name or by group. */
+export function isListedViewer(viewers: WebappSettings['viewers'], userId: string, groupIds: readonly string[]): boolean {
+  return viewers.users.includes(userId) || groupIds.some((g) => viewers.groups.includes(g));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UserSummary, Webapp, WebappKind, WebappSettings } from '@behalf/contracts';
+import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../database/generated/client';
 import { isForeignKeyViolation, isNotFound } from '../database/prisma-errors';
@@ -50,6 +51,33 @@ function toRecord(row: Row, callerId: string): WebappRecord {
   };
 }
 
+/** What the runtime needs of a webapp on every request, read in one statement. */
+export interface WebappPolicy {
+  id: string;
+  owner: { id: string };
+  settings: Pick<WebappSettings, 'access' | 'viewers' | 'hideAccessTokens' | 'allowImpersonation' | 'secretNames'>;
+}
+
+const POLICY_SQL = `
+  SELECT w.id::text AS id, w.owner_user_id::text AS owner_user_id, w.access::text AS access,
+         w.hide_access_tokens, w.allow_impersonation, w.all_secrets, w.secret_names,
+         ARRAY(SELECT v.user_id::text FROM webapp_viewer_users v WHERE v.webapp_id = w.id ORDER BY 1) AS viewer_users,
+         ARRAY(SELECT v.group_id::text FROM webapp_viewer_groups v WHERE v.webapp_id = w.id ORDER BY 1) AS viewer_groups
+    FROM webapps w
+   WHERE w.id = $1::uuid`;
+
+interface PolicyRow {
+  id: string;
+  owner_user_id: string;
+  access: WebappSettings['access'];
+  hide_access_tokens: boolean;
+  allow_impersonation: boolean;
+  all_secrets: boolean;
+  secret_names: string[];
+  viewer_users: string[];
+  viewer_groups: string[];
+}
+
 /** Only these fields of a webapp are edited directly; settings go through {@link WebappRepository.update} too. */
 export interface WebappChange {
   name?: string;
@@ -65,7 +93,27 @@ export interface WebappChange {
 
 @Injectable()
 export class WebappRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pg: PgPool,
+  ) {}
+
+  /** The webapp's runtime policy, or null when there is no such webapp. */
+  async policy(id: string): Promise<WebappPolicy | null> {
+    const [row] = await this.pg.prepared<PolicyRow>('behalf_webapp_policy', POLICY_SQL, [id]);
+    if (!row) return null;
+    return {
+      id: row.id,
+      owner: { id: row.owner_user_id },
+      settings: {
+        access: row.access,
+        viewers: { users: row.viewer_users, groups: row.viewer_groups },
+        hideAccessTokens: row.hide_access_tokens,
+        allowImpersonation: row.allow_impersonation,
+        secretNames: row.all_secrets ? null : row.secret_names,
+      },
+    };
+  }
 
   async create(input: { name: string; kind: WebappKind; description: string; creator: UserSummary; at: Date }, callerId: string): Promise<WebappRecord> {
     const row = await this.prisma.webapp.create({

@@ -3,7 +3,6 @@ import { DatasetsModule } from '../datasets/datasets.module';
 import { IdentityModule } from '../identity/identity.module';
 import { SettingsModule } from '../settings/settings.module';
 import { TokensModule } from '../tokens/tokens.module';
-import { BackendTokenStrategy } from './backend-token.strategy';
 import { RunRepository } from './run.repository';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
@@ -11,14 +10,11 @@ import { WebappRepository } from './webapp.repository';
 import { WebappsController } from './webapps.controller';
 import { WebappsService } from './webapps.service';
 
-/**
- * Webapps, their security settings and runs. Also authenticates backend tokens: a backend token
- * is only as good as its run, which lives here.
- */
+/** Webapps, their security settings and runs (whose backend tokens the runtime module authenticates). */
 @Module({
   imports: [IdentityModule, SettingsModule, TokensModule, DatasetsModule],
   controllers: [WebappsController, RunsController],
-  providers: [WebappRepository, RunRepository, WebappsService, RunsService, BackendTokenStrategy],
-  exports: [WebappsService, RunsService],
+  providers: [WebappRepository, RunRepository, WebappsService, RunsService],
+  exports: [WebappsService, RunsService, WebappRepository, RunRepository],
 })
 export class WebappsModule {}

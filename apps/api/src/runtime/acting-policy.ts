@@ -1,0 +1,61 @@
+import type { ImpersonationReason } from '@behalf/contracts';
+import type { DecisionFacts } from '../impersonation/policy';
+import { decide } from '../impersonation/policy';
+import type { UserProfile } from '../identity/user.repository';
+import type { WebappPolicy } from '../webapps/webapp.repository';
+import { isListedViewer, webappAccess } from '../webapps/webapp-access';
+import type { RunState } from '../webapps/run.repository';
+
+/**
+ * Why a backend may (not) act as a viewer: the policy's own reasons, and those of rule 1 (the
+ * webapp allows impersonation, its run is active, the actor is the run's identity) and rule 2's
+ * "the viewer may view the webapp".
+ */
+export type ActingReason = ImpersonationReason | 'impersonation_not_allowed' | 'run_stopped' | 'not_run_identity' | 'viewer_cannot_view';
+
+export interface ActingDecision {
+  allowed: boolean;
+  reason: ActingReason;
+  grant?: DecisionFacts['grant'];
+}
+
+/** Everything one decision reads, from the runtime's caches. */
+export interface ActingFacts {
+  /** The run the actor token belongs to, and the actor it names (its `sub`). */
+  run: RunState;
+  actorId: string;
+  webapp: WebappPolicy;
+  viewer: UserProfile;
+  /** Actor, subject and the best grant between them (the impersonation policy's facts). */
+  grantFacts: DecisionFacts;
+}
+
+/** May `viewer` (by profile) view the webapp: its access setting, its owner, admins. */
+export function mayView(viewer: UserProfile, webapp: WebappPolicy): boolean {
+  const callerIsViewer = isListedViewer(
+    webapp.settings.viewers,
+    viewer.id,
+    viewer.groups.map((g) => g.id),
+  );
+  return webappAccess({ userId: viewer.id, permissions: new Set(viewer.permissions) }, { ...webapp, callerIsViewer }) !== 'none';
+}
+
+/**
+ * The five rules of DESIGN.md's impersonation policy for one backend and one viewer, as a pure
+ * function: used to issue a token (the exchange) and, on every request, to accept one. Rule 5
+ * (the actor token is a backend token) is the token verification's. The order of the checks
+ * decides which reason a many-times-refused request gets: the webapp and run first, then the
+ * parties' status, the viewer's access to the webapp, then the grant rules.
+ */
+export function actingDecision(facts: ActingFacts, now: Date): ActingDecision {
+  const { run, webapp, grantFacts } = facts;
+  if (!webapp.settings.allowImpersonation) return { allowed: false, reason: 'impersonation_not_allowed' };
+  if (run.stopped) return { allowed: false, reason: 'run_stopped' };
+  if (run.webappId !== webapp.id || run.identity.userId !== facts.actorId || grantFacts.actor.id !== facts.actorId) {
+    return { allowed: false, reason: 'not_run_identity' };
+  }
+  if (!grantFacts.actor.active) return { allowed: false, reason: 'actor_disabled' };
+  if (!grantFacts.subject.active || !facts.viewer.active) return { allowed: false, reason: 'subject_disabled' };
+  if (!mayView(facts.viewer, webapp)) return { allowed: false, reason: 'viewer_cannot_view' };
+  return decide(grantFacts, now);
+}

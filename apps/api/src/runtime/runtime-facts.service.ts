@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { GenerationalCache } from '../common/generational-cache';
+import { CONFIG, Config } from '../config/config';
+import { ChangeFeed } from '../database/change-feed.service';
+import { UserProfile, UserRepository } from '../identity/user.repository';
+import { ImpersonationService } from '../impersonation/impersonation.service';
+import { RunRepository, RunState } from '../webapps/run.repository';
+import { WebappPolicy, WebappRepository } from '../webapps/webapp.repository';
+import { ActingDecision, actingDecision } from './acting-policy';
+
+/**
+ * What the runtime's hot paths (auth info, token exchange, every call made with a backend or
+ * impersonation token) read about runs, webapps and users, cached per replica for one
+ * change-feed generation: any committed change to users, groups, memberships, grants, webapps,
+ * their viewers, runs or settings, on any replica, empties them within the notification's delay.
+ */
+@Injectable()
+export class RuntimeFacts {
+  private readonly runs: GenerationalCache<RunState | null>;
+  private readonly webapps: GenerationalCache<WebappPolicy | null>;
+  private readonly users: GenerationalCache<UserProfile | null>;
+
+  constructor(
+    private readonly runRepository: RunRepository,
+    private readonly webappRepository: WebappRepository,
+    private readonly userRepository: UserRepository,
+    private readonly impersonation: ImpersonationService,
+    private readonly feed: ChangeFeed,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.runs = new GenerationalCache(config.decisionCacheTtlMs);
+    this.webapps = new GenerationalCache(config.decisionCacheTtlMs);
+    this.users = new GenerationalCache(config.decisionCacheTtlMs);
+  }
+
+  run(runId: string): Promise<RunState | null> {
+    return this.runs.through(runId, () => this.feed.generation, () => this.runRepository.state(runId));
+  }
+
+  webapp(webappId: string): Promise<WebappPolicy | null> {
+    return this.webapps.through(webappId, () => this.feed.generation, () => this.webappRepository.policy(webappId));
+  }
+
+  user(userId: string): Promise<UserProfile | null> {
+    return this.users.through(userId, () => this.feed.generation, () => this.userRepository.profile(userId));
+  }
+
+  /**
+   * May the backend of `run`, acting as `actorId`, act as `viewerId` now? Null when the run,
+   * webapp or viewer does not exist (any more).
+   */
+  async acting(run: RunState, actorId: string, viewerId: string): Promise<{ decision: ActingDecision; webapp: WebappPolicy; viewer: UserProfile } | null> {
+    const [webapp, viewer, grantFacts] = await Promise.all([
+      this.webapp(run.webappId),
+      this.user(viewerId),
+      this.impersonation.facts({ id: actorId }, { id: viewerId }),
+    ]);
+    if (!webapp || !viewer || !grantFacts) return null;
+    return { decision: actingDecision({ run, actorId, webapp, viewer, grantFacts }, this.clock.now()), webapp, viewer };
+  }
+}

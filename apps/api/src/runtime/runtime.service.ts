@@ -1,0 +1,194 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthInfo, IssuedIdentityToken, ViewerAuthInfo } from '@behalf/contracts';
+import { ANONYMOUS_LOGIN, ANONYMOUS_SUBJECT, identityAudience, TOKEN_TYPES } from '@behalf/contracts';
+import { AuditService } from '../audit/audit.service';
+import { RequestContext } from '../audit/request-context';
+import { Principal } from '../auth/principal';
+import { SessionService } from '../auth/session.service';
+import { isUuid } from '../common/user-ref';
+import { ProblemError } from '../http/problem';
+import type { UserProfile } from '../identity/user.repository';
+import { SecretsService } from '../secrets/secrets.service';
+import { SettingsService } from '../settings/settings.service';
+import { JwtRefusedError } from '../tokens/jwt';
+import { TokenService } from '../tokens/token.service';
+import { webappNotFound, WebappPolicy } from '../webapps/webapp.repository';
+import { mayView } from './acting-policy';
+import { RuntimeFacts } from './runtime-facts.service';
+import { ViewerCredential, viewerCredentialOf } from './viewer-credentials';
+
+type Headers = Readonly<Record<string, string | readonly string[]>>;
+type BackendVia = Extract<Principal['via'], { kind: 'backend_token' }>;
+type BackendContext = RequestContext & { principal: Principal & { via: BackendVia } };
+
+/** Who views: a user, or nobody (a public webapp's anonymous viewer). */
+type Viewer = { user: UserProfile; credential: ViewerCredential['kind'] } | { user: null; credential: 'none' | 'identity_token' };
+
+const VIEWER_REFUSALS: Record<string, string> = {
+  unknown_session: 'The viewer’s session cookie names no session (logged out, or never valid).',
+  session_expired: 'The viewer’s session has expired.',
+  session_idle_timeout: 'The viewer’s session ended after a period of inactivity.',
+  token_expired: 'The viewer’s identity token has expired.',
+  token_invalid: 'The viewer’s identity token is not valid for this webapp.',
+  user_inactive: 'The viewer is disabled or deleted.',
+  no_credentials: 'The browser request carries no viewer credential (a behalf_session cookie or an identity token), and this webapp is not public.',
+};
+
+/**
+ * What a webapp backend asks about the people viewing it: who they are (auth info, with their
+ * secrets when allowed) and a signed identity token to pass along. Backend tokens only.
+ */
+@Injectable()
+export class RuntimeService {
+  constructor(
+    private readonly facts: RuntimeFacts,
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
+    private readonly secrets: SecretsService,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async authInfo(headers: Headers, withSecrets: boolean, ctx: RequestContext): Promise<AuthInfo> {
+    const action = 'runtime.auth_info';
+    const backend = await this.backendOf(ctx, action);
+    const webapp = await this.webappOf(backend);
+    const viewer = await this.viewerOf(webapp, headers, backend, action);
+    if (!viewer.user) {
+      await this.audit.record({ action, outcome: 'succeeded', details: { viewer: ANONYMOUS_LOGIN, credential: viewer.credential } }, backend);
+      return { authIdentifier: ANONYMOUS_LOGIN, anonymous: true };
+    }
+    const { user } = viewer;
+    const info: ViewerAuthInfo = {
+      authIdentifier: user.login,
+      userId: user.id,
+      displayName: user.displayName,
+      email: user.email,
+      groups: user.groups.map((g) => g.name),
+      anonymous: false,
+    };
+    let delivered: string[] = [];
+    if (withSecrets) {
+      if (webapp.settings.hideAccessTokens || (await this.settings.security()).hideAccessTokens) {
+        info.secretsHidden = true;
+      } else {
+        const names = webapp.settings.secretNames;
+        const revealed = names?.length === 0 ? { secrets: [], unreadable: [] } : await this.secrets.reveal(user.id, names);
+        info.secrets = revealed.secrets;
+        delivered = revealed.secrets.map((s) => s.name);
+        if (revealed.unreadable.length > 0) info.unreadableSecrets = revealed.unreadable.map((u) => u.name);
+      }
+    }
+    await this.audit.record(
+      {
+        action,
+        outcome: 'succeeded',
+        target: { type: 'user', id: user.id },
+        details: {
+          viewer: user.login,
+          credential: viewer.credential,
+          withSecrets,
+          // Names only, never values.
+          secretsDelivered: delivered,
+          ...(info.secretsHidden ? { secretsHidden: true } : {}),
+          ...(info.unreadableSecrets ? { secretsUnreadable: info.unreadableSecrets } : {}),
+        },
+      },
+      backend,
+    );
+    return info;
+  }
+
+  async identityToken(headers: Headers, ctx: RequestContext): Promise<IssuedIdentityToken> {
+    const action = 'runtime.identity_token';
+    const backend = await this.backendOf(ctx, action);
+    const webapp = await this.webappOf(backend);
+    const { user, credential } = await this.viewerOf(webapp, headers, backend, action);
+    const { identityTokenLifetimeSeconds } = await this.settings.security();
+    const signed = await this.tokens.issue({
+      typ: TOKEN_TYPES.identity,
+      subject: user ? user.id : ANONYMOUS_SUBJECT,
+      audience: identityAudience(webapp.id),
+      lifetimeSeconds: identityTokenLifetimeSeconds,
+      claims: user
+        ? { preferred_username: user.login, name: user.displayName, ...(user.email ? { email: user.email } : {}), groups: user.groups.map((g) => g.name) }
+        : { preferred_username: ANONYMOUS_LOGIN, groups: [] },
+    });
+    await this.audit.record(
+      {
+        action,
+        outcome: 'succeeded',
+        target: user ? { type: 'user', id: user.id } : undefined,
+        details: { viewer: user?.login ?? ANONYMOUS_LOGIN, credential, tokenId: signed.jti, expiresAt: signed.expiresAt.toISOString() },
+      },
+      backend,
+    );
+    return { token: signed.token, expiresAt: signed.expiresAt.toISOString() };
+  }
+
+  /** Runtime endpoints serve webapp backends alone: a person's session or key gets a 403. */
+  private async backendOf(ctx: RequestContext, action: string): Promise<BackendContext> {
+    const principal = ctx.principal;
+    if (principal?.via.kind === 'backend_token') return ctx as BackendContext;
+    await this.audit.record({ action, outcome: 'denied', reason: 'not_a_backend_token', details: { credential: principal?.via.kind ?? null } }, ctx);
+    throw new ProblemError('forbidden', 'Only a webapp backend may call the runtime API: authenticate with its run’s backend token.');
+  }
+
+  private async webappOf(backend: BackendContext): Promise<WebappPolicy> {
+    // The backend token was just accepted, so its webapp existed a moment ago; it may be deleted since.
+    const webapp = await this.facts.webapp(backend.principal.via.webappId);
+    if (!webapp) throw webappNotFound(backend.principal.via.webappId);
+    return webapp;
+  }
+
+  /**
+   * The viewer behind the browser headers. No credential: the anonymous viewer of a public
+   * webapp, else 401. A credential that does not hold: 401 (never anonymous, so a stale cookie is
+   * visible as such). A viewer the webapp's access setting excludes: 403. Refusals are audited.
+   */
+  private async viewerOf(webapp: WebappPolicy, headers: Headers, backend: BackendContext, action: string): Promise<Viewer> {
+    const credential = viewerCredentialOf(headers);
+    const found = await this.userOf(credential, webapp);
+    if (found === 'anonymous') {
+      if (webapp.settings.access === 'public') return { user: null, credential: credential.kind === 'identity_token' ? 'identity_token' : 'none' };
+      return this.refuseViewer(action, credential, 'no_credentials', backend);
+    }
+    if (typeof found === 'string') return this.refuseViewer(action, credential, found, backend);
+    if (!mayView(found, webapp)) {
+      await this.audit.record(
+        { action, outcome: 'denied', reason: 'viewer_cannot_view', target: { type: 'user', id: found.id }, details: { viewer: found.login, credential: credential.kind } },
+        backend,
+      );
+      throw new ProblemError('viewer-forbidden', `${found.login} may not view this webapp (its access setting).`);
+    }
+    return { user: found, credential: credential.kind };
+  }
+
+  private async refuseViewer(action: string, credential: ViewerCredential, reason: string, backend: BackendContext): Promise<never> {
+    await this.audit.record({ action, outcome: 'denied', reason: `viewer_${reason}`, details: { credential: credential.kind } }, backend);
+    throw new ProblemError('viewer-unauthenticated', VIEWER_REFUSALS[reason] ?? 'The viewer’s credential is not valid.');
+  }
+
+  /** The active user a credential names; `anonymous` for none (or an anonymous identity token); else why not. */
+  private async userOf(credential: ViewerCredential, webapp: WebappPolicy): Promise<UserProfile | 'anonymous' | string> {
+    let userId: string;
+    if (credential.kind === 'none') return 'anonymous';
+    if (credential.kind === 'session') {
+      const session = await this.sessions.userOf(credential.token);
+      if ('refused' in session) return session.refused;
+      userId = session.userId;
+    } else {
+      try {
+        const claims = await this.tokens.verify(credential.token, { typ: TOKEN_TYPES.identity, audience: identityAudience(webapp.id) });
+        if (claims.sub === ANONYMOUS_SUBJECT) return 'anonymous';
+        if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) return 'token_invalid';
+        userId = claims.sub;
+      } catch (error) {
+        if (error instanceof JwtRefusedError) return error.reason;
+        throw error;
+      }
+    }
+    const user = await this.facts.user(userId);
+    return user?.active ? user : 'user_inactive';
+  }
+}
