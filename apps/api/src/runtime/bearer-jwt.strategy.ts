@@ -28,10 +28,17 @@ export interface VerifiedBackendToken {
  * Verifies a backend token (`typ: behalf-backend+jwt`) and finds its live run: the one check
  * shared by API calls made with it and by the token exchange's `actor_token`. Verified tokens
  * are remembered until they expire (the signature is the costly part); the run and its identity
- * are looked up on every use, so a stopped run's tokens die at once.
+ * are looked up on every use, so a stopped run's tokens die at once. A stopped run or disabled
+ * identity is refused unless the caller judges them itself (the token exchange's policy does,
+ * to name the reason in an audit record that knows the webapp).
  * @returns the run, or why the token is refused
  */
-export async function verifyBackendToken(token: string, tokens: TokenService, facts: RuntimeFacts): Promise<VerifiedBackendToken | string> {
+export async function verifyBackendToken(
+  token: string,
+  tokens: TokenService,
+  facts: RuntimeFacts,
+  options: { policyJudgedByCaller?: boolean } = {},
+): Promise<VerifiedBackendToken | string> {
   let claims: JWTPayload;
   try {
     claims = await tokens.verifyRemembered(token, { typ: TOKEN_TYPES.backend, audience: API_AUDIENCE });
@@ -43,8 +50,11 @@ export async function verifyBackendToken(token: string, tokens: TokenService, fa
   if (typeof runId !== 'string' || typeof webappId !== 'string' || typeof sub !== 'string' || !isUuid(runId)) return 'token_invalid';
   const run = await facts.run(runId);
   if (!run || run.webappId !== webappId || run.identity.userId !== sub) return 'token_invalid';
-  if (run.stopped) return 'run_stopped';
-  if (!run.identity.active || !run.identity.login) return 'run_identity_inactive';
+  if (!run.identity.login) return 'run_identity_inactive';
+  if (!options.policyJudgedByCaller) {
+    if (run.stopped) return 'run_stopped';
+    if (!run.identity.active) return 'run_identity_inactive';
+  }
   return { run, webappId, runId, actor: { userId: sub, login: run.identity.login }, tokenId: String(jti) };
 }
 
@@ -75,7 +85,7 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) 
     if (typeof result === 'string') {
       refuse(request, result);
       await this.audit.record(
-        { action: 'auth.authenticate', outcome: 'failed', reason: result, details: { credential: impersonation ? 'impersonation_token' : 'backend_token' } },
+        { action: 'auth.authenticate', outcome: 'failed', reason: result, details: { via: impersonation ? 'impersonation_token' : 'backend_token' } },
         requestContextOf(request),
       );
       return false;

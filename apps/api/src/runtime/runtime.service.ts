@@ -55,7 +55,7 @@ export class RuntimeService {
     const webapp = await this.webappOf(backend);
     const viewer = await this.viewerOf(webapp, headers, backend, action);
     if (!viewer.user) {
-      await this.audit.record({ action, outcome: 'succeeded', details: { viewer: ANONYMOUS_LOGIN, credential: viewer.credential } }, backend);
+      await this.audit.record({ action, outcome: 'succeeded', details: { viewer: ANONYMOUS_LOGIN, via: viewer.credential } }, backend);
       return { authIdentifier: ANONYMOUS_LOGIN, anonymous: true };
     }
     const { user } = viewer;
@@ -86,7 +86,7 @@ export class RuntimeService {
         target: { type: 'user', id: user.id },
         details: {
           viewer: user.login,
-          credential: viewer.credential,
+          via: viewer.credential,
           withSecrets,
           // Names only, never values.
           secretsDelivered: delivered,
@@ -119,7 +119,7 @@ export class RuntimeService {
         action,
         outcome: 'succeeded',
         target: user ? { type: 'user', id: user.id } : undefined,
-        details: { viewer: user?.login ?? ANONYMOUS_LOGIN, credential, tokenId: signed.jti, expiresAt: signed.expiresAt.toISOString() },
+        details: { viewer: user?.login ?? ANONYMOUS_LOGIN, via: credential, tokenId: signed.jti, expiresAt: signed.expiresAt.toISOString() },
       },
       backend,
     );
@@ -130,7 +130,7 @@ export class RuntimeService {
   private async backendOf(ctx: RequestContext, action: string): Promise<BackendContext> {
     const principal = ctx.principal;
     if (principal?.via.kind === 'backend_token') return ctx as BackendContext;
-    await this.audit.record({ action, outcome: 'denied', reason: 'not_a_backend_token', details: { credential: principal?.via.kind ?? null } }, ctx);
+    await this.audit.record({ action, outcome: 'denied', reason: 'not_a_backend_token', details: { via: principal?.via.kind ?? null } }, ctx);
     throw new ProblemError('forbidden', 'Only a webapp backend may call the runtime API: authenticate with its run’s backend token.');
   }
 
@@ -156,7 +156,7 @@ export class RuntimeService {
     if (typeof found === 'string') return this.refuseViewer(action, credential, found, backend);
     if (!mayView(found, webapp)) {
       await this.audit.record(
-        { action, outcome: 'denied', reason: 'viewer_cannot_view', target: { type: 'user', id: found.id }, details: { viewer: found.login, credential: credential.kind } },
+        { action, outcome: 'denied', reason: 'viewer_cannot_view', target: { type: 'user', id: found.id }, details: { viewer: found.login, via: credential.kind } },
         backend,
       );
       throw new ProblemError('viewer-forbidden', `${found.login} may not view this webapp (its access setting).`);
@@ -165,7 +165,7 @@ export class RuntimeService {
   }
 
   private async refuseViewer(action: string, credential: ViewerCredential, reason: string, backend: BackendContext): Promise<never> {
-    await this.audit.record({ action, outcome: 'denied', reason: `viewer_${reason}`, details: { credential: credential.kind } }, backend);
+    await this.audit.record({ action, outcome: 'denied', reason: `viewer_${reason}`, details: { via: credential.kind } }, backend);
     throw new ProblemError('viewer-unauthenticated', VIEWER_REFUSALS[reason] ?? 'The viewer’s credential is not valid.');
   }
 

@@ -180,7 +180,7 @@ export class TokenExchangeService {
     if (jwtType(actorToken) === TOKEN_TYPES.impersonation) {
       throw new OAuthFailure('unauthorized_client', 'An impersonation token cannot act: the actor_token must be the run’s backend token.', 'actor_is_impersonation_token');
     }
-    const backend = await verifyBackendToken(actorToken, this.tokens, this.facts);
+    const backend = await verifyBackendToken(actorToken, this.tokens, this.facts, { policyJudgedByCaller: true });
     if (typeof backend === 'string') throw ACTOR_REFUSALS[backend] ?? ACTOR_REFUSALS.token_invalid;
     return backend;
   }
