@@ -15,6 +15,7 @@ import { parseFormBodiesOfFlaggedRoutes } from './http/form-body';
 import { streamBodiesOfFlaggedRoutes } from './http/streamed-body';
 import { PinoNestLogger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
+import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit';
 import { buildOpenApiDocument } from './openapi/openapi';
 
 export const API_VERSION: string = (
@@ -100,6 +101,7 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   parseFormBodiesOfFlaggedRoutes(fastify);
   app.useGlobalFilters(new ProblemFilter());
   app.get(MetricsService).instrument(fastify);
+  app.get(ImpersonatedRequestsAudit).attach(fastify);
 
   const document = buildOpenApiDocument(app, API_VERSION);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import { IdentityModule } from '../identity/identity.module';
 import { ImpersonationModule } from '../impersonation/impersonation.module';
@@ -8,7 +7,7 @@ import { SettingsModule } from '../settings/settings.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { WebappsModule } from '../webapps/webapps.module';
 import { BearerJwtStrategy } from './bearer-jwt.strategy';
-import { ImpersonatedRequestsInterceptor } from './impersonated-requests.interceptor';
+import { ImpersonatedRequestsAudit } from './impersonated-requests-audit';
 import { OAuthController, RuntimeController } from './runtime.controller';
 import { RuntimeFacts } from './runtime-facts.service';
 import { RuntimeService } from './runtime.service';
@@ -27,7 +26,7 @@ import { TokenExchangeService } from './token-exchange.service';
     RuntimeService,
     TokenExchangeService,
     BearerJwtStrategy,
-    { provide: APP_INTERCEPTOR, useClass: ImpersonatedRequestsInterceptor },
+    ImpersonatedRequestsAudit,
   ],
 })
 export class RuntimeModule {}

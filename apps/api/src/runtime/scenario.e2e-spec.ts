@@ -110,12 +110,12 @@ describe('the run-as-user scenario, end to end', () => {
     const summary = events.map((e) => ({ action: e.action, outcome: e.outcome, actor: e.actor.login, webappId: e.webappId, reason: e.reason }));
     expect(summary).toEqual([
       { action: 'token.exchange', outcome: 'denied', actor: ru.login, webappId, reason: 'no_grant' },
-      { action: 'impersonation.request', outcome: 'denied', actor: ru.login, webappId, reason: 'forbidden' },
+      { action: 'impersonation.request', outcome: 'denied', actor: ru.login, webappId, reason: 'status_403' },
       { action: 'access.denied', outcome: 'denied', actor: ru.login, webappId, reason: 'dataset_read_denied' },
       { action: 'impersonation.request', outcome: 'succeeded', actor: ru.login, webappId, reason: null },
       { action: 'token.exchange', outcome: 'allowed', actor: ru.login, webappId, reason: 'allowed' },
     ]);
-    expect(events[3].details).toMatchObject({ method: 'GET', route: '/api/v1/datasets/:id/files/*', params: { id: d2, '*': 'rows.csv' } });
+    expect(events[3].details).toMatchObject({ method: 'GET', route: '/api/v1/datasets/:id/files/*', params: { id: d2, '*': 'rows.csv' }, status: 200 });
     expect(Date.parse(events[4].at)).not.toBeNaN();
     expect((await eu2.session.request('GET', '/api/v1/users/me/impersonation-events')).json<Page<ImpersonationEvent>>().items).toEqual([]);
     expectProblem(await anonymous(t.app).request('GET', '/api/v1/users/me/impersonation-events'), 401);

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { AuditService } from '../audit/audit.service';
+import { requestContextOf } from '../audit/request-context';
+import { principalOf } from '../auth/principal';
+
+/**
+ * Every call made with an impersonation token is audited, reads included, so the viewer can see
+ * what was done as them (`GET /users/me/impersonation-events`): the method, the route and its
+ * parameters (ids, names, file paths; never a body), and the status it got. The record commits
+ * before the answer leaves. Writes are also recorded by their own services, with both parties.
+ *
+ * A Fastify `onSend` hook rather than a Nest interceptor, so it sees every answer with its final
+ * status, refusals by the guard included, and costs other requests one property check.
+ */
+@Injectable()
+export class ImpersonatedRequestsAudit {
+  constructor(private readonly audit: AuditService) {}
+
+  attach(fastify: FastifyInstance): void {
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      if (principalOf(request)?.via.kind !== 'impersonation') return payload;
+      const status = reply.statusCode;
+      await this.audit.record(
+        {
+          action: 'impersonation.request',
+          outcome: status < 400 ? 'succeeded' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failed',
+          reason: status < 400 ? undefined : `status_${status}`,
+          details: { method: request.method, route: request.routeOptions.url, params: request.params ?? {}, status },
+        },
+        requestContextOf(request),
+      );
+      return payload;
+    });
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * What the runtime benchmarks share: the built server started in a process of its own on an
+ * embedded PostgreSQL in a temporary directory (loopback only), a seeded world (a webapp running
+ * as RU in G1, G1 granted G2, viewers in G2 with sessions and secrets), autocannon to drive it
+ * from this process, and the report format. Everything started is stopped and removed.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { projectRoot } from '../../apps/api/src/common/project-root';
+
+const ROOT = projectRoot();
+const MAIN = join(ROOT, 'dist/apps/api/main.js');
+const ADMIN_PASSWORD = 'bench-admin-password';
+const PASSWORD = 'bench-user-password';
+const KEK = `1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+/** The load every runtime benchmark applies (the issue's: 32 connections for 20 s). */
+export const LOAD = { connections: 32, durationSeconds: 20 };
+/** The budget on a 2-core machine, database included. */
+export const BUDGET = { minPerSecond: 2000, maxP99Ms: 25 };
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** `npm start`'s server, production mode, on a fresh embedded database, ready. */
+export async function startServer(): Promise<Server> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'behalf-bench-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // BEHALF_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = (process.env.BEHALF_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      BEHALF_PUBLIC_URL: url,
+      BEHALF_DATA_DIR: dataDir,
+      BEHALF_KEK: KEK,
+      BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      BEHALF_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`the server exited (${child.exitCode}) before it was ready`);
+    }
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { url, child, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the server did not get ready in 2 minutes');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A logged-in HTTP caller: JSON in and out, its cookies kept. */
+export class Caller {
+  constructor(
+    private readonly url: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  static async login(url: string, login: string, password: string): Promise<Caller & { sessionCookie: string }> {
+    const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+    if (res.status !== 200) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
+    const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+    const value = (name: string) => cookies.find((c) => c.startsWith(`${name}=`))!.slice(name.length + 1);
+    const caller = new Caller(url, { cookie: cookies.join('; '), 'x-csrf-token': value('behalf_csrf') });
+    return Object.assign(caller, { sessionCookie: value('behalf_session') });
+  }
+
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expected = [200, 201, 204]): Promise<T> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { ...this.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!expected.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+}
+
+export interface World {
+  webappId: string;
+  backendToken: string;
+  backend: Caller;
+  viewers: { login: string; sessionCookie: string; identityToken: string }[];
+}
+
+/** RU in G1 runs the webapp; `viewerCount` viewers in G2, each logged in, with a secret; G1 → G2. */
+export async function seedWorld(url: string, viewerCount: number): Promise<World> {
+  const admin = await Caller.login(url, 'admin', ADMIN_PASSWORD);
+  const g1 = (await admin.call<{ id: string }>('POST', '/api/v1/groups', { name: 'g1' })).id;
+  const g2 = (await admin.call<{ id: string }>('POST', '/api/v1/groups', { name: 'g2' })).id;
+  const ru = (await admin.call<{ id: string }>('POST', '/api/v1/users', { login: 'ru', password: PASSWORD })).id;
+  await admin.call('PUT', `/api/v1/groups/${g1}/members/${ru}`);
+  await admin.call('PUT', `/api/v1/groups/${g1}/impersonation-targets/${g2}`, { reason: 'benchmark' });
+  const webappId = (await admin.call<{ id: string }>('POST', '/api/v1/webapps', { name: 'bench', kind: 'dash' })).id;
+  await admin.call('PATCH', `/api/v1/webapps/${webappId}/settings`, { runAsUserId: ru, allowImpersonation: true, secretNames: ['warehouse'] });
+  const run = await admin.call<{ backendToken: string }>('POST', `/api/v1/webapps/${webappId}/runs`, {});
+  const backend = new Caller(url, { authorization: `Bearer ${run.backendToken}` });
+  const viewers: World['viewers'] = [];
+  for (let i = 0; i < viewerCount; i += 1) {
+    const login = `viewer${i}`;
+    const id = (await admin.call<{ id: string }>('POST', '/api/v1/users', { login, password: PASSWORD })).id;
+    await admin.call('PUT', `/api/v1/groups/${g2}/members/${id}`);
+    const session = await Caller.login(url, login, PASSWORD);
+    await session.call('PUT', '/api/v1/users/me/secrets/warehouse', { value: `warehouse-password-${i}` });
+    const { token } = await backend.call<{ token: string }>('POST', '/api/v1/runtime/identity-token', { headers: { cookie: `behalf_session=${session.sessionCookie}` } });
+    viewers.push({ login, sessionCookie: session.sessionCookie, identityToken: token });
+  }
+  return { webappId, backendToken: run.backendToken, backend, viewers };
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Drives the server with autocannon, cycling through `requests`, for {@link LOAD}. */
+export async function drive(url: string, requests: autocannon.Request[], durationSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? LOAD.durationSeconds)): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: LOAD.connections, duration: durationSeconds, requests });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+/** Calls per second of `op` run back to back on this one thread for `ms`. */
+export async function tightLoop(op: () => Promise<unknown>, ms = 3000): Promise<number> {
+  for (let i = 0; i < 200; i += 1) await op(); // warm up
+  let count = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    await op();
+    count += 1;
+  }
+  return Math.round(count / ((performance.now() - start) / 1000));
+}
+
+export function machine() {
+  return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+}
+
+export async function writeReport(name: string, report: unknown): Promise<string> {
+  const path = join(ROOT, 'bench/results', `${name}.json`);
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}

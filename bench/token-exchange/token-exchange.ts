@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:token-exchange`: the real server (a process of its own, embedded PostgreSQL,
+ * production mode) with a seeded world, driven over loopback HTTP by autocannon from this process:
+ * `POST /oauth/token` exchanging 50 viewers' identity tokens with the run's backend token, 32
+ * connections for 20 s. In the same run, the crypto-only ceiling: the exchange's JWT work in a
+ * tight loop on one core. Writes bench/results/token-exchange.json. A benchmark: it reports.
+ */
+import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { TOKEN_EXCHANGE } from '@behalf/contracts';
+import { BUDGET, drive, LOAD, machine, seedWorld, startServer, tightLoop, writeReport } from '../runtime/world';
+
+const VIEWERS = 50;
+
+/** One verification or signature as the exchange does it: EdDSA, every registered claim checked. */
+async function cryptoCeiling() {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const sign = (typ: string, aud: string, claims: Record<string, unknown> = {}) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k', typ })
+      .setIssuer('http://127.0.0.1')
+      .setSubject('00000000-0000-4000-8000-000000000000')
+      .setAudience(aud)
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime('5m')
+      .setJti('00000000-0000-4000-8000-000000000001')
+      .sign(privateKey);
+  const verify = (token: string, typ: string, audience: string) =>
+    jwtVerify(token, publicKey, { algorithms: ['EdDSA'], typ, issuer: 'http://127.0.0.1', audience, requiredClaims: ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti'] });
+  const identity = await sign('behalf-id+jwt', 'webapp:w', { preferred_username: 'viewer', groups: ['g2'] });
+  const backend = await sign('behalf-backend+jwt', 'behalf-api', { webapp_id: 'w', run_id: 'r' });
+  const issue = () => sign('at+jwt', 'behalf-api', { client_id: 'webapp:w', act: { sub: 's', login: 'ru', webapp_id: 'w', run_id: 'r' } });
+  return {
+    /** Both verifications and the signature: the exchange with nothing remembered. */
+    fullOpsPerSecond: await tightLoop(async () => {
+      await verify(backend, 'behalf-backend+jwt', 'behalf-api');
+      await verify(identity, 'behalf-id+jwt', 'webapp:w');
+      await issue();
+    }),
+    /** What the server does per exchange: the backend token is remembered once verified. */
+    asServedOpsPerSecond: await tightLoop(async () => {
+      await verify(identity, 'behalf-id+jwt', 'webapp:w');
+      await issue();
+    }),
+    verifyOpsPerSecond: await tightLoop(() => verify(identity, 'behalf-id+jwt', 'webapp:w')),
+    signOpsPerSecond: await tightLoop(issue),
+  };
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const ceiling = await cryptoCeiling();
+  console.log('crypto ceiling (one core):', ceiling);
+  const server = await startServer();
+  try {
+    const world = await seedWorld(server.url, VIEWERS);
+    const requests = world.viewers.map((v) => ({
+      method: 'POST' as const,
+      path: '/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: TOKEN_EXCHANGE.grantType,
+        subject_token: v.identityToken,
+        subject_token_type: TOKEN_EXCHANGE.jwtTokenType,
+        actor_token: world.backendToken,
+        actor_token_type: TOKEN_EXCHANGE.jwtTokenType,
+      }).toString(),
+    }));
+    // A short warm-up (JIT, prepared statements, caches), then the measured run.
+    await drive(server.url, requests, 3);
+    const load = await drive(server.url, requests);
+    console.log('token exchange over HTTP:', load);
+    const report = {
+      benchmark: 'token-exchange',
+      startedAt: startedAt.toISOString(),
+      machine: machine(),
+      load: { ...LOAD, endpoint: 'POST /oauth/token', viewers: VIEWERS, loopbackOnly: true, server: 'dist/apps/api/main.js, NODE_ENV=production, embedded PostgreSQL' },
+      exchanges: { perSecond: load.requestsPerSecond, p50Ms: load.p50Ms, p90Ms: load.p90Ms, p99Ms: load.p99Ms, maxMs: load.maxMs, total: load.requests, non2xx: load.non2xx, errors: load.errors, timeouts: load.timeouts },
+      ceiling: { ...ceiling, note: 'jose EdDSA on one core, calls back to back' },
+      ratio: {
+        exchangesToFullCeiling: Number((load.requestsPerSecond / ceiling.fullOpsPerSecond).toFixed(3)),
+        exchangesToAsServedCeiling: Number((load.requestsPerSecond / ceiling.asServedOpsPerSecond).toFixed(3)),
+      },
+      budget: { ...BUDGET, met: load.requestsPerSecond >= BUDGET.minPerSecond && load.p99Ms <= BUDGET.maxP99Ms && load.non2xx === 0 && load.errors === 0 },
+    };
+    console.log('wrote', await writeReport('token-exchange', report));
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
