@@ -192,3 +192,12 @@ export async function writeReport(name: string, report: unknown): Promise<string
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
 }
+
+/**
+ * The same server's floor on this machine: `GET /healthz` (no database, no crypto, no audit)
+ * under the same load, so a report shows how much of a request is the HTTP stack itself.
+ */
+export async function frameworkFloor(url: string, durationSeconds = 5): Promise<{ healthzPerSecond: number; p99Ms: number }> {
+  const load = await drive(url, [{ method: 'GET', path: '/healthz' }], durationSeconds);
+  return { healthzPerSecond: load.requestsPerSecond, p99Ms: load.p99Ms };
+}

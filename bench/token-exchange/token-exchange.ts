@@ -7,7 +7,7 @@
  */
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { TOKEN_EXCHANGE } from '@behalf/contracts';
-import { BUDGET, drive, LOAD, machine, seedWorld, startServer, tightLoop, writeReport } from '../runtime/world';
+import { BUDGET, drive, frameworkFloor, LOAD, machine, seedWorld, startServer, tightLoop, writeReport } from '../runtime/world';
 
 const VIEWERS = 50;
 
@@ -70,12 +70,15 @@ async function main(): Promise<void> {
     await drive(server.url, requests, 3);
     const load = await drive(server.url, requests);
     console.log('token exchange over HTTP:', load);
+    const floor = await frameworkFloor(server.url);
+    console.log('framework floor:', floor);
     const report = {
       benchmark: 'token-exchange',
       startedAt: startedAt.toISOString(),
       machine: machine(),
       load: { ...LOAD, endpoint: 'POST /oauth/token', viewers: VIEWERS, loopbackOnly: true, server: 'dist/apps/api/main.js, NODE_ENV=production, embedded PostgreSQL' },
       exchanges: { perSecond: load.requestsPerSecond, p50Ms: load.p50Ms, p90Ms: load.p90Ms, p99Ms: load.p99Ms, maxMs: load.maxMs, total: load.requests, non2xx: load.non2xx, errors: load.errors, timeouts: load.timeouts },
+      floor: { ...floor, durationSeconds: 5, note: 'GET /healthz on the same server and load: the HTTP stack alone' },
       ceiling: { ...ceiling, note: 'jose EdDSA on one core, calls back to back' },
       ratio: {
         exchangesToFullCeiling: Number((load.requestsPerSecond / ceiling.fullOpsPerSecond).toFixed(3)),
