@@ -171,6 +171,16 @@ export async function drive(url: string, requests: autocannon.Request[], duratio
   };
 }
 
+/** A load result as the reports write it. */
+export function figures(load: LoadResult) {
+  const { requestsPerSecond, requests, ...rest } = load;
+  return { perSecond: requestsPerSecond, total: requests, ...rest };
+}
+
+/** Whether a load meets {@link BUDGET}, without a single failed request. */
+export const meetsBudget = (load: LoadResult) =>
+  load.requestsPerSecond >= BUDGET.minPerSecond && load.p99Ms <= BUDGET.maxP99Ms && load.non2xx === 0 && load.errors === 0 && load.timeouts === 0;
+
 /** Calls per second of `op` run back to back on this one thread for `ms`. */
 export async function tightLoop(op: () => Promise<unknown>, ms = 3000): Promise<number> {
   for (let i = 0; i < 200; i += 1) await op(); // warm up

@@ -1,4 +1,5 @@
 /** What webapp backends get from Behalf about their viewers, and the OAuth token exchange. */
+import type { RegisteredClaims } from './tokens';
 
 /** `aud` of identity tokens: the webapp they were issued for. */
 export const identityAudience = (webappId: string): string => `webapp:${webappId}`;
@@ -49,17 +50,8 @@ export interface IssuedIdentityToken {
   expiresAt: string;
 }
 
-/** Claims of an identity token (`typ: behalf-id+jwt`). */
-export interface IdentityTokenClaims {
-  iss: string;
-  /** The viewer's user id, or `anonymous`. */
-  sub: string;
-  /** `webapp:<id>` */
-  aud: string;
-  iat: number;
-  nbf: number;
-  exp: number;
-  jti: string;
+/** Claims of an identity token (`typ: behalf-id+jwt`): `sub` is the viewer's id (or `anonymous`), `aud` `webapp:<id>`. */
+export interface IdentityTokenClaims extends RegisteredClaims {
   /** The login, or `Anonymous`. */
   preferred_username: string;
   email?: string;
@@ -67,16 +59,8 @@ export interface IdentityTokenClaims {
   groups: string[];
 }
 
-/** Claims of an impersonation access token (`typ: at+jwt`, RFC 9068). */
-export interface ImpersonationTokenClaims {
-  iss: string;
-  /** The viewer acted as. */
-  sub: string;
-  aud: string;
-  iat: number;
-  nbf: number;
-  exp: number;
-  jti: string;
+/** Claims of an impersonation access token (`typ: at+jwt`, RFC 9068): `sub` is the viewer acted as. */
+export interface ImpersonationTokenClaims extends RegisteredClaims {
   /** `webapp:<id>` */
   client_id: string;
   /** Who acts: the run's identity, from that webapp and run (RFC 8693 §4.1). */

@@ -11,16 +11,20 @@ export const API_AUDIENCE = 'behalf-api';
 export const SIGNING_ALGORITHMS = ['EdDSA', 'ES256'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
-/** Claims of a backend token (`typ: behalf-backend+jwt`). */
-export interface BackendTokenClaims {
+/** The registered claims every JWT Behalf issues carries (RFC 7519 §4.1). */
+export interface RegisteredClaims {
   iss: string;
-  /** The run's identity: the user the backend acts as. */
   sub: string;
-  aud: typeof API_AUDIENCE;
+  aud: string;
   iat: number;
   nbf: number;
   exp: number;
   jti: string;
+}
+
+/** Claims of a backend token (`typ: behalf-backend+jwt`); `sub` is the run's identity. */
+export interface BackendTokenClaims extends RegisteredClaims {
+  aud: typeof API_AUDIENCE;
   webapp_id: string;
   run_id: string;
 }

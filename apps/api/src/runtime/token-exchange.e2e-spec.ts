@@ -25,13 +25,6 @@ describe('the token exchange', () => {
   /** The token.exchange audit records, newest first. */
   const exchanges = async () => (await admin.request('GET', '/api/v1/audit-events?action=token.exchange&limit=5')).json<Page<AuditEvent>>().items;
 
-  /** A viewer in G2 with a session, and an identity token for them from this webapp's backend. */
-  const newViewer = async (groups = [g2]) => {
-    const v = await userSession(t.app, admin);
-    for (const g of groups) await addMember(admin, g, v.user.id);
-    return { ...v, idToken: await identityToken(run.backend, browserOf(v.session)) };
-  };
-
   /** A webapp running as RU that allows impersonation, with its run. */
   const newRun = async (settings: Record<string, unknown> = {}) => {
     const webapp = await createWebapp(admin);

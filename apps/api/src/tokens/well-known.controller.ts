@@ -1,13 +1,11 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Jwks, OpenIdConfiguration } from '@behalf/contracts';
-import { SIGNING_ALGORITHMS } from '@behalf/contracts';
+import { SIGNING_ALGORITHMS, TOKEN_EXCHANGE } from '@behalf/contracts';
 import { Public } from '../auth/public.decorator';
 import { CONFIG, Config } from '../config/config';
 import { ApiJsonResponse, jwksSchema, openIdConfigurationSchema } from '../http/response-schemas';
 import { SigningKeys } from './signing-keys.service';
-
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /**
  * Public keys and discovery, for any JOSE library to verify Behalf's tokens. The JWKS may be
@@ -41,7 +39,7 @@ export class WellKnownController {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       token_endpoint: `${issuer}/oauth/token`,
-      grant_types_supported: [TOKEN_EXCHANGE_GRANT],
+      grant_types_supported: [TOKEN_EXCHANGE.grantType],
       // The token endpoint authenticates the client by its actor token (a backend token).
       token_endpoint_auth_methods_supported: ['none'],
       id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],

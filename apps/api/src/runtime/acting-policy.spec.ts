@@ -1,0 +1,71 @@
+import type { DecisionFacts } from '../impersonation/policy';
+import type { UserProfile } from '../identity/user.repository';
+import type { RunState } from '../webapps/run.repository';
+import type { WebappPolicy } from '../webapps/webapp.repository';
+import { ActingFacts, actingDecision, mayView } from './acting-policy';
+
+const NOW = new Date('2030-01-01T00:00:00Z');
+const ACTOR = '00000000-0000-4000-8000-00000000000a';
+const VIEWER = '00000000-0000-4000-8000-00000000000b';
+const WEBAPP = '00000000-0000-4000-8000-00000000000c';
+const G2 = '00000000-0000-4000-8000-0000000000f2';
+
+function facts(change: { run?: Partial<RunState>; webapp?: Partial<WebappPolicy['settings']>; viewer?: Partial<UserProfile>; grant?: Partial<DecisionFacts> } = {}): ActingFacts {
+  const run: RunState = { webappId: WEBAPP, stopped: false, identity: { userId: ACTOR, login: 'ru', active: true, permissions: [] }, ...change.run };
+  const webapp: WebappPolicy = {
+    id: WEBAPP,
+    owner: { id: '00000000-0000-4000-8000-0000000000ff' },
+    settings: { access: 'authenticated', viewers: { users: [], groups: [] }, hideAccessTokens: false, allowImpersonation: true, secretNames: null, ...change.webapp },
+  };
+  const viewer: UserProfile = { id: VIEWER, login: 'eu1', displayName: 'EU1', email: null, active: true, groups: [{ id: G2, name: 'g2' }], permissions: [], ...change.viewer };
+  const grantFacts: DecisionFacts = {
+    actor: { id: ACTOR, login: 'ru', active: true, admin: false },
+    subject: { id: VIEWER, login: 'eu1', active: true, admin: false },
+    grant: { sourceGroup: { id: 'g1', name: 'g1' }, targetGroup: { id: G2, name: 'g2' }, reason: 'support', expiresAt: null },
+    allowImpersonatingAdmins: false,
+    ...change.grant,
+  };
+  return { run, actorId: ACTOR, webapp, viewer, grantFacts };
+}
+
+describe('actingDecision', () => {
+  it('allows with a grant, naming it', () => {
+    expect(actingDecision(facts(), NOW)).toMatchObject({ allowed: true, reason: 'allowed', grant: { reason: 'support' } });
+  });
+
+  it.each([
+    ['impersonation_not_allowed', facts({ webapp: { allowImpersonation: false } })],
+    ['run_stopped', facts({ run: { stopped: true } })],
+    ['not_run_identity', facts({ run: { identity: { userId: VIEWER, login: 'x', active: true, permissions: [] } } })],
+    ['not_run_identity', facts({ run: { webappId: '00000000-0000-4000-8000-000000000000' } })],
+    ['actor_disabled', facts({ grant: { actor: { id: ACTOR, login: 'ru', active: false, admin: false } } })],
+    ['subject_disabled', facts({ viewer: { active: false } })],
+    ['viewer_cannot_view', facts({ webapp: { access: 'restricted' } })],
+    ['subject_is_admin', facts({ grant: { subject: { id: VIEWER, login: 'eu1', active: true, admin: true } } })],
+    ['no_grant', facts({ grant: { grant: undefined } })],
+    ['grant_expired', facts({ grant: { grant: { sourceGroup: { id: 'g1', name: 'g1' }, targetGroup: { id: G2, name: 'g2' }, reason: 'r', expiresAt: NOW } } })],
+  ])('refuses with %s', (reason, input) => {
+    expect(actingDecision(input, NOW)).toMatchObject({ allowed: false, reason });
+  });
+
+  it('checks the webapp and run before the parties, and the parties before the grant', () => {
+    const everythingWrong = facts({ webapp: { allowImpersonation: false, access: 'restricted' }, run: { stopped: true }, viewer: { active: false }, grant: { grant: undefined } });
+    expect(actingDecision(everythingWrong, NOW).reason).toBe('impersonation_not_allowed');
+    expect(actingDecision(facts({ run: { stopped: true }, viewer: { active: false } }), NOW).reason).toBe('run_stopped');
+    expect(actingDecision(facts({ viewer: { active: false }, webapp: { access: 'restricted' } }), NOW).reason).toBe('subject_disabled');
+    expect(actingDecision(facts({ webapp: { access: 'restricted' }, grant: { grant: undefined } }), NOW).reason).toBe('viewer_cannot_view');
+  });
+});
+
+describe('mayView', () => {
+  const { webapp, viewer } = facts();
+  it('follows the access setting: listed users, members of listed groups, owners and admins', () => {
+    const restricted = (viewers: { users: string[]; groups: string[] }) => ({ ...webapp, settings: { ...webapp.settings, access: 'restricted' as const, viewers } });
+    expect(mayView(viewer, webapp)).toBe(true);
+    expect(mayView(viewer, restricted({ users: [], groups: [] }))).toBe(false);
+    expect(mayView(viewer, restricted({ users: [VIEWER], groups: [] }))).toBe(true);
+    expect(mayView(viewer, restricted({ users: [], groups: [G2] }))).toBe(true);
+    expect(mayView({ ...viewer, permissions: ['admin'] }, restricted({ users: [], groups: [] }))).toBe(true);
+    expect(mayView(viewer, { ...restricted({ users: [], groups: [] }), owner: { id: VIEWER } })).toBe(true);
+  });
+});
