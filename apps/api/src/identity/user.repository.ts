@@ -75,7 +75,7 @@ const PROFILE_SQL = `
    GROUP BY u.id`;
 
 /** The permissions a user's groups confer, from the flags aggregated over them in SQL. */
-export function permissionsOf(flags: { admin: boolean; may_create_webapps: boolean; may_manage_datasets: boolean }): Permission[] {
+function permissionsOf(flags: { admin: boolean; may_create_webapps: boolean; may_manage_datasets: boolean }): Permission[] {
   const permissions: Permission[] = [];
   if (flags.admin) permissions.push('admin');
   if (flags.may_create_webapps) permissions.push('mayCreateWebapps');

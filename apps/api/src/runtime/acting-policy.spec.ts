@@ -11,7 +11,7 @@ const WEBAPP = '00000000-0000-4000-8000-00000000000c';
 const G2 = '00000000-0000-4000-8000-0000000000f2';
 
 function facts(change: { run?: Partial<RunState>; webapp?: Partial<WebappPolicy['settings']>; viewer?: Partial<UserProfile>; grant?: Partial<DecisionFacts> } = {}): ActingFacts {
-  const run: RunState = { webappId: WEBAPP, stopped: false, identity: { userId: ACTOR, login: 'ru', active: true, permissions: [] }, ...change.run };
+  const run: RunState = { webappId: WEBAPP, stopped: false, identityUserId: ACTOR, ...change.run };
   const webapp: WebappPolicy = {
     id: WEBAPP,
     owner: { id: '00000000-0000-4000-8000-0000000000ff' },
@@ -36,10 +36,10 @@ describe('actingDecision', () => {
   it.each([
     ['impersonation_not_allowed', facts({ webapp: { allowImpersonation: false } })],
     ['run_stopped', facts({ run: { stopped: true } })],
-    ['not_run_identity', facts({ run: { identity: { userId: VIEWER, login: 'x', active: true, permissions: [] } } })],
+    ['not_run_identity', facts({ run: { identityUserId: VIEWER } })],
     ['not_run_identity', facts({ run: { webappId: '00000000-0000-4000-8000-000000000000' } })],
     ['actor_disabled', facts({ grant: { actor: { id: ACTOR, login: 'ru', active: false, admin: false } } })],
-    ['subject_disabled', facts({ viewer: { active: false } })],
+    ['subject_disabled', facts({ grant: { subject: { id: VIEWER, login: 'eu1', active: false, admin: false } } })],
     ['viewer_cannot_view', facts({ webapp: { access: 'restricted' } })],
     ['subject_is_admin', facts({ grant: { subject: { id: VIEWER, login: 'eu1', active: true, admin: true } } })],
     ['no_grant', facts({ grant: { grant: undefined } })],
@@ -49,10 +49,11 @@ describe('actingDecision', () => {
   });
 
   it('checks the webapp and run before the parties, and the parties before the grant', () => {
-    const everythingWrong = facts({ webapp: { allowImpersonation: false, access: 'restricted' }, run: { stopped: true }, viewer: { active: false }, grant: { grant: undefined } });
+    const disabledViewer = { subject: { id: VIEWER, login: 'eu1', active: false, admin: false } };
+    const everythingWrong = facts({ webapp: { allowImpersonation: false, access: 'restricted' }, run: { stopped: true }, grant: { ...disabledViewer, grant: undefined } });
     expect(actingDecision(everythingWrong, NOW).reason).toBe('impersonation_not_allowed');
-    expect(actingDecision(facts({ run: { stopped: true }, viewer: { active: false } }), NOW).reason).toBe('run_stopped');
-    expect(actingDecision(facts({ viewer: { active: false }, webapp: { access: 'restricted' } }), NOW).reason).toBe('subject_disabled');
+    expect(actingDecision(facts({ run: { stopped: true }, grant: disabledViewer }), NOW).reason).toBe('run_stopped');
+    expect(actingDecision(facts({ grant: disabledViewer, webapp: { access: 'restricted' } }), NOW).reason).toBe('subject_disabled');
     expect(actingDecision(facts({ webapp: { access: 'restricted' }, grant: { grant: undefined } }), NOW).reason).toBe('viewer_cannot_view');
   });
 });

@@ -25,8 +25,9 @@ export interface ActingFacts {
   run: RunState;
   actorId: string;
   webapp: WebappPolicy;
+  /** The viewer's profile, for the webapp's access setting (their groups and permissions). */
   viewer: UserProfile;
-  /** Actor, subject and the best grant between them (the impersonation policy's facts). */
+  /** Actor, subject (their status and admin flag) and the best grant between them: the impersonation policy's facts. */
   grantFacts: DecisionFacts;
 }
 
@@ -51,11 +52,11 @@ export function actingDecision(facts: ActingFacts, now: Date): ActingDecision {
   const { run, webapp, grantFacts } = facts;
   if (!webapp.settings.allowImpersonation) return { allowed: false, reason: 'impersonation_not_allowed' };
   if (run.stopped) return { allowed: false, reason: 'run_stopped' };
-  if (run.webappId !== webapp.id || run.identity.userId !== facts.actorId || grantFacts.actor.id !== facts.actorId) {
+  if (run.webappId !== webapp.id || run.identityUserId !== facts.actorId || grantFacts.actor.id !== facts.actorId) {
     return { allowed: false, reason: 'not_run_identity' };
   }
   if (!grantFacts.actor.active) return { allowed: false, reason: 'actor_disabled' };
-  if (!grantFacts.subject.active || !facts.viewer.active) return { allowed: false, reason: 'subject_disabled' };
+  if (!grantFacts.subject.active) return { allowed: false, reason: 'subject_disabled' };
   if (!mayView(facts.viewer, webapp)) return { allowed: false, reason: 'viewer_cannot_view' };
   return decide(grantFacts, now);
 }

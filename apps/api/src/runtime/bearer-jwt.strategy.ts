@@ -9,36 +9,32 @@ import { requestContextOf } from '../audit/request-context';
 import { Principal } from '../auth/principal';
 import { bearerJwt, JWT_STRATEGY, refuse } from '../auth/strategies';
 import { isUuid } from '../common/user-ref';
-import { JwtRefusedError } from '../tokens/jwt';
+import type { UserProfile } from '../identity/user.repository';
+import { JwtRefusal, JwtRefusedError } from '../tokens/jwt';
 import { jwtType, TokenService } from '../tokens/token.service';
 import type { RunState } from '../webapps/run.repository';
 import { RuntimeFacts } from './runtime-facts.service';
 
-/** A backend token's run, once its signature and claims are known good. */
+/** A backend token whose signature and claims are good, with its run and the run's identity. */
 export interface VerifiedBackendToken {
   run: RunState;
   webappId: string;
   runId: string;
-  /** The run's identity (the token's `sub`). */
-  actor: { userId: string; login: string };
+  /** The run's identity (the token's `sub`), or null when that user was deleted. */
+  actor: UserProfile | null;
   tokenId: string;
 }
 
 /**
- * Verifies a backend token (`typ: behalf-backend+jwt`) and finds its live run: the one check
- * shared by API calls made with it and by the token exchange's `actor_token`. Verified tokens
- * are remembered until they expire (the signature is the costly part); the run and its identity
- * are looked up on every use, so a stopped run's tokens die at once. A stopped run or disabled
- * identity is refused unless the caller judges them itself (the token exchange's policy does,
- * to name the reason in an audit record that knows the webapp).
- * @returns the run, or why the token is refused
+ * Verifies a backend token (`typ: behalf-backend+jwt`) and finds its run and the run's identity:
+ * the one check shared by API calls made with it and by the token exchange's `actor_token`.
+ * Whether the run still runs and its identity is active, each caller judges (the exchange's
+ * policy names those reasons). Verified tokens are remembered until they expire (the signature
+ * is the costly part); the run and identity come from the change-feed caches on every use, so a
+ * stopped run's tokens die at once.
+ * @returns the token's run, or why the token is refused
  */
-export async function verifyBackendToken(
-  token: string,
-  tokens: TokenService,
-  facts: RuntimeFacts,
-  options: { policyJudgedByCaller?: boolean } = {},
-): Promise<VerifiedBackendToken | string> {
+export async function verifyBackendToken(token: string, tokens: TokenService, facts: RuntimeFacts): Promise<VerifiedBackendToken | JwtRefusal> {
   let claims: JWTPayload;
   try {
     claims = await tokens.verifyRemembered(token, { typ: TOKEN_TYPES.backend, audience: API_AUDIENCE });
@@ -49,13 +45,8 @@ export async function verifyBackendToken(
   const { run_id: runId, webapp_id: webappId, sub, jti } = claims;
   if (typeof runId !== 'string' || typeof webappId !== 'string' || typeof sub !== 'string' || !isUuid(runId)) return 'token_invalid';
   const run = await facts.run(runId);
-  if (!run || run.webappId !== webappId || run.identity.userId !== sub) return 'token_invalid';
-  if (!run.identity.login) return 'run_identity_inactive';
-  if (!options.policyJudgedByCaller) {
-    if (run.stopped) return 'run_stopped';
-    if (!run.identity.active) return 'run_identity_inactive';
-  }
-  return { run, webappId, runId, actor: { userId: sub, login: run.identity.login }, tokenId: String(jti) };
+  if (!run || run.webappId !== webappId || run.identityUserId !== sub) return 'token_invalid';
+  return { run, webappId, runId, actor: await facts.user(sub), tokenId: String(jti) };
 }
 
 /**
@@ -96,10 +87,12 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) 
   private async backendPrincipal(token: string): Promise<Principal | string> {
     const backend = await verifyBackendToken(token, this.tokens, this.facts);
     if (typeof backend === 'string') return backend;
+    if (backend.run.stopped) return 'run_stopped';
+    if (!backend.actor?.active) return 'run_identity_inactive';
     return {
-      userId: backend.actor.userId,
+      userId: backend.actor.id,
       login: backend.actor.login,
-      permissions: new Set(backend.run.identity.permissions),
+      permissions: new Set(backend.actor.permissions),
       via: { kind: 'backend_token', webappId: backend.webappId, runId: backend.runId, tokenId: backend.tokenId },
     };
   }
@@ -124,6 +117,7 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) 
     const acting = await this.facts.acting(run, actorId, sub);
     if (!acting) return 'impersonation_revoked';
     if (!acting.decision.allowed) return `impersonation_revoked:${acting.decision.reason}`;
+    const { actor } = acting;
     return {
       userId: acting.viewer.id,
       login: acting.viewer.login,
@@ -133,7 +127,7 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) 
         webappId: run.webappId,
         runId,
         tokenId: String(jti),
-        actor: { userId: actorId, login: run.identity.login ?? '', permissions: new Set(run.identity.permissions) },
+        actor: { userId: actor.id, login: actor.login, permissions: new Set(actor.permissions) },
       },
     };
   }

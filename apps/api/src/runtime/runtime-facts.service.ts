@@ -48,16 +48,21 @@ export class RuntimeFacts {
   }
 
   /**
-   * May the backend of `run`, acting as `actorId`, act as `viewerId` now? Null when the run,
-   * webapp or viewer does not exist (any more).
+   * May the backend of `run`, acting as `actorId`, act as `viewerId` now? Null when the webapp,
+   * the actor or the viewer does not exist (any more).
    */
-  async acting(run: RunState, actorId: string, viewerId: string): Promise<{ decision: ActingDecision; webapp: WebappPolicy; viewer: UserProfile } | null> {
-    const [webapp, viewer, grantFacts] = await Promise.all([
+  async acting(
+    run: RunState,
+    actorId: string,
+    viewerId: string,
+  ): Promise<{ decision: ActingDecision; webapp: WebappPolicy; actor: UserProfile; viewer: UserProfile } | null> {
+    const [webapp, actor, viewer, grantFacts] = await Promise.all([
       this.webapp(run.webappId),
+      this.user(actorId),
       this.user(viewerId),
       this.impersonation.facts({ id: actorId }, { id: viewerId }),
     ]);
-    if (!webapp || !viewer || !grantFacts) return null;
-    return { decision: actingDecision({ run, actorId, webapp, viewer, grantFacts }, this.clock.now()), webapp, viewer };
+    if (!webapp || !actor || !viewer || !grantFacts) return null;
+    return { decision: actingDecision({ run, actorId, webapp, viewer, grantFacts }, this.clock.now()), webapp, actor, viewer };
   }
 }

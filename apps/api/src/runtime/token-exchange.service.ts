@@ -7,7 +7,8 @@ import { SessionService } from '../auth/session.service';
 import { isUuid } from '../common/user-ref';
 import { FormParams } from '../http/form-body';
 import { SettingsService } from '../settings/settings.service';
-import { JwtRefusedError } from '../tokens/jwt';
+import type { UserProfile } from '../identity/user.repository';
+import { JwtRefusal, JwtRefusedError } from '../tokens/jwt';
 import { jwtType, TokenService } from '../tokens/token.service';
 import { ActingReason } from './acting-policy';
 import { VerifiedBackendToken, verifyBackendToken } from './bearer-jwt.strategy';
@@ -47,16 +48,15 @@ const DENIALS: Record<Exclude<ActingReason, 'allowed' | 'self'>, [OAuthErrorCode
   grant_expired: ['access_denied', 'The impersonation grant between the groups of the actor and the viewer has expired.'],
 };
 
-const ACTOR_REFUSALS: Record<string, OAuthFailure> = {
+const ACTOR_REFUSALS: Record<JwtRefusal, OAuthFailure> = {
   token_expired: new OAuthFailure('unauthorized_client', 'The actor_token has expired: refresh the backend token.', 'actor_token_expired'),
   token_invalid: new OAuthFailure('unauthorized_client', 'The actor_token is not a valid backend token of a webapp run.', 'actor_token_invalid'),
-  run_stopped: new OAuthFailure('unauthorized_client', DENIALS.run_stopped[1], 'run_stopped'),
-  run_identity_inactive: new OAuthFailure('access_denied', DENIALS.actor_disabled[1], 'actor_disabled'),
 };
+const ACTOR_DELETED = new OAuthFailure('access_denied', DENIALS.actor_disabled[1], 'actor_disabled');
 
 /** The audit record's parties, as far as the request got before it was refused. */
 interface Parties {
-  backend?: VerifiedBackendToken;
+  backend?: VerifiedBackendToken & { actor: UserProfile };
   viewer?: { userId: string; login: string | null };
   subjectTokenType?: string;
 }
@@ -96,7 +96,7 @@ export class TokenExchangeService {
     parties.backend = backend;
     const viewerId = await this.subjectOf(request.subjectToken, request.subjectTokenType, backend.webappId);
     parties.viewer = { userId: viewerId, login: null };
-    const acting = await this.facts.acting(backend.run, backend.actor.userId, viewerId);
+    const acting = await this.facts.acting(backend.run, backend.actor.id, viewerId);
     if (!acting) throw new OAuthFailure('invalid_grant', 'The subject_token’s user no longer exists.', 'subject_unknown');
     parties.viewer.login = acting.viewer.login;
     const { decision } = acting;
@@ -112,7 +112,7 @@ export class TokenExchangeService {
       lifetimeSeconds: impersonationTokenLifetimeSeconds,
       claims: {
         client_id: webappClientId(backend.webappId),
-        act: { sub: backend.actor.userId, login: backend.actor.login, webapp_id: backend.webappId, run_id: backend.runId },
+        act: { sub: backend.actor.id, login: backend.actor.login, webapp_id: backend.webappId, run_id: backend.runId },
       },
     });
     await this.record(
@@ -175,14 +175,18 @@ export class TokenExchangeService {
     return { subjectToken, subjectTokenType, actorToken };
   }
 
-  /** Rule 5: the actor token is a live backend token, never an impersonation token. */
-  private async actorOf(actorToken: string): Promise<VerifiedBackendToken> {
+  /**
+   * Rule 5: the actor token is a backend token, never an impersonation token. Its run's state
+   * and its identity's status are the policy's to judge (rule 1, and the actor's status).
+   */
+  private async actorOf(actorToken: string): Promise<VerifiedBackendToken & { actor: UserProfile }> {
     if (jwtType(actorToken) === TOKEN_TYPES.impersonation) {
       throw new OAuthFailure('unauthorized_client', 'An impersonation token cannot act: the actor_token must be the run’s backend token.', 'actor_is_impersonation_token');
     }
-    const backend = await verifyBackendToken(actorToken, this.tokens, this.facts, { policyJudgedByCaller: true });
-    if (typeof backend === 'string') throw ACTOR_REFUSALS[backend] ?? ACTOR_REFUSALS.token_invalid;
-    return backend;
+    const backend = await verifyBackendToken(actorToken, this.tokens, this.facts);
+    if (typeof backend === 'string') throw ACTOR_REFUSALS[backend];
+    if (!backend.actor) throw ACTOR_DELETED;
+    return { ...backend, actor: backend.actor };
   }
 
   /** The viewer's user id, from an identity token issued for this very webapp, or a live session. */
@@ -218,7 +222,7 @@ export class TokenExchangeService {
       {
         action: 'token.exchange',
         ...outcome,
-        actor: backend ? backend.actor : { userId: null, login: null },
+        actor: backend ? { userId: backend.actor.id, login: backend.actor.login } : { userId: null, login: null },
         onBehalfOf: viewer,
         webappId: backend?.webappId,
         target: backend ? { type: 'webapp_run', id: backend.runId } : undefined,

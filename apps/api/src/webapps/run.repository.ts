@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Permission, RunAsSource, UserSummary, WebappRun } from '@behalf/contracts';
+import type { RunAsSource, UserSummary, WebappRun } from '@behalf/contracts';
 import { PgPool } from '../database/pg-pool';
-import { permissionsOf } from '../identity/user.repository';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../database/generated/client';
 
@@ -20,36 +19,17 @@ function toRun(row: Row): WebappRun {
   };
 }
 
-/** What authenticating a backend token needs to know about its run, read in one statement. */
+/** What authenticating a backend token needs to know about its run (its identity is a user profile). */
 export interface RunState {
   webappId: string;
+  identityUserId: string;
   stopped: boolean;
-  identity: { userId: string; login: string | null; active: boolean; permissions: Permission[] };
 }
 
-// One round trip on the authentication path: the run, its identity's status and permissions.
 const RUN_STATE_SQL = `
-  SELECT r.webapp_id, r.identity_user_id, r.stopped_at IS NOT NULL AS stopped, u.login, u.status::text AS status,
-         COALESCE(bool_or(g.is_admin), false) AS admin,
-         COALESCE(bool_or(g.may_create_webapps), false) AS may_create_webapps,
-         COALESCE(bool_or(g.may_manage_datasets), false) AS may_manage_datasets
-    FROM webapp_runs r
-    LEFT JOIN users u ON u.id = r.identity_user_id
-    LEFT JOIN memberships m ON m.user_id = u.id
-    LEFT JOIN groups g ON g.id = m.group_id
-   WHERE r.id = $1
-   GROUP BY r.id, u.id`;
-
-interface RunStateRow {
-  webapp_id: string;
-  identity_user_id: string;
-  stopped: boolean;
-  login: string | null;
-  status: string | null;
-  admin: boolean;
-  may_create_webapps: boolean;
-  may_manage_datasets: boolean;
-}
+  SELECT webapp_id::text AS webapp_id, identity_user_id::text AS identity_user_id, stopped_at IS NOT NULL AS stopped
+    FROM webapp_runs
+   WHERE id = $1`;
 
 @Injectable()
 export class RunRepository {
@@ -106,12 +86,7 @@ export class RunRepository {
   }
 
   async state(runId: string): Promise<RunState | null> {
-    const [row] = await this.pool.prepared<RunStateRow>('behalf_run_state', RUN_STATE_SQL, [runId]);
-    if (!row) return null;
-    return {
-      webappId: row.webapp_id,
-      stopped: row.stopped,
-      identity: { userId: row.identity_user_id, login: row.login, active: row.status === 'active', permissions: permissionsOf(row) },
-    };
+    const [row] = await this.pool.prepared<{ webapp_id: string; identity_user_id: string; stopped: boolean }>('behalf_run_state', RUN_STATE_SQL, [runId]);
+    return row ? { webappId: row.webapp_id, identityUserId: row.identity_user_id, stopped: row.stopped } : null;
   }
 }
