@@ -8,9 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { BUDGET, drive, figures, frameworkFloor, LOAD, machine, meetsBudget, seedWorld, startServer, tightLoop, writeReport, World } from '../runtime/world';
-
-const VIEWERS = 50;
+import { drive, figures, runRuntimeBenchmark, tightLoop, World } from '../runtime/world';
 
 async function cryptoCeiling() {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -44,46 +42,18 @@ const requestsFor = (world: World, withSecrets: boolean) =>
   }));
 
 
-async function main(): Promise<void> {
-  const startedAt = new Date();
-  const ceiling = await cryptoCeiling();
-  console.log('crypto ceiling (one core):', ceiling);
-  const server = await startServer();
-  try {
-    const world = await seedWorld(server.url, VIEWERS);
-    await drive(server.url, requestsFor(world, false), 3);
-    const load = await drive(server.url, requestsFor(world, false));
-    console.log('auth info over HTTP:', load);
-    const floor = await frameworkFloor(server.url);
-    console.log('framework floor:', floor);
-    const withSecrets = await drive(server.url, requestsFor(world, true), 10);
+runRuntimeBenchmark({
+  name: 'auth-info',
+  measured: 'authInfo',
+  endpoint: 'POST /api/v1/runtime/auth-info',
+  load: { viewerCredential: 'behalf_session cookie' },
+  ceiling: cryptoCeiling,
+  ceilingNote: 'one core, calls back to back; the server verifies a backend token once, then remembers it until it expires',
+  requests: (world) => requestsFor(world, false),
+  ratio: (perSecond, ceiling) => ({ authInfoToBackendTokenVerifyCeiling: Number((perSecond / ceiling.backendTokenVerifyOpsPerSecond).toFixed(3)) }),
+  more: async (url, world) => {
+    const withSecrets = await drive(url, requestsFor(world, true), 10);
     console.log('auth info with secrets over HTTP:', withSecrets);
-    const report = {
-      benchmark: 'auth-info',
-      startedAt: startedAt.toISOString(),
-      machine: machine(),
-      load: {
-        ...LOAD,
-        endpoint: 'POST /api/v1/runtime/auth-info',
-        viewers: VIEWERS,
-        viewerCredential: 'behalf_session cookie',
-        loopbackOnly: true,
-        server: 'dist/apps/api/main.js, NODE_ENV=production, embedded PostgreSQL',
-      },
-      authInfo: figures(load),
-      authInfoWithSecrets: { durationSeconds: 10, ...figures(withSecrets) },
-      floor: { ...floor, durationSeconds: 5, note: 'GET /healthz on the same server and load: the HTTP stack alone' },
-      ceiling: { ...ceiling, note: 'one core, calls back to back; the server verifies a backend token once, then remembers it until it expires' },
-      ratio: { authInfoToBackendTokenVerifyCeiling: Number((load.requestsPerSecond / ceiling.backendTokenVerifyOpsPerSecond).toFixed(3)) },
-      budget: { ...BUDGET, met: meetsBudget(load) },
-    };
-    console.log('wrote', await writeReport('auth-info', report));
-  } finally {
-    await server.stop();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+    return { authInfoWithSecrets: { durationSeconds: 10, ...figures(withSecrets) } };
+  },
 });

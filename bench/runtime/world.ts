@@ -4,19 +4,16 @@
  * as RU in G1, G1 granted G2, viewers in G2 with sessions and secrets), autocannon to drive it
  * from this process, and the report format. Everything started is stopped and removed.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../../apps/api/src/common/project-root';
+import { freePort, spawnServer, stop, stopSpawned, whenReady } from '../../apps/api/test/spawn';
 
 const ROOT = projectRoot();
-const MAIN = join(ROOT, 'dist/apps/api/main.js');
 const ADMIN_PASSWORD = 'bench-admin-password';
 const PASSWORD = 'bench-user-password';
-const KEK = `1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** The load every runtime benchmark applies (the issue's: 32 connections for 20 s). */
 export const LOAD = { connections: 32, durationSeconds: 20 };
@@ -25,62 +22,34 @@ export const BUDGET = { minPerSecond: 2000, maxP99Ms: 25 };
 
 export interface Server {
   url: string;
-  child: ChildProcess;
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** `npm start`'s server, production mode, on a fresh embedded database, ready. */
+/**
+ * `npm start`'s server (the tests' `spawnServer`), production mode, on a fresh embedded database
+ * in a temporary directory, ready. Logging stays at `warn`: at `info` every request is logged.
+ * `BEHALF_BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles it.
+ */
 export async function startServer(): Promise<Server> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'behalf-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // BEHALF_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
-  const nodeArgs = (process.env.BEHALF_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      BEHALF_PUBLIC_URL: url,
-      BEHALF_DATA_DIR: dataDir,
-      BEHALF_KEK: KEK,
-      BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      BEHALF_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const server = spawnServer({
+    NODE_ENV: 'production',
+    PORT: String(port),
+    BEHALF_PUBLIC_URL: url,
+    BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    BEHALF_LOG_LEVEL: 'warn',
+    ...(process.env.BEHALF_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BEHALF_BENCH_NODE_OPTIONS } : {}),
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    await rm(dataDir, { recursive: true, force: true });
+  const stopAll = async () => {
+    await stop(server);
+    await stopSpawned();
   };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`the server exited (${child.exitCode}) before it was ready`);
-    }
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return { url, child, stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error('the server did not get ready in 2 minutes');
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await whenReady(url, server).catch(async (error: unknown) => {
+    await stopAll();
+    throw error;
+  });
+  return { url, stop: stopAll };
 }
 
 /** A logged-in HTTP caller: JSON in and out, its cookies kept. */
@@ -178,7 +147,7 @@ export function figures(load: LoadResult) {
 }
 
 /** Whether a load meets {@link BUDGET}, without a single failed request. */
-export const meetsBudget = (load: LoadResult) =>
+const meetsBudget = (load: LoadResult) =>
   load.requestsPerSecond >= BUDGET.minPerSecond && load.p99Ms <= BUDGET.maxP99Ms && load.non2xx === 0 && load.errors === 0 && load.timeouts === 0;
 
 /** Calls per second of `op` run back to back on this one thread for `ms`. */
@@ -193,11 +162,11 @@ export async function tightLoop(op: () => Promise<unknown>, ms = 3000): Promise<
   return Math.round(count / ((performance.now() - start) / 1000));
 }
 
-export function machine() {
+function machine() {
   return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
 }
 
-export async function writeReport(name: string, report: unknown): Promise<string> {
+async function writeReport(name: string, report: unknown): Promise<string> {
   const path = join(ROOT, 'bench/results', `${name}.json`);
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
@@ -207,7 +176,76 @@ export async function writeReport(name: string, report: unknown): Promise<string
  * The same server's floor on this machine: `GET /healthz` (no database, no crypto, no audit)
  * under the same load, so a report shows how much of a request is the HTTP stack itself.
  */
-export async function frameworkFloor(url: string, durationSeconds = 5): Promise<{ healthzPerSecond: number; p99Ms: number }> {
+async function frameworkFloor(url: string, durationSeconds = 5): Promise<{ healthzPerSecond: number; p99Ms: number }> {
   const load = await drive(url, [{ method: 'GET', path: '/healthz' }], durationSeconds);
   return { healthzPerSecond: load.requestsPerSecond, p99Ms: load.p99Ms };
+}
+
+/** One runtime benchmark: what it drives, its crypto-only ceiling, and how its report reads. */
+export interface RuntimeBenchmark<C extends Record<string, number>> {
+  name: string;
+  /** The report's key for the budgeted measurement (`exchanges`, `authInfo`). */
+  measured: string;
+  endpoint: string;
+  /** More facts about the load, for the report. */
+  load?: Record<string, unknown>;
+  /** Measured before the server starts, on this otherwise idle process. */
+  ceiling(): Promise<C>;
+  ceilingNote: string;
+  requests(world: World): autocannon.Request[];
+  ratio(perSecond: number, ceiling: C): Record<string, number>;
+  /** Further measurements on the same server after the budgeted one (not budgeted). */
+  more?(url: string, world: World): Promise<Record<string, unknown>>;
+}
+
+const VIEWERS = 50;
+
+/**
+ * Runs a runtime benchmark: the ceiling, then the server with a seeded world of {@link VIEWERS}
+ * viewers, a 3 s warm-up (JIT, prepared statements, caches), the measured load, the HTTP stack's
+ * floor, any further measurements; writes `bench/results/<name>.json` and stops everything.
+ */
+export function runRuntimeBenchmark<C extends Record<string, number>>(benchmark: RuntimeBenchmark<C>): void {
+  const main = async () => {
+    const startedAt = new Date();
+    const ceiling = await benchmark.ceiling();
+    console.log('crypto ceiling (one core):', ceiling);
+    const server = await startServer();
+    try {
+      const world = await seedWorld(server.url, VIEWERS);
+      const requests = benchmark.requests(world);
+      await drive(server.url, requests, 3);
+      const load = await drive(server.url, requests);
+      console.log(`${benchmark.endpoint} over HTTP:`, load);
+      const floor = await frameworkFloor(server.url);
+      console.log('framework floor:', floor);
+      const more = (await benchmark.more?.(server.url, world)) ?? {};
+      const report = {
+        benchmark: benchmark.name,
+        startedAt: startedAt.toISOString(),
+        machine: machine(),
+        load: {
+          ...LOAD,
+          endpoint: benchmark.endpoint,
+          viewers: VIEWERS,
+          ...benchmark.load,
+          loopbackOnly: true,
+          server: 'dist/apps/api/main.js, NODE_ENV=production, embedded PostgreSQL',
+        },
+        [benchmark.measured]: figures(load),
+        ...more,
+        floor: { ...floor, durationSeconds: 5, note: 'GET /healthz on the same server and load: the HTTP stack alone' },
+        ceiling: { ...ceiling, note: benchmark.ceilingNote },
+        ratio: benchmark.ratio(load.requestsPerSecond, ceiling),
+        budget: { ...BUDGET, met: meetsBudget(load) },
+      };
+      console.log('wrote', await writeReport(benchmark.name, report));
+    } finally {
+      await server.stop();
+    }
+  };
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

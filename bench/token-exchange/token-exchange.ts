@@ -7,9 +7,7 @@
  */
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { TOKEN_EXCHANGE } from '@behalf/contracts';
-import { BUDGET, drive, figures, frameworkFloor, LOAD, meetsBudget, machine, seedWorld, startServer, tightLoop, writeReport } from '../runtime/world';
-
-const VIEWERS = 50;
+import { runRuntimeBenchmark, tightLoop } from '../runtime/world';
 
 /** One verification or signature as the exchange does it: EdDSA, every registered claim checked. */
 async function cryptoCeiling() {
@@ -47,14 +45,14 @@ async function cryptoCeiling() {
   };
 }
 
-async function main(): Promise<void> {
-  const startedAt = new Date();
-  const ceiling = await cryptoCeiling();
-  console.log('crypto ceiling (one core):', ceiling);
-  const server = await startServer();
-  try {
-    const world = await seedWorld(server.url, VIEWERS);
-    const requests = world.viewers.map((v) => ({
+runRuntimeBenchmark({
+  name: 'token-exchange',
+  measured: 'exchanges',
+  endpoint: 'POST /oauth/token',
+  ceiling: cryptoCeiling,
+  ceilingNote: 'jose EdDSA on one core, calls back to back',
+  requests: (world) =>
+    world.viewers.map((v) => ({
       method: 'POST' as const,
       path: '/oauth/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -65,34 +63,9 @@ async function main(): Promise<void> {
         actor_token: world.backendToken,
         actor_token_type: TOKEN_EXCHANGE.jwtTokenType,
       }).toString(),
-    }));
-    // A short warm-up (JIT, prepared statements, caches), then the measured run.
-    await drive(server.url, requests, 3);
-    const load = await drive(server.url, requests);
-    console.log('token exchange over HTTP:', load);
-    const floor = await frameworkFloor(server.url);
-    console.log('framework floor:', floor);
-    const report = {
-      benchmark: 'token-exchange',
-      startedAt: startedAt.toISOString(),
-      machine: machine(),
-      load: { ...LOAD, endpoint: 'POST /oauth/token', viewers: VIEWERS, loopbackOnly: true, server: 'dist/apps/api/main.js, NODE_ENV=production, embedded PostgreSQL' },
-      exchanges: figures(load),
-      floor: { ...floor, durationSeconds: 5, note: 'GET /healthz on the same server and load: the HTTP stack alone' },
-      ceiling: { ...ceiling, note: 'jose EdDSA on one core, calls back to back' },
-      ratio: {
-        exchangesToFullCeiling: Number((load.requestsPerSecond / ceiling.fullOpsPerSecond).toFixed(3)),
-        exchangesToAsServedCeiling: Number((load.requestsPerSecond / ceiling.asServedOpsPerSecond).toFixed(3)),
-      },
-      budget: { ...BUDGET, met: meetsBudget(load) },
-    };
-    console.log('wrote', await writeReport('token-exchange', report));
-  } finally {
-    await server.stop();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+    })),
+  ratio: (perSecond, ceiling) => ({
+    exchangesToFullCeiling: Number((perSecond / ceiling.fullOpsPerSecond).toFixed(3)),
+    exchangesToAsServedCeiling: Number((perSecond / ceiling.asServedOpsPerSecond).toFixed(3)),
+  }),
 });

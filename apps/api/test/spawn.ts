@@ -1,11 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '../src/common/project-root';
 import { TEST_KEK } from './harness';
 
-/** The built server, as `npm start` runs it. */
-const MAIN = resolve(__dirname, '../../../dist/apps/api/main.js');
+/** The built server, as `npm start` runs it (found from the sources and from the benchmarks' build). */
+const MAIN = join(projectRoot(), 'dist/apps/api/main.js');
 
 export interface Server {
   child: ChildProcess;
@@ -61,4 +63,29 @@ export async function stopSpawned(): Promise<void> {
   const running = started.splice(0).filter((child) => child.exitCode === null && child.signalCode === null);
   await Promise.all(running.map((child) => new Promise((r) => child.once('exit', r).kill('SIGKILL'))));
   for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A free loopback port, for a server whose URL (its issuer) must be known before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Waits until a server started on a known port answers `/readyz` (for servers that log too
+ * little to announce themselves); fails if it exits first or takes over `timeoutMs`.
+ */
+export async function whenReady(url: string, server: Server, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (server.child.exitCode !== null) throw new Error(`the server exited (${server.child.exitCode}) before it was ready:\n${server.output()}`);
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`the server was not ready after ${timeoutMs} ms:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -1,40 +1,10 @@
-import type { AuditEvent, Page, User } from '@behalf/contracts';
+import type { AuditEvent, Page } from '@behalf/contracts';
 import { Client, expectProblem, loginAsAdmin, ManualClock, withBearer } from '../../test/clients';
-import { addMember, apiKeyClient, createGroup, userSession } from '../../test/fixtures/identity';
-import { browserOf, exchange, exchangeParams, expectOAuthError, identityToken, tokenRequest } from '../../test/fixtures/runtime';
-import { createWebapp, patchSettings, startRun } from '../../test/fixtures/webapps';
+import { addMember, apiKeyClient } from '../../test/fixtures/identity';
+import { exchangeParams, expectOAuthError, impersonationWorld as world, ImpersonationWorld as World, tokenRequest } from '../../test/fixtures/runtime';
+import { patchSettings } from '../../test/fixtures/webapps';
 import { startTestApp, TestApp } from '../../test/harness';
 import { PROPAGATION_BUDGET_MS, startReplicas, timeUntil } from '../../test/replicas';
-
-/** One webapp running as RU (in G1, granted G2), a viewer in G2, and a token issued for them. */
-interface World {
-  ru: User;
-  viewer: User;
-  g1: string;
-  g2: string;
-  webappId: string;
-  runId: string;
-  backendToken: string;
-  idToken: string;
-  accessToken: string;
-}
-
-async function world(app: TestApp['app'], admin: Client, grant: { expiresAt?: string } = {}): Promise<World> {
-  const ru = (await userSession(app, admin)).user;
-  const { user: viewer, session } = await userSession(app, admin);
-  const g1 = (await createGroup(admin)).id;
-  const g2 = (await createGroup(admin)).id;
-  await addMember(admin, g1, ru.id);
-  await addMember(admin, g2, viewer.id);
-  const granted = await admin.request('PUT', `/api/v1/groups/${g1}/impersonation-targets/${g2}`, { reason: 'support', ...grant });
-  if (granted.statusCode !== 200) throw new Error(granted.body);
-  const webappId = (await createWebapp(admin)).id;
-  await patchSettings(admin, webappId, { runAsUserId: ru.id, allowImpersonation: true });
-  const run = await startRun(app, admin, webappId);
-  const idToken = await identityToken(run.backend, browserOf(session));
-  const accessToken = await exchange(app, idToken, run.backendToken);
-  return { ru, viewer, g1, g2, webappId, runId: run.runId, backendToken: run.backendToken, idToken, accessToken };
-}
 
 type Change = (admin: Client, w: World) => Promise<unknown>;
 const ok = async (res: Promise<{ statusCode: number; body: string }>) => {
