@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
+import { insecureDefaults } from './config/insecure-defaults';
 import { projectRoot } from './common/project-root';
 import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
 import { ProblemFilter, replyWithProblem } from './http/problem.filter';
@@ -36,6 +37,7 @@ export function routesOf(app: NestFastifyApplication): { method: string; url: st
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { app } = await configureApp(options);
+  for (const warning of insecureDefaults(options.config)) options.logger.warn({ insecureDefault: true }, warning);
   try {
     await app.init();
   } catch (error) {
@@ -70,6 +72,8 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     // Our genReqId reads and vets X-Request-Id itself; Fastify must not trust it blindly.
     requestIdHeader: false,
     return503OnClosing: true,
+    // X-Forwarded-For is believed only from the proxies named (client addresses feed throttles and audit).
+    trustProxy: options.config.trustedProxies.length > 0 ? options.config.trustedProxies : false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors the router raises before any route matches (a bad URL) are problems too.
     // They bypass every hook, the request-id echo among them, so it is done here.
@@ -104,6 +108,6 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   app.get(ImpersonatedRequestsAudit).attach(fastify);
 
   const document = buildOpenApiDocument(app, API_VERSION);
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
+  if (options.config.apiDocs) SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
   return { app, document };
 }

@@ -53,10 +53,13 @@ export interface SecuritySettings {
   impersonationTokenLifetimeSeconds: number;
   /** Lifetime of backend tokens, 60–3600 s (default 3600). */
   backendTokenLifetimeSeconds: number;
+  /** Longest life of a webapp run, 300 s to 365 days (default 7 days): then it stops, and its tokens die. */
+  maxRunLifetimeSeconds: number;
 }
 
-/** Bounds of the token lifetimes in {@link SecuritySettings}, in seconds. */
-export const TOKEN_LIFETIME_BOUNDS = {
+/** Bounds of the token and run lifetimes in {@link SecuritySettings}, in seconds. */
+export const LIFETIME_BOUNDS = {
+  maxRunLifetimeSeconds: { min: 300, max: 31_536_000 },
   identityTokenLifetimeSeconds: { min: 10, max: 300 },
   impersonationTokenLifetimeSeconds: { min: 10, max: 300 },
   backendTokenLifetimeSeconds: { min: 60, max: 3600 },

@@ -34,8 +34,13 @@ export interface ViewerAuthInfo {
   /** Names of the viewer's groups. */
   groups: string[];
   anonymous: false;
-  /** With `withSecrets`, when allowed: the viewer's secrets the webapp may receive (`secretNames`). */
+  /**
+   * With `withSecrets`, when allowed: the viewer's secrets the webapp may receive (its
+   * admin-approved `secretNames`) and the viewer consented to (`/users/me/secret-consents`).
+   */
   secrets?: { name: string; value: string }[];
+  /** With `withSecrets`: names the webapp may receive that the viewer has not consented to (ask them to). */
+  secretsWithoutConsent?: string[];
   /** With `withSecrets`: the secrets exist but may not open (a retired key-encryption key): names only. */
   unreadableSecrets?: string[];
   /** With `withSecrets`, when the webapp or the global setting hides access tokens: no secret is sent. */
@@ -92,6 +97,8 @@ export const OAUTH_ERRORS = [
   'invalid_scope',
   'invalid_target',
   'access_denied',
+  /** 429 with Retry-After: the webapp run exchanges tokens faster than its rate limit. */
+  'temporarily_unavailable',
 ] as const;
 export type OAuthErrorCode = (typeof OAUTH_ERRORS)[number];
 

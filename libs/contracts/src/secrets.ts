@@ -18,3 +18,16 @@ export interface KekRewrapReport {
   failed: { record: string; kekVersion: number; reason: string }[];
   complete: boolean;
 }
+
+/**
+ * `/api/v1/users/me/secret-consents/:webappId`: which of their secrets a user lets one webapp
+ * receive. A webapp gets a secret only when its admin-approved `secretNames` and the viewer's
+ * consent both name it.
+ */
+export interface SecretConsent {
+  webappId: string;
+  webappName: string;
+  names: string[];
+  createdAt: string;
+  updatedAt: string;
+}

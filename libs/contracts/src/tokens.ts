@@ -63,6 +63,8 @@ export interface KeyRotation {
   publishedAt: string;
   /** Signs from then on; the previous key stays published for the overlap window after it. */
   activatesAt: string;
-  /** When the key signing until `activatesAt` leaves the JWKS. */
+  /** When the key signing until `activatesAt` leaves the JWKS (now, when it was revoked). */
   previousKeyUnpublishedAt: string | null;
+  /** The previous key, revoked (`revokePrevious`): gone from the JWKS, its tokens refused. */
+  revokedKid: string | null;
 }

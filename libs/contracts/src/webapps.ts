@@ -7,14 +7,27 @@ export interface UserSummary {
   login: string;
 }
 
+/**
+ * What the runtime launches: a container image, a repository at a ref, or an uploaded bundle.
+ * Only edits of it (and of `kind`, how it is launched) make the editor the last modifier.
+ */
+export type WebappSource =
+  | { type: 'image'; image: string }
+  | { type: 'git'; repository: string; ref: string }
+  | { type: 'bundle'; bundleId: string };
+
+export const WEBAPP_SOURCE_TYPES = ['image', 'git', 'bundle'] as const;
+
 export interface Webapp {
   id: string;
   name: string;
   kind: WebappKind;
+  /** What the runtime launches; null until set. */
+  source: WebappSource | null;
   description: string;
   /** May edit the webapp and its settings, with admins. */
   owner: UserSummary;
-  /** Whoever edited the webapp or its settings last: its default run-as user. */
+  /** Whoever last changed what it runs (`source`, `kind`): its default run-as user. */
   lastModifiedBy: UserSummary;
   createdAt: string;
   updatedAt: string;
@@ -32,6 +45,8 @@ export interface WebappSettings {
   identityMode: IdentityMode;
   /** null: the last modifier. Only an admin may name someone other than themselves. */
   runAsUserId: string | null;
+  /** An admin chose `runAsUserId`: only then may the webapp run as someone holding a permission its starter lacks. */
+  runAsPinnedByAdmin: boolean;
   /** `public`: anyone, even anonymous; `authenticated`: any user; `restricted`: `viewers`, the owner and admins. */
   access: WebappAccess;
   /** Who may view a `restricted` webapp: user ids and group ids. */
@@ -44,7 +59,10 @@ export interface WebappSettings {
   identityPropagation: { header: boolean; jwt: boolean };
   /** May the backend obtain impersonation tokens for its viewers (token exchange)? */
   allowImpersonation: boolean;
-  /** Which of a viewer's secrets the webapp may receive; null means all. */
+  /**
+   * Which of a viewer's secrets the webapp may receive, and then only those each viewer consented
+   * to; null means all. Only admins widen it.
+   */
   secretNames: string[] | null;
 }
 
@@ -61,7 +79,12 @@ export interface RunIdentity {
 /** `GET /api/v1/webapps/:id/settings`: the settings and what they resolve to now. */
 export interface WebappSettingsView extends WebappSettings {
   /** Whom a run started now would run as (in `starter` mode: the caller), and whether they can. */
-  effectiveRunAs: RunIdentity & { status: 'active' | 'disabled' | 'deleted' };
+  effectiveRunAs: RunIdentity & {
+    status: 'active' | 'disabled' | 'deleted';
+    /** The identity's permissions, and in words why the webapp runs as them and who may start it so. */
+    permissions: string[];
+    explanation: string;
+  };
   /** The webapp's own setting or the global one. */
   effectiveHideAccessTokens: boolean;
 }
@@ -83,12 +106,18 @@ export interface WebappRun {
   status: 'active' | 'stopped';
   startedAt: string;
   stoppedAt: string | null;
+  /** Why it stopped: `stopped` (asked to), `max_lifetime`, or the authority it lost (`starter_disabled`, …). */
+  stopReason: string | null;
+  /** When it stops at the latest (the maximum run lifetime). */
+  endsAt: string;
 }
 
 /** The launch spec `POST /api/v1/webapps/:id/runs` answers: what the runtime starts the backend with. */
 export interface StartedRun {
   runId: string;
   identity: RunIdentity;
+  /** What to launch. */
+  source: WebappSource | null;
   backendToken: string;
   expiresAt: string;
   env: { BEHALF_URL: string; BEHALF_WEBAPP_ID: string; BEHALF_RUN_ID: string; BEHALF_BACKEND_TOKEN: string };

@@ -11,7 +11,7 @@ export class AuditQueryService {
   constructor(private readonly repository: AuditRepository) {}
 
   async list(query: AuditQuery): Promise<Page<AuditEvent>> {
-    const [before] = decodeCursor(query.cursor, 1) ?? [];
+    const [before] = decodeCursor(query.cursor, ['integer']) ?? [];
     if (before !== undefined && !/^\d{1,19}$/.test(before)) throw invalidCursor();
     const actor: Partial<UserRef> = query.actor === undefined ? {} : userRef(query.actor);
     const subject: Partial<UserRef> = query.subject === undefined ? {} : userRef(query.subject);
@@ -39,7 +39,7 @@ export class AuditQueryService {
    * the (on_behalf_of_user_id, id) index.
    */
   async impersonationEvents(userId: string, limit: number, cursor: string | undefined): Promise<Page<ImpersonationEvent>> {
-    const [before] = decodeCursor(cursor, 1) ?? [];
+    const [before] = decodeCursor(cursor, ['integer']) ?? [];
     if (before !== undefined && !/^\d{1,19}$/.test(before)) throw invalidCursor();
     const rows = await this.repository.list(
       { onBehalfOfUserId: userId, fromWebapps: true, beforeId: before !== undefined ? BigInt(before) : undefined },

@@ -8,6 +8,9 @@ import { AuditContent, auditHash, GENESIS_HASH } from './audit-hash';
 /** Serialises appends across every process and replica, so the chain never forks. */
 const AUDIT_CHAIN_LOCK = 4_242_001;
 
+/** The most outbox records one append moves into the chain. */
+export const OUTBOX_BATCH = 1000;
+
 export interface AuditFilter {
   action?: string;
   actorUserId?: string;
@@ -102,31 +105,55 @@ export class AuditRepository {
   /**
    * Appends records in the given order, chained to the current head, in one transaction under a
    * transaction-scoped advisory lock: concurrent appenders (other processes, other replicas)
-   * wait, then chain onto what this one wrote. Three round trips on the plain `pg` pool whatever
-   * the batch size (every request of the runtime's hot paths waits for its record): lock and
-   * head, one multi-row insert, commit.
+   * wait, then chain onto what this one wrote. With `outbox`, records committed to the outbox by
+   * finished transactions (oldest first, up to {@link OUTBOX_BATCH}) are moved into the chain
+   * first, in the same transaction: each is chained once, or stays in the outbox. Three round
+   * trips on the plain `pg` pool whatever the batch size (every request of the runtime's hot paths
+   * waits for its record): lock, head and outbox; one multi-row insert; commit.
+   * @returns how many outbox records were moved
    */
-  async append(records: AuditContent[]): Promise<void> {
+  async append(records: AuditContent[], outbox = false): Promise<number> {
     const client = await this.pg.raw.connect();
     try {
       const results = (await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`,
-      )) as unknown as { rows: { hash: string }[] }[];
-      let prevHash = results[2].rows[0]?.hash ?? GENESIS_HASH;
-      const rows = records.map((content) => {
+        `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1;` +
+          (outbox ? ` DELETE FROM audit_outbox WHERE id IN (SELECT id FROM audit_outbox ORDER BY id LIMIT ${OUTBOX_BATCH}) RETURNING id, content` : ''),
+      )) as unknown as { rows: Record<string, unknown>[] }[];
+      let prevHash = (results[2].rows[0]?.hash as string | undefined) ?? GENESIS_HASH;
+      const moved = outbox
+        ? (results[3].rows as { id: string; content: AuditContent & { at: string } }[])
+            .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+            .map((r) => ({ ...r.content, at: new Date(r.content.at) }))
+        : [];
+      const rows = [...moved, ...records].map((content) => {
         const hash = auditHash(prevHash, content);
         const row = { ...content, at: content.at.toISOString(), prevHash, hash };
         prevHash = hash;
         return row;
       });
-      await client.query(INSERT_SQL, [JSON.stringify(rows)]);
+      if (rows.length > 0) await client.query(INSERT_SQL, [JSON.stringify(rows)]);
       await client.query('COMMIT');
+      return moved.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Puts a record in the outbox, in the caller's transaction (the ambient one of `Transactions`):
+   * it commits with the change it describes, or not at all.
+   */
+  async enqueue(content: AuditContent): Promise<void> {
+    await this.prisma.$executeRawUnsafe('INSERT INTO audit_outbox (content) VALUES ($1::jsonb)', JSON.stringify({ ...content, at: content.at.toISOString() }));
+  }
+
+  /** Whether committed records wait in the outbox (left by a process that stopped before moving them). */
+  async outboxPending(): Promise<boolean> {
+    const [row] = await this.pg.prepared<{ pending: boolean }>('behalf_audit_outbox_pending', 'SELECT EXISTS (SELECT 1 FROM audit_outbox) AS pending', []);
+    return row?.pending ?? false;
   }
 
   /** Newest first, at most `take` records. */

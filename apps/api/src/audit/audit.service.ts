@@ -1,13 +1,15 @@
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { AuditOutcome } from '@behalf/contracts';
 import { webappOf } from '../auth/principal';
 import { CLOCK, Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { LOGGER } from '../logging/logger.token';
 import type { Logger } from '../logging/logger';
 import { redactDeep } from '../logging/redact';
 import { AuditContent } from './audit-hash';
-import { AuditRepository } from './audit.repository';
-import { RequestContext } from './request-context';
+import { storable } from './audit-sanitize';
+import { AuditRepository, OUTBOX_BATCH } from './audit.repository';
+import { clientSource, RequestContext } from './request-context';
 
 export interface AuditInput {
   action: string;
@@ -22,37 +24,123 @@ export interface AuditInput {
 }
 
 interface Pending {
-  content: AuditContent;
+  /** Absent: a flush, which only moves the outbox. */
+  content?: AuditContent;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /** The most records one transaction appends. */
 const MAX_BATCH = 500;
+/** How often the outbox is checked for records a stopped process left behind. */
+const OUTBOX_SWEEP_MS = 5_000;
+/** How often repeated refusals are summed up into their aggregate records. */
+const AGGREGATE_FLUSH_MS = 10_000;
+/** Distinct refusal buckets kept in memory at most; beyond, the oldest are written out early. */
+const MAX_AGGREGATES = 10_000;
+const MINUTE_MS = 60_000;
+
+interface Aggregate {
+  input: AuditInput;
+  context: RequestContext;
+  minute: number;
+  repeated: number;
+}
 
 /**
- * Records audit events. `record` resolves once the event is committed, so a caller that awaits
- * it never answers before its record exists. Events recorded while a write is under way are
- * batched into the next transaction: one lock and one round trip for many concurrent requests.
+ * Records audit events.
+ *
+ * - A state change recorded inside a transaction (`Transactions.run`, which wraps every write
+ *   route) goes to the outbox in that transaction: the change and its record commit together, or
+ *   neither does. Once it commits, the outbox is moved into the hash chain before the request
+ *   answers; should the process stop first, the next sweep (any replica) moves it.
+ * - Everything else (decisions, refusals, denials, which must outlive a rolled-back request) is
+ *   appended directly. `record` resolves once the record is committed, so a caller that awaits it
+ *   never answers before its record exists. Records arriving while a write is under way are
+ *   batched into the next transaction: one lock and one round trip for many concurrent requests.
+ * - No record can fail another: text PostgreSQL cannot store is replaced before hashing, and a
+ *   batch that fails anyway is retried record by record.
+ * - Refused credentials from an unauthenticated source ({@link refusal}) are aggregated: the
+ *   first per source, action, reason and minute is written at once, the rest of that minute as
+ *   one record with their count, so a flood costs bounded rows.
  */
 @Injectable()
-export class AuditService implements BeforeApplicationShutdown {
+export class AuditService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private queue: Pending[] = [];
+  private outboxWaiting = false;
   private writing: Promise<void> | undefined;
+  private readonly aggregates = new Map<string, Aggregate>();
+  private timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly repository: AuditRepository,
+    private readonly transactions: Transactions,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  onApplicationBootstrap(): void {
+    const sweep = setInterval(() => {
+      void this.repository
+        .outboxPending()
+        .then((pending) => (pending ? this.flush() : undefined))
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'audit outbox sweep failed'));
+    }, OUTBOX_SWEEP_MS);
+    const aggregates = setInterval(() => void this.flushAggregates(false), AGGREGATE_FLUSH_MS);
+    sweep.unref();
+    aggregates.unref();
+    this.timers = [sweep, aggregates];
+    // Records a previous process committed but did not chain.
+    void this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'audit outbox could not be moved at start-up'));
+  }
+
   record(input: AuditInput, context?: RequestContext): Promise<void> {
+    const content = this.contentOf(input, context);
+    if (input.outcome === 'succeeded' && this.transactions.active) {
+      // Moving the outbox may fail (the database went away): the record is durable in the
+      // outbox all the same, and the sweep will chain it, so the committed change stands.
+      this.transactions.afterCommit(() => this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'audit outbox not moved yet; the sweep will')));
+      return this.repository.enqueue(content);
+    }
+    return this.enqueue(content);
+  }
+
+  /**
+   * A refused credential or login from a source that could be anyone: the first of its minute
+   * (per client source, action and reason) is recorded at once, the others are counted.
+   */
+  async refusal(input: AuditInput, context: RequestContext): Promise<void> {
+    const minute = Math.floor(this.clock.now().getTime() / MINUTE_MS);
+    const key = JSON.stringify([clientSource(context.clientIp), input.action, input.outcome, input.reason ?? null, minute]);
+    const aggregate = this.aggregates.get(key);
+    if (aggregate) {
+      aggregate.repeated += 1;
+      return;
+    }
+    if (this.aggregates.size >= MAX_AGGREGATES) await this.flushAggregates(true);
+    this.aggregates.set(key, { input, context, minute, repeated: 0 });
+    await this.record(input, context);
+  }
+
+  /** Moves every committed outbox record into the chain; resolves once they are chained. */
+  flush(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.outboxWaiting = true;
+      this.queue.push({ resolve, reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  private contentOf(input: AuditInput, context: RequestContext | undefined): AuditContent {
     const principal = context?.principal;
     // Under an impersonation token the run identity acts, on behalf of the viewer: both are kept.
     const impersonation = principal?.via.kind === 'impersonation' ? principal.via : undefined;
-    const actor = input.actor ?? (impersonation ? { userId: impersonation.actor.userId, login: impersonation.actor.login } : undefined) ?? (principal ? { userId: principal.userId, login: principal.login } : undefined);
+    const actor =
+      input.actor ??
+      (impersonation ? { userId: impersonation.actor.userId, login: impersonation.actor.login } : undefined) ??
+      (principal ? { userId: principal.userId, login: principal.login } : undefined);
     const onBehalfOf = input.onBehalfOf ?? (impersonation && principal ? { userId: principal.userId, login: principal.login } : undefined);
-    const content: AuditContent = {
+    return storable({
       at: this.clock.now(),
       action: input.action,
       outcome: input.outcome,
@@ -65,10 +153,15 @@ export class AuditService implements BeforeApplicationShutdown {
       targetId: input.target?.id ?? null,
       reason: input.reason ?? null,
       clientIp: context?.clientIp ?? null,
-      requestId: context?.requestId ?? null,
+      requestId: context?.requestId || null,
       // Defence in depth: whatever a caller put in details, credentials never reach the log.
-      details: redactDeep(impersonation ? { ...input.details, impersonation: { runId: impersonation.runId, tokenId: impersonation.tokenId } } : (input.details ?? {})) as Record<string, unknown>,
-    };
+      details: redactDeep(
+        impersonation ? { ...input.details, impersonation: { runId: impersonation.runId, tokenId: impersonation.tokenId } } : (input.details ?? {}),
+      ) as Record<string, unknown>,
+    });
+  }
+
+  private enqueue(content: AuditContent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ content, resolve, reject });
       this.writing ??= this.drain();
@@ -77,23 +170,77 @@ export class AuditService implements BeforeApplicationShutdown {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
+      while (this.queue.length > 0 || this.outboxWaiting) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          await this.repository.append(batch.map((p) => p.content));
-          for (const p of batch) p.resolve();
-        } catch (error) {
-          this.logger.error({ err: error, count: batch.length }, 'audit append failed');
-          for (const p of batch) p.reject(error);
-        }
+        const outbox = this.outboxWaiting;
+        this.outboxWaiting = false;
+        await this.appendBatch(batch, outbox);
       }
     } finally {
       this.writing = undefined;
     }
   }
 
+  private async appendBatch(batch: Pending[], outbox: boolean): Promise<void> {
+    const records = batch.filter((p) => p.content).map((p) => p.content!);
+    try {
+      const moved = await this.repository.append(records, outbox);
+      if (moved >= OUTBOX_BATCH) this.outboxWaiting = true;
+      for (const p of batch) p.resolve();
+      return;
+    } catch (error) {
+      if (records.length + (outbox ? 1 : 0) <= 1) {
+        this.logger.error({ err: error, count: records.length }, 'audit append failed');
+        for (const p of batch) p.reject(error);
+        return;
+      }
+    }
+    // One bad record must not fail the others: each alone, then the outbox alone.
+    for (const p of batch) {
+      if (!p.content) continue;
+      await this.repository.append([p.content]).then(p.resolve, (error: unknown) => {
+        this.logger.error({ err: error }, 'audit append failed');
+        p.reject(error);
+      });
+    }
+    const flushes = batch.filter((p) => !p.content);
+    if (outbox) {
+      await this.repository.append([], true).then(
+        () => flushes.forEach((p) => p.resolve()),
+        (error: unknown) => flushes.forEach((p) => p.reject(error)),
+      );
+    }
+  }
+
+  /** Writes the counts of repeated refusals: those of minutes gone by, or all of them. */
+  private async flushAggregates(all: boolean): Promise<void> {
+    const minute = Math.floor(this.clock.now().getTime() / MINUTE_MS);
+    const due = [...this.aggregates.entries()].filter(([, a]) => all || a.minute < minute);
+    for (const [key] of due) this.aggregates.delete(key);
+    await Promise.all(
+      due
+        .filter(([, a]) => a.repeated > 0)
+        .map(([, a]) =>
+          this.enqueue(
+            this.contentOf(
+              {
+                ...a.input,
+                details: {
+                  ...a.input.details,
+                  aggregated: { count: a.repeated, from: new Date(a.minute * MINUTE_MS).toISOString(), to: new Date((a.minute + 1) * MINUTE_MS).toISOString() },
+                },
+              },
+              { ...a.context, requestId: '' },
+            ),
+          ).catch((error: unknown) => this.logger.error({ err: error }, 'aggregated audit record failed')),
+        ),
+    );
+  }
+
   /** Lets every queued record commit before the pools close (they close in the next phase). */
   async beforeApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.flushAggregates(true);
     while (this.writing) await this.writing;
   }
 }

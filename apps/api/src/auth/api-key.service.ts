@@ -58,7 +58,7 @@ export class ApiKeyService {
     if (target !== principal.userId && !hasPermission(principal, 'admin')) {
       throw new ProblemError('forbidden', "Only admins may list other users' API keys.");
     }
-    const after = decodeCursor(cursor, 2);
+    const after = decodeCursor(cursor, ['timestamp', 'uuid']);
     const afterKey = after ? { createdAt: new Date(after[0]), id: after[1] } : undefined;
     if (afterKey && Number.isNaN(afterKey.createdAt.getTime())) throw invalidCursor();
     const rows = await this.keys.list(target === '*' ? undefined : target, afterKey, limit + 1);

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
 import { z } from 'zod';
+import { nameText } from '../http/input-text';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { pageQuery } from '../common/pagination';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
@@ -15,7 +16,7 @@ import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../h
 
 
 export const createApiKeyBody = z.strictObject({
-  name: z.string({ error: 'expected a name' }).trim().min(1, 'expected 1 to 100 characters').max(100, 'expected 1 to 100 characters'),
+  name: nameText('a name', 100),
   expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
 });
 

@@ -5,12 +5,14 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { CONFIG, Config } from '../config/config';
+import { secureCookies } from '../config/insecure-defaults';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
+import { OwnTransactions } from '../database/transaction.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, meSchema } from '../http/response-schemas';
 import { ValidBody } from '../http/zod-validation';
 import { AuthService } from './auth.service';
-import { Authenticated } from './authenticated.decorator';
+import { ANY_CREDENTIAL, Authenticated } from './authenticated.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { Principal } from './principal';
 import { Public } from './public.decorator';
@@ -31,6 +33,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @OwnTransactions('failed attempts must stay counted and recorded though the request fails')
   @HttpCode(200)
   @ApiOperation({ summary: 'Password login: sets the behalf_session and behalf_csrf cookies.' })
   @ApiJsonResponse(200, meSchema, 'Who the caller is.')
@@ -41,7 +44,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Me> {
     const { me, session } = await this.auth.login(body.login, body.password, ctx);
-    const secure = this.config.env !== 'development';
+    const secure = secureCookies(this.config);
     const common = { path: '/', sameSite: 'lax' as const, secure, expires: session.expiresAt };
     void reply.setCookie(SESSION_COOKIE, session.token, { ...common, httpOnly: true });
     // Readable by the page's scripts, which echo it in X-CSRF-Token.
@@ -61,7 +64,8 @@ export class AuthController {
   }
 
   @Get('me')
-  @Authenticated()
+  // Webapp code may read its own profile (the viewer's, under an impersonation token).
+  @Authenticated({ credentials: ANY_CREDENTIAL })
   @ApiOperation({ summary: 'Who the caller is, with groups and effective permissions.' })
   @ApiJsonResponse(200, meSchema, 'Who the caller is.')
   me(@CurrentPrincipal() principal: Principal): Promise<Me> {

@@ -8,12 +8,12 @@ describe(AuthService.name, () => {
       { findCredentials: jest.fn(async () => user), withGroups: jest.fn() } as never,
       { verify } as never,
       {
-        lockedUntil: jest.fn(async () => null),
-        recordFailure: jest.fn(async () => ({ failures: 1, lockedUntil: null })),
-        reset: jest.fn(),
+        attempt: jest.fn(async () => ({ allowed: true, next: {} })),
+        succeeded: jest.fn(),
       } as never,
       { create: jest.fn() } as never,
       { record: jest.fn(async () => undefined) } as never,
+      { run: jest.fn((work: () => Promise<unknown>) => work()) } as never,
       { now: () => new Date('2030-01-01T00:00:00Z') },
     );
     return { service, verify };

@@ -6,8 +6,11 @@ import { CLOCK, Clock } from '../common/clock';
 import { ProblemError } from '../http/problem';
 import { PasswordHasher } from '../identity/password-hasher';
 import { UserRepository } from '../identity/user.repository';
-import { ACCOUNT_THROTTLE, IP_THROTTLE } from './auth.config';
-import { LoginThrottleRepository } from './login-throttle.repository';
+import { clientSource } from '../audit/request-context';
+import { Transactions } from '../database/transactions';
+import { LOGIN_THROTTLES } from './auth.config';
+import { THROTTLE_REASONS } from './login-throttle';
+import { LoginThrottleRepository, throttleKeys } from './login-throttle.repository';
 import { toMe } from './principal-of-user';
 import { NewSession, SessionService } from './session.service';
 
@@ -29,30 +32,43 @@ export class AuthService {
     private readonly throttle: LoginThrottleRepository,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
+    private readonly transactions: Transactions,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * Password login. Locks are checked before any password is verified; an unknown login is
-   * verified against a dummy hash so it costs what a wrong password costs, and counts against
-   * its would-be account the same way, so neither timing nor lockouts reveal which logins exist.
+   * Password login. The attempt is counted (per account and client source, per account, per
+   * source) before any password is verified, atomically, so parallel guesses get no more checks
+   * than the limits allow. An unknown login is verified against a dummy hash so it costs what a
+   * wrong password costs, and counts against its would-be account the same way, so neither timing
+   * nor lockouts reveal which logins exist. Throttled attempts are audited aggregated (a flood
+   * costs bounded rows); the session and its record commit together.
    */
   async login(login: string, password: string, ctx: RequestContext): Promise<{ me: Me; session: NewSession }> {
     const now = this.clock.now();
     const normalized = login.toLowerCase();
-    const accountKey = `login:${normalized}`;
-    const ipKey = `ip:${ctx.clientIp}`;
+    const keys = throttleKeys(normalized, clientSource(ctx.clientIp));
     const attempted = { userId: null, login: normalized };
 
-    for (const [key, reason] of [
-      [ipKey, 'client_locked_out'],
-      [accountKey, 'account_locked_out'],
-    ] as const) {
-      const lockedUntil = await this.throttle.lockedUntil(key, now);
-      if (lockedUntil) {
-        await this.audit.record({ action: 'auth.login', outcome: 'denied', reason, actor: attempted }, ctx);
-        throw tooManyAttempts(lockedUntil, now);
+    const decision = await this.throttle.attempt(keys, LOGIN_THROTTLES, now);
+    if (!decision.allowed) {
+      if (decision.lockedNow) {
+        // Once per lock, so worth naming the account (audit records are for admins only).
+        const user = await this.users.findCredentials(normalized);
+        await this.audit.record(
+          {
+            action: 'auth.lockout',
+            outcome: 'succeeded',
+            reason: 'too_many_failed_logins',
+            actor: user ? { userId: user.id, login: user.login } : attempted,
+            target: { type: 'login', id: normalized },
+            details: { lockedUntil: decision.retryAt.toISOString(), scope: 'account_and_client' },
+          },
+          ctx,
+        );
       }
+      await this.audit.refusal({ action: 'auth.login', outcome: 'denied', reason: THROTTLE_REASONS[decision.by], actor: attempted }, ctx);
+      throw tooManyAttempts(decision.retryAt, now);
     }
 
     const user = await this.users.findCredentials(normalized);
@@ -60,30 +76,18 @@ export class AuthService {
     if (!user || !passwordMatches || user.status !== 'active') {
       const reason = !user ? 'unknown_login' : !passwordMatches ? 'wrong_password' : 'user_disabled';
       const actor = user ? { userId: user.id, login: user.login } : attempted;
-      const account = await this.throttle.recordFailure(accountKey, now, ACCOUNT_THROTTLE);
-      await this.throttle.recordFailure(ipKey, now, IP_THROTTLE);
       await this.audit.record({ action: 'auth.login', outcome: 'failed', reason, actor }, ctx);
-      if (account.failures === ACCOUNT_THROTTLE.maxFailures && account.lockedUntil) {
-        await this.audit.record(
-          {
-            action: 'auth.lockout',
-            outcome: 'succeeded',
-            reason: 'too_many_failed_logins',
-            actor,
-            target: { type: 'login', id: normalized },
-            details: { lockedUntil: account.lockedUntil.toISOString(), failures: account.failures },
-          },
-          ctx,
-        );
-      }
       throw new ProblemError('unauthenticated', INVALID_CREDENTIALS);
     }
 
-    await this.throttle.reset(accountKey);
-    const session = await this.sessions.create(user.id, ctx.clientIp);
+    await this.throttle.succeeded(keys);
+    const session = await this.transactions.run(async () => {
+      const session = await this.sessions.create(user.id, ctx.clientIp);
+      await this.audit.record({ action: 'auth.login', outcome: 'succeeded', actor: { userId: user.id, login: user.login } }, ctx);
+      return session;
+    });
     const withGroups = await this.users.withGroups(user.id);
     if (!withGroups) throw new ProblemError('unauthenticated', INVALID_CREDENTIALS);
-    await this.audit.record({ action: 'auth.login', outcome: 'succeeded', actor: { userId: user.id, login: user.login } }, ctx);
     return { me: toMe(withGroups), session };
   }
 

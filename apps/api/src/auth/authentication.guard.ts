@@ -7,13 +7,20 @@ import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../audit/request-context';
 import { sha256Hex } from '../common/hashing';
 import { ProblemError } from '../http/problem';
-import { REQUIRED_PERMISSION } from './authenticated.decorator';
+import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from './authenticated.decorator';
 import { constantTimeEqual } from './constant-time';
-import { hasPermission, Principal, principalOf } from './principal';
+import { CredentialKind, hasPermission, Principal, principalOf } from './principal';
 import { IS_PUBLIC } from './public.decorator';
 import { API_KEY_STRATEGY, bearerApiKey, bearerJwt, cookiesOf, failureOf, JWT_STRATEGY, SESSION_STRATEGY } from './strategies';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const CREDENTIAL_NAMES: Record<CredentialKind, string> = {
+  session: 'a session',
+  api_key: 'an API key',
+  backend_token: 'a backend token',
+  impersonation: 'an impersonation token',
+};
 
 const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="behalf"' };
 
@@ -61,6 +68,19 @@ export class AuthenticationGuard implements CanActivate {
     const principal = await this.authenticate(context, request);
     if (principal.via.kind === 'session' && !SAFE_METHODS.has(request.method)) {
       await this.checkCsrf(request, principal.via.csrfHash);
+    }
+    const credentials = this.reflector.getAllAndOverride<readonly CredentialKind[] | undefined>(ACCEPTED_CREDENTIALS, targets) ?? PERSON_CREDENTIALS;
+    if (!credentials.includes(principal.via.kind)) {
+      await this.audit.record(
+        {
+          action: 'access.denied',
+          outcome: 'denied',
+          reason: `credential_not_accepted:${principal.via.kind}`,
+          details: { method: request.method, route: request.routeOptions.url },
+        },
+        requestContextOf(request),
+      );
+      throw new ProblemError('forbidden', `This endpoint does not accept ${CREDENTIAL_NAMES[principal.via.kind]}: it takes ${credentials.map((c) => CREDENTIAL_NAMES[c]).join(', ')}.`);
     }
     const permission = this.reflector.getAllAndOverride<Permission | null | undefined>(REQUIRED_PERMISSION, targets);
     if (permission && !hasPermission(principal, permission)) {

@@ -1,51 +1,62 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { PgPool } from '../database/pg-pool';
+import { AttemptDecision, decideAttempt, ThrottleKind, ThrottlePolicies, ThrottleState } from './login-throttle';
 
-export interface ThrottlePolicy {
-  /** Failures within the window that lock the key. */
-  maxFailures: number;
-  windowMs: number;
-  lockMs: number;
-}
-
-export interface ThrottleState {
+interface Row {
+  key: string;
   failures: number;
-  lockedUntil: Date | null;
+  window_started_at: Date;
+  locked_until: Date | null;
 }
 
-/** Failed-login counters shared by every replica; `now` comes from the caller's clock. */
+/** The three counters of one attempt, by the account (lower-case login) and the client source. */
+export function throttleKeys(login: string, source: string): Record<ThrottleKind, string> {
+  return { client: `client:${source}`, pair: `pair:${login}\n${source}`, account: `account:${login}` };
+}
+
+/**
+ * Login counters shared by every replica. Each attempt is decided in one short transaction that
+ * holds the three rows' locks (taken in key order, so attempts never deadlock), on the plain `pg`
+ * pool, never in a request's transaction: a refused or failed attempt stays counted.
+ */
 @Injectable()
 export class LoginThrottleRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly pg: PgPool) {}
 
-  async lockedUntil(key: string, now: Date): Promise<Date | null> {
-    const row = await this.prisma.loginThrottle.findUnique({ where: { key }, select: { lockedUntil: true } });
-    return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+  async attempt(keys: Record<ThrottleKind, string>, policies: ThrottlePolicies, now: Date): Promise<AttemptDecision> {
+    const client = await this.pg.raw.connect();
+    try {
+      await client.query('BEGIN');
+      const all = Object.values(keys);
+      await client.query(
+        `INSERT INTO login_throttles (key, failures, window_started_at) SELECT k, 0, $2 FROM unnest($1::text[]) AS k ON CONFLICT (key) DO NOTHING`,
+        [all, now],
+      );
+      const { rows } = await client.query<Row>('SELECT key, failures, window_started_at, locked_until FROM login_throttles WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [all]);
+      const byKey = new Map(rows.map((r) => [r.key, { failures: r.failures, windowStartedAt: r.window_started_at, lockedUntil: r.locked_until }]));
+      const states = Object.fromEntries((Object.keys(keys) as ThrottleKind[]).map((kind) => [kind, byKey.get(keys[kind])!])) as Record<ThrottleKind, ThrottleState>;
+      const decision = decideAttempt(states, policies, now);
+      for (const [kind, state] of Object.entries(decision.next) as [ThrottleKind, ThrottleState][]) {
+        await client.query('UPDATE login_throttles SET failures = $2, window_started_at = $3, locked_until = $4 WHERE key = $1', [
+          keys[kind],
+          state.failures,
+          state.windowStartedAt,
+          state.lockedUntil,
+        ]);
+      }
+      await client.query('COMMIT');
+      return decision;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
-  /**
-   * Counts one failure atomically (one statement, safe under concurrency): a window older than
-   * the policy's starts over; reaching the maximum sets the lock.
-   */
-  async recordFailure(key: string, now: Date, policy: ThrottlePolicy): Promise<ThrottleState> {
-    const windowStart = new Date(now.getTime() - policy.windowMs);
-    const lockUntil = new Date(now.getTime() + policy.lockMs);
-    const [row] = await this.prisma.$queryRaw<{ failures: number; locked_until: Date | null }[]>`
-      INSERT INTO login_throttles AS t (key, failures, window_started_at, locked_until)
-      VALUES (${key}, 1, ${now}, CASE WHEN 1 >= ${policy.maxFailures} THEN ${lockUntil}::timestamptz END)
-      ON CONFLICT (key) DO UPDATE SET
-        failures = CASE WHEN t.window_started_at < ${windowStart} THEN 1 ELSE t.failures + 1 END,
-        window_started_at = CASE WHEN t.window_started_at < ${windowStart} THEN ${now} ELSE t.window_started_at END,
-        locked_until = CASE
-          WHEN (CASE WHEN t.window_started_at < ${windowStart} THEN 1 ELSE t.failures + 1 END) >= ${policy.maxFailures}
-            THEN ${lockUntil}::timestamptz
-          WHEN t.locked_until > ${now} THEN t.locked_until
-          ELSE NULL END
-      RETURNING failures, locked_until`;
-    return { failures: row.failures, lockedUntil: row.locked_until };
-  }
-
-  async reset(key: string): Promise<void> {
-    await this.prisma.loginThrottle.deleteMany({ where: { key } });
+  /** A verified password: the account's counters start over, and the source gets its attempt back. */
+  async succeeded(keys: Record<ThrottleKind, string>): Promise<void> {
+    await this.pg.raw.query('DELETE FROM login_throttles WHERE key = ANY($1::text[])', [[keys.pair, keys.account]]);
+    await this.pg.raw.query('UPDATE login_throttles SET failures = GREATEST(failures - 1, 0) WHERE key = $1', [keys.client]);
   }
 }

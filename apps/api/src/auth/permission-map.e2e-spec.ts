@@ -2,8 +2,10 @@ import { startTestApp, TestApp } from '../../test/harness';
 import { routesOf } from '../app';
 
 /**
- * Who may call what, route by route. Any change to a route's protection shows up here in review
- * as a permission change. The map is read from the served OpenAPI document, which is generated
+ * Who may call what, route by route, and with which credentials: `permission [credential kinds]`.
+ * A person's credentials are `session` and `api_key`; webapp code's are `backend_token` and
+ * `impersonation`, accepted only by the data plane (runtime, own profile, datasets' files) and a
+ * run's own refresh and stop. Any change to a route's protection shows up here in review. The map is read from the served OpenAPI document, which is generated
  * from the same decorators the global guard enforces (`@Public`, `@Authenticated`).
  */
 // Webapp routes say `authenticated`: the owner/admin/viewer rules are per webapp, in
@@ -14,73 +16,77 @@ import { routesOf } from '../app';
 // other principal), tested in runtime/runtime.e2e-spec.ts. The token endpoint is public: its
 // client authenticates with the actor token in the form.
 const EXPECTED: Record<string, string> = {
-  'POST /api/v1/runtime/auth-info': 'authenticated',
-  'POST /api/v1/runtime/identity-token': 'authenticated',
-  'POST /oauth/token': 'public',
-  'GET /api/v1/users/me/impersonation-events': 'authenticated',
-  'DELETE /api/v1/datasets/{id}': 'authenticated',
-  'DELETE /api/v1/datasets/{id}/files/{path}': 'authenticated',
-  'DELETE /api/v1/datasets/{id}/permissions/groups/{groupId}': 'authenticated',
-  'GET /api/v1/datasets': 'authenticated',
-  'GET /api/v1/datasets/{id}': 'authenticated',
-  'GET /api/v1/datasets/{id}/files': 'authenticated',
-  'GET /api/v1/datasets/{id}/files/{path}': 'authenticated',
-  'GET /api/v1/datasets/{id}/permissions': 'authenticated',
-  'PATCH /api/v1/datasets/{id}': 'authenticated',
-  'POST /api/v1/datasets': 'mayManageDatasets',
-  'PUT /api/v1/datasets/{id}/files/{path}': 'authenticated',
-  'PUT /api/v1/datasets/{id}/permissions/groups/{groupId}': 'authenticated',
-  'DELETE /api/v1/api-keys/{id}': 'authenticated',
-  'DELETE /api/v1/groups/{id}': 'admin',
-  'DELETE /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin',
-  'DELETE /api/v1/groups/{id}/members/{userId}': 'admin',
-  'DELETE /api/v1/users/me/secrets/{name}': 'authenticated',
-  'DELETE /api/v1/users/{id}': 'admin',
-  'DELETE /api/v1/users/{id}/secrets/{name}': 'admin',
-  'DELETE /api/v1/webapps/{id}': 'authenticated',
-  'DELETE /api/v1/webapps/{id}/runs/{runId}': 'authenticated',
+  'DELETE /api/v1/api-keys/{id}': 'authenticated [session, api_key]',
+  'DELETE /api/v1/datasets/{id}': 'authenticated [session, api_key]',
+  'DELETE /api/v1/datasets/{id}/files/{path}': 'authenticated [session, api_key, backend_token, impersonation]',
+  'DELETE /api/v1/datasets/{id}/permissions/groups/{groupId}': 'authenticated [session, api_key]',
+  'DELETE /api/v1/groups/{id}': 'admin [session, api_key]',
+  'DELETE /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin [session, api_key]',
+  'DELETE /api/v1/groups/{id}/members/{userId}': 'admin [session, api_key]',
+  'DELETE /api/v1/users/me/secret-consents/{webappId}': 'authenticated [session, api_key]',
+  'DELETE /api/v1/users/me/secrets/{name}': 'authenticated [session, api_key]',
+  'DELETE /api/v1/users/{id}': 'admin [session, api_key]',
+  'DELETE /api/v1/users/{id}/secrets/{name}': 'admin [session, api_key]',
+  'DELETE /api/v1/webapps/{id}': 'authenticated [session, api_key]',
+  'DELETE /api/v1/webapps/{id}/runs/{runId}': 'authenticated [session, api_key, backend_token]',
   'GET /.well-known/jwks.json': 'public',
   'GET /.well-known/openid-configuration': 'public',
-  'GET /api/v1/api-keys': 'authenticated',
-  'GET /api/v1/audit-events': 'admin',
-  'GET /api/v1/audit-events/verify': 'admin',
-  'GET /api/v1/auth/me': 'authenticated',
-  'GET /api/v1/groups': 'admin',
-  'GET /api/v1/groups/{id}': 'admin',
-  'GET /api/v1/groups/{id}/impersonation-targets': 'admin',
-  'GET /api/v1/groups/{id}/members': 'admin',
-  'GET /api/v1/impersonation/check': 'admin',
-  'GET /api/v1/settings/security': 'admin',
-  'GET /api/v1/users': 'admin',
-  'GET /api/v1/users/me/secrets': 'authenticated',
-  'GET /api/v1/users/{id}': 'admin',
-  'GET /api/v1/users/{id}/secrets': 'admin',
-  'GET /api/v1/webapps': 'authenticated',
-  'GET /api/v1/webapps/{id}': 'authenticated',
-  'GET /api/v1/webapps/{id}/runs': 'authenticated',
-  'GET /api/v1/webapps/{id}/runs/{runId}': 'authenticated',
-  'GET /api/v1/webapps/{id}/settings': 'authenticated',
+  'GET /api/v1/api-keys': 'authenticated [session, api_key]',
+  'GET /api/v1/audit-events': 'admin [session, api_key]',
+  'GET /api/v1/audit-events/verify': 'admin [session, api_key]',
+  'GET /api/v1/auth/me': 'authenticated [session, api_key, backend_token, impersonation]',
+  'GET /api/v1/datasets': 'authenticated [session, api_key, backend_token, impersonation]',
+  'GET /api/v1/datasets/{id}': 'authenticated [session, api_key, backend_token, impersonation]',
+  'GET /api/v1/datasets/{id}/files': 'authenticated [session, api_key, backend_token, impersonation]',
+  'GET /api/v1/datasets/{id}/files/{path}': 'authenticated [session, api_key, backend_token, impersonation]',
+  'GET /api/v1/datasets/{id}/permissions': 'authenticated [session, api_key]',
+  'GET /api/v1/groups': 'admin [session, api_key]',
+  'GET /api/v1/groups/{id}': 'admin [session, api_key]',
+  'GET /api/v1/groups/{id}/impersonation-targets': 'admin [session, api_key]',
+  'GET /api/v1/groups/{id}/members': 'admin [session, api_key]',
+  'GET /api/v1/impersonation/check': 'admin [session, api_key]',
+  'GET /api/v1/settings/security': 'admin [session, api_key]',
+  'GET /api/v1/users': 'admin [session, api_key]',
+  'GET /api/v1/users/me/impersonation-events': 'authenticated [session, api_key]',
+  'GET /api/v1/users/me/secret-consents': 'authenticated [session, api_key]',
+  'GET /api/v1/users/me/secret-consents/{webappId}': 'authenticated [session, api_key]',
+  'GET /api/v1/users/me/secrets': 'authenticated [session, api_key]',
+  'GET /api/v1/users/{id}': 'admin [session, api_key]',
+  'GET /api/v1/users/{id}/secrets': 'admin [session, api_key]',
+  'GET /api/v1/webapps': 'authenticated [session, api_key]',
+  'GET /api/v1/webapps/{id}': 'authenticated [session, api_key]',
+  'GET /api/v1/webapps/{id}/runs': 'authenticated [session, api_key]',
+  'GET /api/v1/webapps/{id}/runs/{runId}': 'authenticated [session, api_key]',
+  'GET /api/v1/webapps/{id}/settings': 'authenticated [session, api_key]',
   'GET /healthz': 'public',
   'GET /metrics': 'public',
   'GET /readyz': 'public',
-  'PATCH /api/v1/groups/{id}': 'admin',
-  'PATCH /api/v1/settings/security': 'admin',
-  'PATCH /api/v1/users/{id}': 'admin',
-  'PATCH /api/v1/webapps/{id}': 'authenticated',
-  'PATCH /api/v1/webapps/{id}/settings': 'authenticated',
-  'POST /api/v1/admin/kek/rewrap': 'admin',
-  'POST /api/v1/admin/keys/rotate': 'admin',
-  'POST /api/v1/api-keys': 'authenticated',
+  'PATCH /api/v1/datasets/{id}': 'authenticated [session, api_key]',
+  'PATCH /api/v1/groups/{id}': 'admin [session, api_key]',
+  'PATCH /api/v1/settings/security': 'admin [session, api_key]',
+  'PATCH /api/v1/users/{id}': 'admin [session, api_key]',
+  'PATCH /api/v1/webapps/{id}': 'authenticated [session, api_key]',
+  'PATCH /api/v1/webapps/{id}/settings': 'authenticated [session, api_key]',
+  'POST /api/v1/admin/kek/rewrap': 'admin [session, api_key]',
+  'POST /api/v1/admin/keys/rotate': 'admin [session, api_key]',
+  'POST /api/v1/api-keys': 'authenticated [session, api_key]',
   'POST /api/v1/auth/login': 'public',
-  'POST /api/v1/auth/logout': 'authenticated',
-  'POST /api/v1/groups': 'admin',
-  'POST /api/v1/users': 'admin',
-  'POST /api/v1/webapps': 'mayCreateWebapps',
-  'POST /api/v1/webapps/{id}/runs': 'authenticated',
-  'POST /api/v1/webapps/{id}/runs/{runId}/refresh': 'authenticated',
-  'PUT /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin',
-  'PUT /api/v1/groups/{id}/members/{userId}': 'admin',
-  'PUT /api/v1/users/me/secrets/{name}': 'authenticated',
+  'POST /api/v1/auth/logout': 'authenticated [session, api_key]',
+  'POST /api/v1/datasets': 'mayManageDatasets [session, api_key]',
+  'POST /api/v1/groups': 'admin [session, api_key]',
+  'POST /api/v1/runtime/auth-info': 'authenticated [backend_token]',
+  'POST /api/v1/runtime/identity-token': 'authenticated [backend_token]',
+  'POST /api/v1/users': 'admin [session, api_key]',
+  'POST /api/v1/webapps': 'mayCreateWebapps [session, api_key]',
+  'POST /api/v1/webapps/{id}/runs': 'authenticated [session, api_key]',
+  'POST /api/v1/webapps/{id}/runs/{runId}/refresh': 'authenticated [session, api_key, backend_token]',
+  'POST /oauth/token': 'public',
+  'PUT /api/v1/datasets/{id}/files/{path}': 'authenticated [session, api_key, backend_token, impersonation]',
+  'PUT /api/v1/datasets/{id}/permissions/groups/{groupId}': 'authenticated [session, api_key]',
+  'PUT /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin [session, api_key]',
+  'PUT /api/v1/groups/{id}/members/{userId}': 'admin [session, api_key]',
+  'PUT /api/v1/users/me/secret-consents/{webappId}': 'authenticated [session, api_key]',
+  'PUT /api/v1/users/me/secrets/{name}': 'authenticated [session, api_key]',
 };
 
 describe('the permission map', () => {
@@ -92,13 +98,15 @@ describe('the permission map', () => {
 
   it('matches the reviewed map, route by route', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json() as {
-      paths: Record<string, Record<string, { 'x-behalf-permission'?: string }>>;
+      paths: Record<string, Record<string, { 'x-behalf-permission'?: string; 'x-behalf-credentials'?: string[] }>>;
     };
     const actual: Record<string, string> = {};
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         // A route with neither decorator still requires authentication (deny by default).
-        actual[`${method.toUpperCase()} ${path}`] = operation['x-behalf-permission'] ?? 'authenticated';
+        const permission = operation['x-behalf-permission'] ?? 'authenticated';
+        const credentials = operation['x-behalf-credentials'];
+        actual[`${method.toUpperCase()} ${path}`] = credentials ? `${permission} [${credentials.join(', ')}]` : permission;
       }
     }
     expect(actual).toEqual(EXPECTED);

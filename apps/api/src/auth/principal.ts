@@ -25,6 +25,9 @@ export interface Principal {
       };
 }
 
+/** How a principal authenticated: a person (session, API key) or webapp code (the two tokens). */
+export type CredentialKind = Principal['via']['kind'];
+
 /** The webapp a principal calls from, when it is a webapp backend (acting as itself or as a viewer). */
 export function webappOf(principal: Principal | undefined): string | undefined {
   const via = principal?.via;

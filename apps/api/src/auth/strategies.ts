@@ -54,7 +54,8 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
     const result = await this.apiKeys.authenticate(key);
     if ('refused' in result) {
       refuse(request, result.refused);
-      await this.audit.record(
+      // Aggregated per source, reason and minute: anyone can send refused keys.
+      await this.audit.refusal(
         {
           action: 'auth.authenticate',
           outcome: 'failed',

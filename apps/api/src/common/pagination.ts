@@ -20,11 +20,27 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): string[] | undefined {
+/** What one element of a cursor's sort key must be. */
+export type CursorPart = 'text' | 'uuid' | 'timestamp' | 'integer';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PARTS: Record<CursorPart, (value: string) => boolean> = {
+  // NUL and lone surrogates would reach PostgreSQL, which refuses them.
+  text: (v) => !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v),
+  uuid: (v) => UUID.test(v),
+  timestamp: (v) => /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  integer: (v) => /^\d{1,18}$/.test(v),
+};
+
+/**
+ * The sort key a cursor carries, each part checked against what that list sorts by: a forged
+ * cursor is a 400 naming `query.cursor`, never a value that reaches the database unchecked.
+ */
+export function decodeCursor(cursor: string | undefined, parts: readonly CursorPart[]): string[] | undefined {
   if (cursor === undefined) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === 'string')) return key as string[];
+    if (Array.isArray(key) && key.length === parts.length && key.every((k, i) => typeof k === 'string' && PARTS[parts[i]](k))) return key as string[];
   } catch {
     // fall through to the problem below
   }

@@ -1,6 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { KeyRing, KeyRingFormatError, parseKeyRing } from '../crypto/key-ring';
+
+/** `address` or `address/prefix`, IPv4 or IPv6. */
+function isCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 /**
  * Every environment variable Behalf reads, validated once at start-up into a typed object.
@@ -39,6 +49,20 @@ const envSchema = z.object({
     .default('info'),
   BEHALF_BODY_LIMIT: positiveInt(1_048_576, 1_073_741_824),
   BEHALF_DB_POOL_SIZE: positiveInt(10, 1000),
+  BEHALF_DB_STATEMENT_TIMEOUT_MS: positiveInt(5000, 600_000),
+  BEHALF_DB_ACQUIRE_TIMEOUT_MS: positiveInt(5000, 600_000),
+  BEHALF_TRUSTED_PROXIES: z
+    .string()
+    .transform((text, ctx) => {
+      const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+      for (const entry of entries) {
+        if (!isCidr(entry)) ctx.addIssue({ code: 'custom', message: `expected comma-separated IP addresses or CIDRs; "${entry}" is neither` });
+      }
+      return entries;
+    })
+    .optional(),
+  BEHALF_API_DOCS: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  BEHALF_RUNTIME_RATE_PER_SECOND: positiveInt(200, 1_000_000),
   BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
   BEHALF_SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(3600, 31_536_000),
   BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: positiveInt(43_200, 31_536_000),
@@ -84,7 +108,19 @@ export interface Config {
     /** Absent: an embedded PostgreSQL is started under `dataDir/pg`. */
     url?: string;
     poolSize: number;
+    /** A statement running longer fails (the client gives up too, should the server stall). */
+    statementTimeoutMs: number;
+    /** Waiting longer for a pooled connection fails: a stalled database answers 503, not never. */
+    acquireTimeoutMs: number;
+    /** The longest a transaction may stay open. */
+    transactionTimeoutMs: number;
   };
+  /** Proxies whose `X-Forwarded-For` is believed (addresses or CIDRs); none by default. */
+  trustedProxies: string[];
+  /** Whether `/api/docs` serves the OpenAPI document and its viewer. */
+  apiDocs: boolean;
+  /** Requests per second one webapp run may make to the token and runtime endpoints (bursts of twice that). */
+  runtimeRatePerSecond: number;
   /** Absolute path of the data directory (embedded database, blobs, development keys). */
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -172,7 +208,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       bodyLimit: e.BEHALF_BODY_LIMIT,
       shutdownTimeoutMs: e.BEHALF_SHUTDOWN_TIMEOUT_MS,
     },
-    database: { url: e.DATABASE_URL, poolSize: e.BEHALF_DB_POOL_SIZE },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.BEHALF_DB_POOL_SIZE,
+      statementTimeoutMs: e.BEHALF_DB_STATEMENT_TIMEOUT_MS,
+      acquireTimeoutMs: e.BEHALF_DB_ACQUIRE_TIMEOUT_MS,
+      transactionTimeoutMs: Math.max(10_000, 3 * e.BEHALF_DB_STATEMENT_TIMEOUT_MS),
+    },
+    trustedProxies: e.BEHALF_TRUSTED_PROXIES ?? [],
+    apiDocs: e.BEHALF_API_DOCS === 'on',
+    runtimeRatePerSecond: e.BEHALF_RUNTIME_RATE_PER_SECOND,
     dataDir,
     logLevel: e.BEHALF_LOG_LEVEL,
     metricsToken: e.BEHALF_METRICS_TOKEN,

@@ -1,8 +1,9 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Client } from 'pg';
 import { LOGGER } from '../logging/logger.token';
 import type { Logger } from '../logging/logger';
 import { DATABASE_URL } from './database.tokens';
+import { Transactions } from './transactions';
 
 /** The channel the migration's triggers notify on every committed policy-relevant change. */
 export const POLICY_CHANNEL = 'behalf_policy_changed';
@@ -28,14 +29,22 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(DATABASE_URL) private readonly url: string,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly transactions?: Transactions,
   ) {}
 
   get generation(): number {
     return this.current;
   }
 
-  /** Something changed: every cached decision is stale from now on. */
+  /**
+   * Something changed: every cached decision is stale from now on. Inside a transaction, from
+   * its commit on: moving earlier would let a concurrent read cache the old state as new.
+   */
   bump(): void {
+    if (this.transactions?.active) {
+      this.transactions.afterCommit(() => (this.current += 1));
+      return;
+    }
     this.current += 1;
   }
 
@@ -50,6 +59,10 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
 
   /** This process changed `table`: its caches move on without waiting for the notification. */
   changed(table: string): void {
+    if (this.transactions?.active) {
+      this.transactions.afterCommit(() => this.changed(table));
+      return;
+    }
     this.tables.set(table, (this.tables.get(table) ?? 0) + 1);
     this.bump();
   }

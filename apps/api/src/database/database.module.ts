@@ -6,6 +6,8 @@ import { DATABASE_URL, KNOWN_MIGRATIONS } from './database.tokens';
 import { LocalWritesInterceptor } from './local-writes.interceptor';
 import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
+import { TransactionInterceptor } from './transaction.interceptor';
+import { Transactions } from './transactions';
 
 @Global()
 @Module({})
@@ -20,9 +22,12 @@ export class DatabaseModule {
         DatabaseHealthService,
         ChangeFeed,
         PgPool,
+        Transactions,
+        // In this order: the cache bump after a write happens once its transaction committed.
         { provide: APP_INTERCEPTOR, useClass: LocalWritesInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: TransactionInterceptor },
       ],
-      exports: [PrismaService, DatabaseHealthService, ChangeFeed, PgPool],
+      exports: [PrismaService, DatabaseHealthService, ChangeFeed, PgPool, Transactions],
     };
   }
 }

@@ -4,6 +4,23 @@ import { CONFIG, Config } from '../config/config';
 import { DATABASE_URL } from './database.tokens';
 
 /**
+ * The timeouts of every pool: a statement the server does not finish in time fails (server side,
+ * and client side should the server stall outright), and so does waiting for a connection. The
+ * callers' errors become 503 problems with `Retry-After` (see `http/to-problem.ts`).
+ */
+export function poolTimeouts(config: Config) {
+  const { statementTimeoutMs, acquireTimeoutMs } = config.database;
+  return {
+    connectionTimeoutMillis: acquireTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    // The client's own deadline: a server that is paused cannot cancel its statements itself.
+    query_timeout: statementTimeoutMs + 1000,
+    lock_timeout: statementTimeoutMs,
+    idle_in_transaction_session_timeout: config.database.transactionTimeoutMs + 5000,
+  };
+}
+
+/**
  * A plain `pg` pool for the few hot-path queries (policy decisions) that must be fast: they run as
  * named prepared statements, so PostgreSQL plans them once per connection instead of on every
  * call (measured on the 1M-membership bench: 5.2 ms p50 unprepared, 0.75 ms prepared). Prisma
@@ -19,6 +36,7 @@ export class PgPool implements OnApplicationShutdown {
       connectionString: url,
       max: Math.max(2, Math.ceil(config.database.poolSize / 2)),
       application_name: 'behalf-api-hot-path',
+      ...poolTimeouts(config),
     });
     // An idle client's error (a restarted server) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import { OwnTransactions } from '../database/transaction.interceptor';
 import { Controller, Delete, Get, HttpCode, Put, Req, Res, StreamableFile } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -6,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { Ctx } from '../audit/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { STREAMED_BODY } from '../http/streamed-body';
@@ -41,7 +42,8 @@ const pathParam = ApiParam({
 
 @ApiTags('datasets')
 @Controller('api/v1/datasets')
-@Authenticated()
+// Files are the data plane: webapp code reads and writes them as its principal may.
+@Authenticated({ credentials: ANY_CREDENTIAL })
 // Backends write files often; none of it touches what policy decisions depend on.
 @LeavesPolicyUnchanged()
 export class DatasetFilesController {
@@ -61,6 +63,7 @@ export class DatasetFilesController {
 
   @Put(':id/files/*')
   @RouteConfig({ [STREAMED_BODY]: true })
+  @OwnTransactions('no transaction stays open while the content streams in; the service commits metadata and audit together')
   @ApiOperation({ summary: 'Stores a file (writers): the raw body, of any media type, streamed to storage. 201 when new, 200 when replaced.' })
   @ApiConsumes('*/*')
   @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'the content; its Content-Type is stored and served back' })

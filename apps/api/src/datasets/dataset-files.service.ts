@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { DatasetFile, Page } from '@behalf/contracts';
 import type { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service';
+import { Transactions } from '../database/transactions';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { CONFIG, Config } from '../config/config';
@@ -59,6 +60,7 @@ export class DatasetFilesService implements OnApplicationBootstrap {
     private readonly datasets: DatasetsService,
     private readonly files: DatasetFileRepository,
     private readonly audit: AuditService,
+    private readonly transactions: Transactions,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -92,22 +94,27 @@ export class DatasetFilesService implements OnApplicationBootstrap {
       if (error instanceof UploadInterruptedError) throw new ProblemError('bad-request', 'The upload ended before its end: nothing was stored.', undefined, closing);
       throw error;
     }
-    const stored = await this.files.put(datasetId, path, blob, contentType, this.clock.now());
+    // The file's metadata and its audit record commit together; the replaced blob goes after.
+    const stored = await this.transactions.run(async () => {
+      const stored = await this.files.put(datasetId, path, blob, contentType, this.clock.now());
+      if (!stored) return null;
+      await this.audit.record(
+        {
+          action: stored.previousBlobId === null ? 'dataset.file.create' : 'dataset.file.replace',
+          outcome: 'succeeded',
+          target: { type: 'dataset', id: datasetId },
+          details: { path, size: blob.size, sha256: blob.sha256, contentType },
+        },
+        ctx,
+      );
+      return stored;
+    });
     if (!stored) {
       await this.blobs.delete(datasetId, blob.id);
       throw new ProblemError('not-found', `No dataset has id ${datasetId}.`);
     }
     if (stored.previousBlobId) await this.blobs.delete(datasetId, stored.previousBlobId);
     const created = stored.previousBlobId === null;
-    await this.audit.record(
-      {
-        action: created ? 'dataset.file.create' : 'dataset.file.replace',
-        outcome: 'succeeded',
-        target: { type: 'dataset', id: datasetId },
-        details: { path, size: blob.size, sha256: blob.sha256, contentType },
-      },
-      ctx,
-    );
     return { created, file: toFile(stored.file) };
   }
 
@@ -156,13 +163,14 @@ export class DatasetFilesService implements OnApplicationBootstrap {
     await this.datasets.authorize(datasetId, ctx, 'write');
     const blobId = await this.files.delete(datasetId, path);
     if (!blobId) throw fileNotFound(path);
-    await this.blobs.delete(datasetId, blobId);
     await this.audit.record({ action: 'dataset.file.delete', outcome: 'succeeded', target: { type: 'dataset', id: datasetId }, details: { path } }, ctx);
+    // The content goes once the deletion has committed: a rolled-back one keeps its bytes.
+    this.transactions.afterCommit(() => this.blobs.delete(datasetId, blobId));
   }
 
   async list(datasetId: string, prefix: string, limit: number, cursor: string | undefined, ctx: AuthenticatedContext): Promise<Page<DatasetFile>> {
     await this.datasets.authorize(datasetId, ctx, 'read');
-    const after = decodeCursor(cursor, 1)?.[0];
+    const after = decodeCursor(cursor, ['text'])?.[0];
     return toPage(await this.files.list(datasetId, prefix, after, limit + 1), limit, toFile, (f) => [f.path]);
   }
 

@@ -4,7 +4,7 @@ import type { Dataset, DatasetGroupPermission, DatasetPermissions, Page } from '
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx } from '../audit/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { listQuery } from '../common/pagination';
 import { ApiProblems } from '../http/api-problems.decorator';
@@ -31,6 +31,8 @@ export class DatasetsController {
   }
 
   @Get()
+  // Webapp code reads data as its principal may (DESIGN.md, credential kinds).
+  @Authenticated({ credentials: ANY_CREDENTIAL })
   @ApiOperation({ summary: 'Lists the datasets the caller may read, by name, with the caller’s access to each.' })
   @ApiJsonResponse(200, pageOf(datasetSchema), 'A page of datasets.')
   list(@ValidQuery(listQuery) query: z.infer<typeof listQuery>, @Ctx() ctx: AuthenticatedContext): Promise<Page<Dataset>> {
@@ -38,6 +40,7 @@ export class DatasetsController {
   }
 
   @Get(':id')
+  @Authenticated({ credentials: ANY_CREDENTIAL })
   @ApiOperation({ summary: 'One dataset, if the caller may read it.' })
   @ApiJsonResponse(200, datasetSchema, 'The dataset.')
   @ApiProblems('not-found', 'validation-failed')

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Dataset, DatasetAccessLevel, DatasetGroupAccess, DatasetGroupPermission, DatasetPermissions, LaunchMount, Page, UserSummary } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
+import { Transactions } from '../database/transactions';
 import { RequestContext } from '../audit/request-context';
 import type { Principal } from '../auth/principal';
 import { changesBetween } from '../common/changes';
@@ -41,6 +42,7 @@ export class DatasetsService {
     private readonly datasets: DatasetRepository,
     private readonly users: UserRepository,
     private readonly audit: AuditService,
+    private readonly transactions: Transactions,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -88,7 +90,7 @@ export class DatasetsService {
   }
 
   async list(ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<Dataset>> {
-    const after = decodeCursor(cursor, 1)?.[0];
+    const after = decodeCursor(cursor, ['text'])?.[0];
     const rows = await this.datasets.listReadable({ id: ctx.principal.userId, admin: ctx.principal.permissions.has('admin') }, after, limit + 1);
     return toPage(
       rows,
@@ -111,8 +113,9 @@ export class DatasetsService {
   async delete(id: string, ctx: AuthenticatedContext): Promise<void> {
     const dataset = await this.authorize(id, ctx, 'manage');
     if (!(await this.datasets.delete(id))) throw datasetNotFound(id);
-    await this.blobs.deleteNamespace(id);
     await this.audit.record({ action: 'dataset.delete', outcome: 'succeeded', target: { type: 'dataset', id }, details: { name: dataset.name } }, ctx);
+    // The files' content goes once the deletion has committed.
+    this.transactions.afterCommit(() => this.blobs.deleteNamespace(id));
   }
 
   async permissions(id: string, ctx: AuthenticatedContext): Promise<DatasetPermissions> {

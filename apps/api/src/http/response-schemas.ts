@@ -25,6 +25,7 @@ import type {
   Me,
   OpenIdConfiguration,
   RefreshedBackendToken,
+  SecretConsent,
   SecretInfo,
   SecuritySettings,
   StartedRun,
@@ -153,6 +154,7 @@ export const securitySettingsSchema = z.object({
   identityTokenLifetimeSeconds: z.number().int(),
   impersonationTokenLifetimeSeconds: z.number().int(),
   backendTokenLifetimeSeconds: z.number().int(),
+  maxRunLifetimeSeconds: z.number().int(),
 }) satisfies z.ZodType<SecuritySettings>;
 
 const groupRef = z.object({ id: uuid, name: z.string() });
@@ -208,14 +210,22 @@ export const keyRotationSchema = z.object({
   publishedAt: timestamp,
   activatesAt: timestamp,
   previousKeyUnpublishedAt: timestamp.nullable(),
+  revokedKid: z.string().nullable().describe('the previous key, dropped from the JWKS at once (revokePrevious)'),
 }) satisfies z.ZodType<KeyRotation>;
 
 const userSummary = z.object({ id: uuid, login: z.string() });
+
+const webappSourceSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('image'), image: z.string() }),
+  z.object({ type: z.literal('git'), repository: z.string(), ref: z.string() }),
+  z.object({ type: z.literal('bundle'), bundleId: z.string() }),
+]);
 
 export const webappSchema = z.object({
   id: uuid,
   name: z.string(),
   kind: z.enum(WEBAPP_KINDS),
+  source: webappSourceSchema.nullable(),
   description: z.string(),
   owner: userSummary,
   lastModifiedBy: userSummary,
@@ -228,6 +238,7 @@ const runIdentity = z.object({ userId: uuid, login: z.string(), source: z.enum(R
 export const webappSettingsViewSchema = z.object({
   identityMode: z.enum(IDENTITY_MODES),
   runAsUserId: uuid.nullable(),
+  runAsPinnedByAdmin: z.boolean(),
   access: z.enum(WEBAPP_ACCESS),
   viewers: z.object({ users: z.array(uuid), groups: z.array(uuid) }),
   hideAccessTokens: z.boolean(),
@@ -235,7 +246,7 @@ export const webappSettingsViewSchema = z.object({
   identityPropagation: z.object({ header: z.boolean(), jwt: z.boolean() }),
   allowImpersonation: z.boolean(),
   secretNames: z.array(z.string()).nullable(),
-  effectiveRunAs: runIdentity.extend({ status: z.enum(['active', 'disabled', 'deleted']) }),
+  effectiveRunAs: runIdentity.extend({ status: z.enum(['active', 'disabled', 'deleted']), permissions: z.array(z.string()), explanation: z.string() }),
   effectiveHideAccessTokens: z.boolean(),
 }) satisfies z.ZodType<WebappSettingsView>;
 
@@ -248,11 +259,14 @@ export const webappRunSchema = z.object({
   status: z.enum(['active', 'stopped']),
   startedAt: timestamp,
   stoppedAt: timestamp.nullable(),
+  stopReason: z.string().nullable(),
+  endsAt: timestamp,
 }) satisfies z.ZodType<WebappRun>;
 
 export const startedRunSchema = z.object({
   runId: uuid,
   identity: runIdentity,
+  source: webappSourceSchema.nullable(),
   backendToken: z.string().describe('a backend token (JWT, typ behalf-backend+jwt): shown in this answer only'),
   expiresAt: timestamp,
   env: z.object({ BEHALF_URL: z.string(), BEHALF_WEBAPP_ID: uuid, BEHALF_RUN_ID: uuid, BEHALF_BACKEND_TOKEN: z.string() }),
@@ -263,6 +277,14 @@ export const refreshedBackendTokenSchema = z.object({
   backendToken: z.string(),
   expiresAt: timestamp,
 }) satisfies z.ZodType<RefreshedBackendToken>;
+
+export const secretConsentSchema = z.object({
+  webappId: uuid,
+  webappName: z.string(),
+  names: z.array(z.string()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}) satisfies z.ZodType<SecretConsent>;
 
 export const secretInfoSchema = z.object({ name: z.string(), createdAt: timestamp, updatedAt: timestamp }) satisfies z.ZodType<SecretInfo>;
 
@@ -315,6 +337,7 @@ export const authInfoSchema = z.union([
     groups: z.array(z.string()),
     anonymous: z.literal(false),
     secrets: z.array(z.object({ name: z.string(), value: z.string() })).optional().describe('with withSecrets, unless hidden: the names the webapp may receive'),
+    secretsWithoutConsent: z.array(z.string()).optional().describe('names the webapp may receive that the viewer has not consented to'),
     unreadableSecrets: z.array(z.string()).optional().describe('secrets that exist but do not open (a key-encryption key missing)'),
     secretsHidden: z.literal(true).optional().describe('with withSecrets, when the webapp or global setting hides access tokens'),
   }),

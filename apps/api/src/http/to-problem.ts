@@ -1,6 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import { ProblemCode } from '@behalf/contracts';
+import { isConcurrentUpdateConflict, isDatabaseUnavailable } from '../database/prisma-errors';
 import { ProblemError } from './problem';
+
+/** How long a client should wait before retrying when the database did not answer. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Classifies anything thrown while serving a request. Returns `null` for what is not the caller's
@@ -16,6 +20,12 @@ export function classifyError(error: unknown): ProblemError | null {
   if (error instanceof ProblemError) return error;
   if (error instanceof HttpException) return fromHttpException(error);
   if (typeof error !== 'object' || error === null) return null;
+  if (isDatabaseUnavailable(error)) {
+    return new ProblemError('service-unavailable', 'The database did not answer in time: try again shortly.', undefined, {
+      'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
+    });
+  }
+  if (isConcurrentUpdateConflict(error)) return new ProblemError('conflict', 'A concurrent change conflicted with this one: send it again.');
   const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
   switch (code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

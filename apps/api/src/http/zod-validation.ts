@@ -2,6 +2,7 @@ import { applyDecorators, Body, Param, PipeTransform, Query } from '@nestjs/comm
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import { ProblemFieldError } from '@behalf/contracts';
 import { z } from 'zod';
+import { hostileText } from './input-text';
 import { ProblemError } from './problem';
 
 type Source = 'body' | 'query' | 'params';
@@ -17,6 +18,13 @@ export function toFieldErrors(source: Source, issues: readonly z.core.$ZodIssue[
   }));
 }
 
+/** The request part with Fastify's wildcard parameter (`*`) under the name OpenAPI gives it, `path`. */
+function named(value: unknown, source: Source): unknown {
+  if (source !== 'params' || !value || typeof value !== 'object' || !('*' in value)) return value;
+  const { '*': path, ...rest } = value as Record<string, unknown>;
+  return { ...rest, path };
+}
+
 /** Validates one part of a request against a zod schema; 400 `validation-failed` otherwise. */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
   constructor(
@@ -25,6 +33,10 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   ) {}
 
   transform(value: unknown): z.output<S> {
+    const hostile = hostileText(named(value, this.source), this.source);
+    if (hostile.length > 0) {
+      throw new ProblemError('validation-failed', `The request ${this.source === 'params' ? 'path' : this.source} is invalid.`, hostile);
+    }
     const parsed = this.schema.safeParse(value);
     if (parsed.success) return parsed.data;
     throw new ProblemError(

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
 import { changesBetween } from '../common/changes';
 import { decodeCursor, toPage } from '../common/pagination';
 import { GroupInput, groupNotFound, GroupRepository } from './group.repository';
+import { RUN_AUTHORITY, RunAuthorityPort } from './run-authority.port';
 import { userNotFound, UserRepository } from './user.repository';
 
 @Injectable()
@@ -13,6 +14,7 @@ export class GroupsService {
     private readonly groups: GroupRepository,
     private readonly users: UserRepository,
     private readonly audit: AuditService,
+    @Inject(RUN_AUTHORITY) private readonly runs: RunAuthorityPort,
   ) {}
 
   async create(input: GroupInput & { name: string }, ctx: RequestContext): Promise<Group> {
@@ -31,7 +33,7 @@ export class GroupsService {
   }
 
   async list(limit: number, cursor: string | undefined): Promise<Page<Group>> {
-    const [afterName] = decodeCursor(cursor, 1) ?? [];
+    const [afterName] = decodeCursor(cursor, ['text']) ?? [];
     return toPage(await this.groups.list(afterName, limit + 1), limit, (g) => g, (g) => [g.name]);
   }
 
@@ -43,12 +45,15 @@ export class GroupsService {
     const flat = (g: Group) => ({ name: g.name, description: g.description, ...Object.fromEntries(Object.entries(g.permissions).map(([p, v]) => [`permissions.${p}`, v])) });
     const changes = changesBetween(flat(before), flat(group));
     await this.audit.record({ action: 'group.update', outcome: 'succeeded', target: { type: 'group', id }, details: { name: group.name, changes } }, ctx);
+    // A permission taken from a starter, or given to a run identity, may end runs.
+    if (input.permissions) await this.runs.reconcile('all', ctx);
     return group;
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
     const group = await this.groups.preservingAnAdmin((db) => this.groups.delete(id, db), 'The group cannot be deleted');
     await this.audit.record({ action: 'group.delete', outcome: 'succeeded', target: { type: 'group', id }, details: { name: group.name } }, ctx);
+    await this.runs.reconcile('all', ctx);
   }
 
   /** Idempotent: adding an existing member changes nothing and records nothing. */
@@ -60,6 +65,8 @@ export class GroupsService {
         { action: 'group.member.add', outcome: 'succeeded', target: { type: 'group', id: groupId }, details: { group: group.name, userId, login: user.login } },
         ctx,
       );
+      // A run identity may now hold a permission its starters lack.
+      await this.runs.reconcile({ userIds: [userId] }, ctx);
     }
   }
 
@@ -76,12 +83,14 @@ export class GroupsService {
         { action: 'group.member.remove', outcome: 'succeeded', target: { type: 'group', id: groupId }, details: { group: group.name, userId, login: user.login } },
         ctx,
       );
+      // A starter may have lost the right to start (a permission, or a viewer group).
+      await this.runs.reconcile({ userIds: [userId] }, ctx);
     }
   }
 
   async members(groupId: string, limit: number, cursor: string | undefined): Promise<Page<GroupMember>> {
     await this.get(groupId);
-    const [afterLogin] = decodeCursor(cursor, 1) ?? [];
+    const [afterLogin] = decodeCursor(cursor, ['text']) ?? [];
     return toPage(await this.groups.members(groupId, afterLogin, limit + 1), limit, (m) => m, (m) => [m.login]);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText } from '../http/input-text';
 import { uuidField } from '../http/zod-validation';
 import { pageQuery } from '../common/pagination';
 
@@ -6,7 +7,7 @@ const login = z
   .string({ error: 'expected a login' })
   .toLowerCase()
   .regex(/^[a-z0-9._@-]{1,64}$/, 'expected 1 to 64 characters of a-z, 0-9, ".", "_", "-" or "@"');
-const displayName = z.string({ error: 'expected a display name' }).trim().min(1, 'expected 1 to 200 characters').max(200, 'expected 1 to 200 characters');
+const displayName = nameText('a display name', 200);
 const email = z.email({ error: 'expected an email address' }).max(320, 'expected at most 320 characters');
 const status = z.enum(['active', 'disabled'], { error: 'expected active or disabled' });
 const password = z

@@ -28,7 +28,7 @@ export interface UserWithGroups {
   displayName: string;
   email: string | null;
   active: boolean;
-  groups: { name: string; permissions: GroupPermissions }[];
+  groups: { id: string; name: string; permissions: GroupPermissions }[];
 }
 
 export const withGroups = {
@@ -43,6 +43,7 @@ export function toUserWithGroups(row: Prisma.UserGetPayload<{ include: typeof wi
     email: row.email,
     active: row.status === 'active',
     groups: row.memberships.map((m) => ({
+      id: m.group.id,
       name: m.group.name,
       permissions: { admin: m.group.isAdmin, mayCreateWebapps: m.group.mayCreateWebapps, mayManageDatasets: m.group.mayManageDatasets },
     })),

@@ -8,6 +8,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { GroupRepository } from './group.repository';
 import { PasswordHasher } from './password-hasher';
+import { RUN_AUTHORITY, RunAuthorityPort } from './run-authority.port';
 import { UserPatch, userNotFound, UserRepository } from './user.repository';
 
 export interface CreateUserInput {
@@ -34,6 +35,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly revoker: CredentialRevoker,
     private readonly audit: AuditService,
+    @Inject(RUN_AUTHORITY) private readonly runs: RunAuthorityPort,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -64,14 +66,16 @@ export class UsersService {
   }
 
   async list(q: string | undefined, limit: number, cursor: string | undefined): Promise<Page<User>> {
-    const [afterLogin] = decodeCursor(cursor, 1) ?? [];
+    const [afterLogin] = decodeCursor(cursor, ['text']) ?? [];
     const rows = await this.users.list(q, afterLogin, limit + 1);
     return toPage(rows, limit, (u) => u, (u) => [u.login]);
   }
 
   /**
    * Updates a user. A new (or removed) password or a disabled status ends every session and
-   * revokes every API key in the same transaction; disabling the last active admin is a 409.
+   * revokes every API key in the same transaction; disabling the last active admin is a 409. A
+   * password reset (account recovery) also stops every run the user started or runs as, and
+   * disabling stops every run whose authority depended on them.
    */
   async update(id: string, input: UpdateUserInput, ctx: RequestContext): Promise<User> {
     const before = await this.get(id);
@@ -102,6 +106,8 @@ export class UsersService {
       },
       ctx,
     );
+    if (input.password !== undefined) await this.runs.stopRunsOf(id, 'password_reset', ctx);
+    if (input.status === 'disabled') await this.runs.reconcile({ userIds: [id] }, ctx);
     return user;
   }
 
@@ -112,5 +118,6 @@ export class UsersService {
       { action: 'user.delete', outcome: 'succeeded', target: { type: 'user', id }, details: { login: user.login } },
       ctx,
     );
+    await this.runs.reconcile({ userIds: [id] }, ctx);
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/contracts';
 import { z } from 'zod';
+import { nameText } from '../http/input-text';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -15,7 +16,7 @@ import { ImpersonationService } from './impersonation.service';
 const grantParams = z.object({ id: uuidField, targetGroupId: uuidField });
 const groupParams = z.object({ id: uuidField });
 export const putGrantBody = z.strictObject({
-  reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected 1 to 500 characters').max(500, 'expected 1 to 500 characters'),
+  reason: nameText('a reason', 500),
   expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
 });
 const userParam = z.string({ error: 'expected a user id or login' }).min(1, 'expected a user id or login').max(128, 'expected a user id or login');

@@ -135,7 +135,7 @@ export class ImpersonationService {
 
   async listGrants(sourceGroupId: string, limit: number, cursor: string | undefined): Promise<Page<ImpersonationGrant>> {
     if (!(await this.groups.get(sourceGroupId))) throw groupNotFound(sourceGroupId);
-    const [after] = decodeCursor(cursor, 1) ?? [];
+    const [after] = decodeCursor(cursor, ['uuid']) ?? [];
     return toPage(await this.grants.list(sourceGroupId, after, limit + 1), limit, (g) => g, (g) => [g.targetGroup.id]);
   }
 }

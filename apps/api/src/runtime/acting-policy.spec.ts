@@ -11,7 +11,7 @@ const WEBAPP = '00000000-0000-4000-8000-00000000000c';
 const G2 = '00000000-0000-4000-8000-0000000000f2';
 
 function facts(change: { run?: Partial<RunState>; webapp?: Partial<WebappPolicy['settings']>; viewer?: Partial<UserProfile>; grant?: Partial<DecisionFacts> } = {}): ActingFacts {
-  const run: RunState = { webappId: WEBAPP, stopped: false, identityUserId: ACTOR, ...change.run };
+  const run: RunState = { webappId: WEBAPP, stopped: false, identityUserId: ACTOR, startedAt: NOW, ...change.run };
   const webapp: WebappPolicy = {
     id: WEBAPP,
     owner: { id: '00000000-0000-4000-8000-0000000000ff' },

@@ -75,7 +75,8 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) 
     const result = impersonation ? await this.impersonationPrincipal(token) : await this.backendPrincipal(token);
     if (typeof result === 'string') {
       refuse(request, result);
-      await this.audit.record(
+      // Aggregated per source, reason and minute: anyone can send refused tokens.
+      await this.audit.refusal(
         { action: 'auth.authenticate', outcome: 'failed', reason: result, details: { via: impersonation ? 'impersonation_token' : 'backend_token' } },
         requestContextOf(request),
       );

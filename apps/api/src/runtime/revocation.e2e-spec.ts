@@ -18,7 +18,8 @@ const CHANGES: [string, Change, string, string][] = [
   ['the viewer leaves G2', (a, w) => ok(a.request('DELETE', `/api/v1/groups/${w.g2}/members/${w.viewer.id}`)), 'access_denied', 'no_grant'],
   ['the actor leaves G1', (a, w) => ok(a.request('DELETE', `/api/v1/groups/${w.g1}/members/${w.ru.id}`)), 'access_denied', 'no_grant'],
   ['the viewer is disabled', (a, w) => ok(a.request('PATCH', `/api/v1/users/${w.viewer.id}`, { status: 'disabled' })), 'access_denied', 'subject_disabled'],
-  ['the actor is disabled', (a, w) => ok(a.request('PATCH', `/api/v1/users/${w.ru.id}`, { status: 'disabled' })), 'access_denied', 'actor_disabled'],
+  // A run lives no longer than its identity's standing: disabling the run-as user stops the run.
+  ['the actor is disabled', (a, w) => ok(a.request('PATCH', `/api/v1/users/${w.ru.id}`, { status: 'disabled' })), 'unauthorized_client', 'run_stopped'],
   ['the run stops', (a, w) => ok(a.request('DELETE', `/api/v1/webapps/${w.webappId}/runs/${w.runId}`)), 'unauthorized_client', 'run_stopped'],
   ['the webapp stops allowing impersonation', (a, w) => patchSettings(a, w.webappId, { allowImpersonation: false }), 'unauthorized_client', 'impersonation_not_allowed'],
   ['the webapp is restricted to others', (a, w) => patchSettings(a, w.webappId, { access: 'restricted' }), 'access_denied', 'viewer_cannot_view'],

@@ -7,6 +7,7 @@ import { UserProfile, UserRepository } from '../identity/user.repository';
 import { ImpersonationService } from '../impersonation/impersonation.service';
 import { RunRepository, RunState } from '../webapps/run.repository';
 import { WebappPolicy, WebappRepository } from '../webapps/webapp.repository';
+import { SettingsService } from '../settings/settings.service';
 import { ActingDecision, actingDecision } from './acting-policy';
 
 /**
@@ -27,6 +28,7 @@ export class RuntimeFacts {
     private readonly userRepository: UserRepository,
     private readonly impersonation: ImpersonationService,
     private readonly feed: ChangeFeed,
+    private readonly settings: SettingsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) config: Config,
   ) {
@@ -35,8 +37,12 @@ export class RuntimeFacts {
     this.users = new GenerationalCache(config.decisionCacheTtlMs);
   }
 
-  run(runId: string): Promise<RunState | null> {
-    return this.runs.through(runId, () => this.feed.generation, () => this.runRepository.state(runId));
+  /** The run's state; a run past the maximum run lifetime counts as stopped from that instant. */
+  async run(runId: string): Promise<RunState | null> {
+    const state = await this.runs.through(runId, () => this.feed.generation, () => this.runRepository.state(runId));
+    if (!state || state.stopped) return state;
+    const { maxRunLifetimeSeconds } = await this.settings.security();
+    return state.startedAt.getTime() + maxRunLifetimeSeconds * 1000 <= this.clock.now().getTime() ? { ...state, stopped: true } : state;
   }
 
   webapp(webappId: string): Promise<WebappPolicy | null> {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { Public } from '../auth/public.decorator';
+import { OwnTransactions } from '../database/transaction.interceptor';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { FORM_BODY, FormParams } from '../http/form-body';
@@ -33,7 +34,8 @@ export const identityTokenBody = z.strictObject({ headers: browserHeaders });
 
 @ApiTags('runtime')
 @Controller('api/v1/runtime')
-@Authenticated()
+// Webapp backends alone, with their run's backend token.
+@Authenticated({ credentials: ['backend_token'] })
 @ApiExtension('x-behalf-credential', 'backend token')
 // Reads, audited: nothing a cached decision depends on changes.
 @LeavesPolicyUnchanged()
@@ -41,6 +43,7 @@ export class RuntimeController {
   constructor(private readonly runtime: RuntimeService) {}
 
   @Post('auth-info')
+  @OwnTransactions('a hot path that changes nothing but the audit log')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Who is viewing, from the browser request’s headers (session cookie or identity token); with withSecrets, their secrets the webapp may receive. Backend tokens only.',
@@ -52,6 +55,7 @@ export class RuntimeController {
   }
 
   @Post('identity-token')
+  @OwnTransactions('a hot path that changes nothing but the audit log')
   @HttpCode(200)
   @ApiOperation({ summary: 'A short-lived identity token (typ behalf-id+jwt, aud webapp:<id>) for the viewer of the browser request. Backend tokens only.' })
   @ApiJsonResponse(200, issuedIdentityTokenSchema, 'The token and when it expires.')
@@ -72,6 +76,7 @@ export class OAuthController {
   constructor(private readonly exchange: TokenExchangeService) {}
 
   @Post('token')
+  @OwnTransactions('a hot path that changes nothing but the audit log, whose refusals must persist')
   @RouteConfig({ [FORM_BODY]: true })
   @ApiOperation({
     summary: `RFC 8693 token exchange (grant_type ${TOKEN_EXCHANGE.grantType}): a viewer's identity token or session (subject_token) and the run's backend token (actor_token) for an impersonation access token.`,
@@ -98,6 +103,7 @@ export class OAuthController {
   @ApiJsonResponse(200, tokenExchangeResponseSchema, 'The impersonation access token.')
   @ApiJsonResponse(400, oauthErrorSchema, 'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope or invalid_target (RFC 6749 §5.2).')
   @ApiJsonResponse(403, oauthErrorSchema, 'access_denied: the impersonation policy refused.')
+  @ApiJsonResponse(429, oauthErrorSchema, 'temporarily_unavailable: the webapp run exchanges tokens faster than its rate limit (Retry-After says when to retry).')
   async token(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Ctx() ctx: RequestContext): Promise<void> {
     void reply.headers(NO_STORE).type('application/json; charset=utf-8');
     try {
@@ -107,6 +113,7 @@ export class OAuthController {
       await reply.status(200).send(await this.exchange.exchange(request.body, ctx));
     } catch (error) {
       if (!(error instanceof OAuthFailure)) throw error;
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
       await reply.status(error.status).send({ error: error.error, error_description: error.description });
     }
   }

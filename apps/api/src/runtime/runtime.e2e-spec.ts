@@ -38,7 +38,12 @@ describe('the runtime API', () => {
       expectProblem(await authInfo(caller, browserOf(viewer.session)), 403, 'forbidden');
       expectProblem(await caller.request('POST', '/api/v1/runtime/identity-token', { headers: browserOf(viewer.session) }), 403, 'forbidden');
     }
-    expect(await lastAudit('runtime.identity_token')).toMatchObject({ outcome: 'denied', reason: 'not_a_backend_token' });
+    // The route takes backend tokens alone: the guard refuses the rest before the service runs.
+    expect(await lastAudit('access.denied')).toMatchObject({
+      outcome: 'denied',
+      reason: 'credential_not_accepted:session',
+      details: { route: '/api/v1/runtime/identity-token' },
+    });
   });
 
   it('validates the body', async () => {
@@ -114,11 +119,14 @@ describe('the runtime API', () => {
     expectProblem(await authInfo(openBackend, { cookie: 'behalf_session=forged' }), 401, 'viewer-unauthenticated');
   });
 
-  it('delivers the secrets the webapp may receive, unless access tokens are hidden', async () => {
+  it('delivers the secrets the webapp may receive and the viewer consented to, unless access tokens are hidden', async () => {
     const names = async () => ((await authInfoOk(backend, browserOf(viewer.session), true)) as { secrets?: { name: string }[] }).secrets?.map((s) => s.name);
     // Default: no names allowed.
     expect(await names()).toEqual([]);
     await patchSettings(admin, webappId, { secretNames: null });
+    // An admin allowed all names, but the viewer has consented to none.
+    expect(await names()).toEqual([]);
+    expect((await viewer.session.request('PUT', `/api/v1/users/me/secret-consents/${webappId}`, { names: ['api', 'db'] })).statusCode).toBe(201);
     expect((await authInfoOk(backend, browserOf(viewer.session), true)) as unknown).toMatchObject({
       secrets: [
         { name: 'api', value: 'api-secret-value-2' },
@@ -127,8 +135,12 @@ describe('the runtime API', () => {
     });
     expect(await lastAudit('runtime.auth_info')).toMatchObject({ details: { withSecrets: true, secretsDelivered: ['api', 'db'] } });
     expect(JSON.stringify(await lastAudit('runtime.auth_info'))).not.toContain('secret-value');
+    // The viewer sees the delivery among who acted as them.
+    const events = (await viewer.session.request('GET', '/api/v1/users/me/impersonation-events')).json<Page<AuditEvent>>().items;
+    expect(events.find((e) => e.action === 'secret.deliver')).toMatchObject({ webappId, details: { names: ['api', 'db'] } });
     await patchSettings(admin, webappId, { secretNames: ['db', 'missing'] });
     expect(await names()).toEqual(['db']);
+    expect(await authInfoOk(backend, browserOf(viewer.session), true)).toMatchObject({ secretsWithoutConsent: ['missing'] });
     // Without withSecrets, nothing is opened.
     expect(await authInfoOk(backend, browserOf(viewer.session))).not.toHaveProperty('secrets');
     // The global setting hides them for every webapp.

@@ -1,3 +1,4 @@
+import { RunRateLimiter } from './run-rate-limiter';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { IdentityModule } from '../identity/identity.module';
@@ -22,6 +23,7 @@ import { TokenExchangeService } from './token-exchange.service';
   imports: [AuthModule, IdentityModule, ImpersonationModule, SecretsModule, SettingsModule, TokensModule, WebappsModule],
   controllers: [RuntimeController, OAuthController],
   providers: [
+    RunRateLimiter,
     RuntimeFacts,
     RuntimeService,
     TokenExchangeService,

@@ -8,12 +8,14 @@ import { SessionService } from '../auth/session.service';
 import { isUuid } from '../common/user-ref';
 import { ProblemError } from '../http/problem';
 import type { UserProfile } from '../identity/user.repository';
+import { SecretConsentRepository } from '../secrets/secret-consent.repository';
 import { SecretsService } from '../secrets/secrets.service';
 import { SettingsService } from '../settings/settings.service';
 import { JwtRefusedError } from '../tokens/jwt';
 import { TokenService } from '../tokens/token.service';
 import { webappNotFound, WebappPolicy } from '../webapps/webapp.repository';
 import { mayView } from './acting-policy';
+import { RunRateLimiter } from './run-rate-limiter';
 import { RuntimeFacts } from './runtime-facts.service';
 import { ViewerCredential, viewerCredentialOf } from './viewer-credentials';
 
@@ -45,6 +47,8 @@ export class RuntimeService {
     private readonly tokens: TokenService,
     private readonly sessions: SessionService,
     private readonly secrets: SecretsService,
+    private readonly consents: SecretConsentRepository,
+    private readonly limiter: RunRateLimiter,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
   ) {}
@@ -72,12 +76,32 @@ export class RuntimeService {
       if (webapp.settings.hideAccessTokens || (await this.settings.security()).hideAccessTokens) {
         info.secretsHidden = true;
       } else {
-        const names = webapp.settings.secretNames;
-        const revealed = names?.length === 0 ? { secrets: [], unreadable: [] } : await this.secrets.reveal(user.id, names);
+        // Both must name a secret: the webapp's admin-approved list and the viewer's consent.
+        const approved = webapp.settings.secretNames;
+        const consented = await this.consents.names(user.id, webapp.id);
+        const names = approved === null ? consented : consented.filter((n) => approved.includes(n));
+        const revealed = names.length === 0 ? { secrets: [], unreadable: [] } : await this.secrets.reveal(user.id, names);
         info.secrets = revealed.secrets;
         delivered = revealed.secrets.map((s) => s.name);
         if (revealed.unreadable.length > 0) info.unreadableSecrets = revealed.unreadable.map((u) => u.name);
+        if (approved !== null) {
+          const without = approved.filter((n) => !consented.includes(n));
+          if (without.length > 0) info.secretsWithoutConsent = without;
+        }
       }
+    }
+    if (delivered.length > 0) {
+      // The viewer sees it among who acted as them: "webapp W received your secret S".
+      await this.audit.record(
+        {
+          action: 'secret.deliver',
+          outcome: 'succeeded',
+          onBehalfOf: { userId: user.id, login: user.login },
+          target: { type: 'user', id: user.id },
+          details: { names: delivered },
+        },
+        backend,
+      );
     }
     await this.audit.record(
       {
@@ -129,7 +153,13 @@ export class RuntimeService {
   /** Runtime endpoints serve webapp backends alone: a person's session or key gets a 403. */
   private async backendOf(ctx: RequestContext, action: string): Promise<BackendContext> {
     const principal = ctx.principal;
-    if (principal?.via.kind === 'backend_token') return ctx as BackendContext;
+    if (principal?.via.kind === 'backend_token') {
+      const wait = await this.limiter.consume(principal.via.runId);
+      if (wait !== null) {
+        throw new ProblemError('too-many-requests', `This webapp run calls the runtime API too often: try again in ${wait} s.`, undefined, { 'retry-after': String(wait) });
+      }
+      return ctx as BackendContext;
+    }
     await this.audit.record({ action, outcome: 'denied', reason: 'not_a_backend_token', details: { via: principal?.via.kind ?? null } }, ctx);
     throw new ProblemError('forbidden', 'Only a webapp backend may call the runtime API: authenticate with its run’s backend token.');
   }

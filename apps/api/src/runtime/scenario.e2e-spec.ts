@@ -49,6 +49,8 @@ describe('the run-as-user scenario, end to end', () => {
 
     // EU1 keeps a secret the webapp may receive, and one it may not.
     expect((await eu1.session.request('PUT', '/api/v1/users/me/secrets/warehouse', { value: 'eu1-warehouse-password' })).statusCode).toBe(201);
+    // EU1 lets this webapp receive the secret (the admin allowed the name; the viewer consents).
+    expect((await eu1.session.request('PUT', `/api/v1/users/me/secret-consents/${webappId}`, { names: ['warehouse'] })).statusCode).toBe(201);
     expect((await eu1.session.request('PUT', '/api/v1/users/me/secrets/personal', { value: 'eu1-personal-password' })).statusCode).toBe(201);
 
     const run = await startRun(t.app, admin, webappId);
@@ -110,13 +112,15 @@ describe('the run-as-user scenario, end to end', () => {
     const summary = events.map((e) => ({ action: e.action, outcome: e.outcome, actor: e.actor.login, webappId: e.webappId, reason: e.reason }));
     expect(summary).toEqual([
       { action: 'token.exchange', outcome: 'denied', actor: ru.login, webappId, reason: 'no_grant' },
+      { action: 'secret.deliver', outcome: 'succeeded', actor: ru.login, webappId, reason: null },
       { action: 'impersonation.request', outcome: 'denied', actor: ru.login, webappId, reason: 'status_403' },
       { action: 'access.denied', outcome: 'denied', actor: ru.login, webappId, reason: 'dataset_read_denied' },
       { action: 'impersonation.request', outcome: 'succeeded', actor: ru.login, webappId, reason: null },
       { action: 'token.exchange', outcome: 'allowed', actor: ru.login, webappId, reason: 'allowed' },
     ]);
-    expect(events[3].details).toMatchObject({ method: 'GET', route: '/api/v1/datasets/:id/files/*', params: { id: d2, '*': 'rows.csv' }, status: 200 });
-    expect(Date.parse(events[4].at)).not.toBeNaN();
+    expect(events[1].details).toEqual({ names: ['warehouse'] });
+    expect(events[4].details).toMatchObject({ method: 'GET', route: '/api/v1/datasets/:id/files/*', params: { id: d2, '*': 'rows.csv' }, status: 200 });
+    expect(Date.parse(events[5].at)).not.toBeNaN();
     expect((await eu2.session.request('GET', '/api/v1/users/me/impersonation-events')).json<Page<ImpersonationEvent>>().items).toEqual([]);
     expectProblem(await anonymous(t.app).request('GET', '/api/v1/users/me/impersonation-events'), 401);
   });

@@ -87,14 +87,15 @@ describe('the token exchange', () => {
       expect((await asViewer.request('GET', '/api/v1/auth/me')).json()).toMatchObject({ id: viewer.user.id, login: viewer.user.login, permissions: [] });
       // RU's rights do not come along: this viewer is no admin.
       expectProblem(await asViewer.request('GET', '/api/v1/users'), 403, 'forbidden');
-      const secret = await asViewer.request('PUT', '/api/v1/users/me/secrets/set-by-backend', { value: 'x' });
-      expect(secret.statusCode).toBe(201);
-      const [created] = (await admin.request('GET', '/api/v1/audit-events?action=secret.create&limit=1')).json<Page<AuditEvent>>().items;
-      expect(created).toMatchObject({
+      // Webapp code writes no secrets, even the viewer's own.
+      expectProblem(await asViewer.request('PUT', '/api/v1/users/me/secrets/set-by-backend', { value: 'x' }), 403, 'forbidden');
+      const [denied] = (await admin.request('GET', '/api/v1/audit-events?action=access.denied&limit=1')).json<Page<AuditEvent>>().items;
+      expect(denied).toMatchObject({
         actor: { userId: ru.id, login: ru.login },
         onBehalfOf: { userId: viewer.user.id, login: viewer.user.login },
         webappId,
-        details: { name: 'set-by-backend', impersonation: { runId: run.runId } },
+        reason: 'credential_not_accepted:impersonation',
+        details: { route: '/api/v1/users/me/secrets/:name', impersonation: { runId: run.runId } },
       });
       // Short-lived tokens never mint lasting credentials, nor call the runtime as a backend.
       expectProblem(await asViewer.request('POST', '/api/v1/api-keys', { name: 'forever' }), 403, 'forbidden');

@@ -12,6 +12,7 @@ import { JwtRefusal, JwtRefusedError } from '../tokens/jwt';
 import { jwtType, TokenService } from '../tokens/token.service';
 import { ActingReason } from './acting-policy';
 import { VerifiedBackendToken, verifyBackendToken } from './bearer-jwt.strategy';
+import { RunRateLimiter } from './run-rate-limiter';
 import { RuntimeFacts } from './runtime-facts.service';
 
 /** A refused token request: an RFC 6749 §5.2 error, and the reason the audit record names. */
@@ -20,15 +21,18 @@ export class OAuthFailure extends Error {
     readonly error: OAuthErrorCode,
     readonly description: string,
     readonly reason: string,
+    /** Seconds to wait, for a rate-limited request (answered 429 with Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
     this.name = 'OAuthFailure';
   }
 
-  /** 401 for a client that failed to authenticate, 403 for a policy refusal, else 400 (§5.2). */
+  /** 401 for a client that failed to authenticate, 403 for a policy refusal, 429 over the rate limit, else 400 (§5.2). */
   get status(): number {
     if (this.error === 'invalid_client') return 401;
     if (this.error === 'access_denied') return 403;
+    if (this.error === 'temporarily_unavailable') return 429;
     return 400;
   }
 }
@@ -75,6 +79,7 @@ export class TokenExchangeService {
     private readonly sessions: SessionService,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
+    private readonly limiter: RunRateLimiter,
   ) {}
 
   async exchange(params: FormParams, ctx: RequestContext): Promise<TokenExchangeResponse> {
@@ -94,6 +99,10 @@ export class TokenExchangeService {
     parties.subjectTokenType = request.subjectTokenType;
     const backend = await this.actorOf(request.actorToken);
     parties.backend = backend;
+    const wait = await this.limiter.consume(backend.runId);
+    if (wait !== null) {
+      throw new OAuthFailure('temporarily_unavailable', `This webapp run exchanges tokens too often: try again in ${wait} s.`, 'run_rate_limited', wait);
+    }
     const viewerId = await this.subjectOf(request.subjectToken, request.subjectTokenType, backend.webappId);
     parties.viewer = { userId: viewerId, login: null };
     const acting = await this.facts.acting(backend.run, backend.actor.id, viewerId);
@@ -216,9 +225,14 @@ export class TokenExchangeService {
     return sub;
   }
 
+  /**
+   * The exchange's record. Before a valid actor token is known the caller could be anyone, and
+   * such refusals are aggregated (per source, reason and minute); past it, every decision is
+   * recorded, bounded by the run's rate limit.
+   */
   private record(parties: Parties, outcome: Pick<AuditInput, 'outcome' | 'reason' | 'details'>, ctx: RequestContext): Promise<void> {
     const { backend, viewer } = parties;
-    return this.audit.record(
+    return (backend ? this.audit.record.bind(this.audit) : this.audit.refusal.bind(this.audit))(
       {
         action: 'token.exchange',
         ...outcome,

@@ -48,7 +48,7 @@ export class SecretsService {
   }
 
   async list(userId: string, limit: number, cursor: string | undefined): Promise<Page<SecretInfo>> {
-    const [after] = decodeCursor(cursor, 1) ?? [];
+    const [after] = decodeCursor(cursor, ['text']) ?? [];
     return toPage(await this.secrets.list(userId, after, limit + 1), limit, (s) => s, (s) => [s.name]);
   }
 

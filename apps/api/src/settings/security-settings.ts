@@ -1,5 +1,5 @@
 import type { SecuritySettings } from '@behalf/contracts';
-import { TOKEN_LIFETIME_BOUNDS } from '@behalf/contracts';
+import { LIFETIME_BOUNDS } from '@behalf/contracts';
 import { z } from 'zod';
 
 export const SECURITY_SETTINGS_KEY = 'security';
@@ -10,13 +10,14 @@ export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
   identityTokenLifetimeSeconds: 300,
   impersonationTokenLifetimeSeconds: 300,
   backendTokenLifetimeSeconds: 3600,
+  maxRunLifetimeSeconds: 7 * 24 * 3600,
 };
 
-type Lifetime = keyof typeof TOKEN_LIFETIME_BOUNDS;
-const LIFETIMES = Object.keys(TOKEN_LIFETIME_BOUNDS) as Lifetime[];
+type Lifetime = keyof typeof LIFETIME_BOUNDS;
+const LIFETIMES = Object.keys(LIFETIME_BOUNDS) as Lifetime[];
 
 function lifetimeFrom(value: unknown, name: Lifetime): number {
-  const { min, max } = TOKEN_LIFETIME_BOUNDS[name];
+  const { min, max } = LIFETIME_BOUNDS[name];
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : DEFAULT_SECURITY_SETTINGS[name];
 }
 
@@ -33,7 +34,7 @@ export function securitySettingsFrom(stored: unknown): SecuritySettings {
 }
 
 const seconds = (name: Lifetime) => {
-  const { min, max } = TOKEN_LIFETIME_BOUNDS[name];
+  const { min, max } = LIFETIME_BOUNDS[name];
   const message = `expected a whole number of seconds from ${min} to ${max}`;
   return z.number({ error: message }).int(message).min(min, message).max(max, message).optional();
 };
@@ -44,4 +45,5 @@ export const patchSecuritySettingsBody = z.strictObject({
   identityTokenLifetimeSeconds: seconds('identityTokenLifetimeSeconds'),
   impersonationTokenLifetimeSeconds: seconds('impersonationTokenLifetimeSeconds'),
   backendTokenLifetimeSeconds: seconds('backendTokenLifetimeSeconds'),
+  maxRunLifetimeSeconds: seconds('maxRunLifetimeSeconds'),
 });

@@ -11,6 +11,8 @@ export interface StoredSigningKey {
   sealed: Sealed;
   createdAt: Date;
   activatesAt: Date;
+  /** A compromised key: out of the JWKS, its tokens refused. */
+  revokedAt: Date | null;
 }
 
 /** Serialises creating the first key across replicas starting at once. */
@@ -29,6 +31,7 @@ export class SigningKeyRepository {
       sealed: { kekVersion: r.kekVersion, wrappedKey: Buffer.from(r.wrappedKey), ciphertext: Buffer.from(r.privateKey) },
       createdAt: r.createdAt,
       activatesAt: r.activatesAt,
+      revokedAt: r.revokedAt,
     }));
   }
 
@@ -45,6 +48,10 @@ export class SigningKeyRepository {
         activatesAt: key.activatesAt,
       },
     });
+  }
+
+  async revoke(kid: string, at: Date): Promise<boolean> {
+    return (await this.prisma.signingKey.updateMany({ where: { kid, revokedAt: null }, data: { revokedAt: at } })).count > 0;
   }
 
   /** Creates the first key with `make` unless one exists; one replica wins, the others see it. */

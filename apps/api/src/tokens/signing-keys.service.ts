@@ -87,19 +87,23 @@ export class SigningKeys implements OnModuleInit {
    * Adds a key that is published at once and signs after the pre-publication delay (at once when
    * `immediate`, for a compromised key). The key it supersedes stays published for the overlap.
    */
-  async rotate(options: { immediate: boolean }, ctx: RequestContext): Promise<KeyRotation> {
+  async rotate(options: { immediate: boolean; revokePrevious?: boolean }, ctx: RequestContext): Promise<KeyRotation> {
     const now = this.clock.now();
     const activatesAt = options.immediate ? now : new Date(now.getTime() + this.config.signingKeys.prepublishSeconds * 1000);
     const previous = this.schedule(await this.keys(), activatesAt).signing;
     const key = await this.generate(now, activatesAt);
     await this.repository.insert(key);
+    // A compromised key leaves the JWKS now; every replica re-reads the keys on the table's
+    // notification and forgets the tokens it remembered as verified.
+    const revoked = options.revokePrevious && previous && (await this.repository.revoke(previous.kid, now)) ? previous.kid : null;
     this.feed.changed(TABLE);
     const rotation: KeyRotation = {
       kid: key.kid,
       alg: key.alg,
       publishedAt: now.toISOString(),
       activatesAt: activatesAt.toISOString(),
-      previousKeyUnpublishedAt: previous ? new Date(activatesAt.getTime() + this.config.signingKeys.overlapSeconds * 1000).toISOString() : null,
+      previousKeyUnpublishedAt: previous ? (revoked ? now : new Date(activatesAt.getTime() + this.config.signingKeys.overlapSeconds * 1000)).toISOString() : null,
+      revokedKid: revoked,
     };
     await this.audit.record(
       {
@@ -113,8 +117,13 @@ export class SigningKeys implements OnModuleInit {
     return rotation;
   }
 
+  /** The schedule of the keys not revoked: a revoked key neither signs nor verifies. */
   private schedule(keys: LoadedKey[], at = this.clock.now()) {
-    return keySchedule(keys, at, this.config.signingKeys.overlapSeconds * 1000);
+    return keySchedule(
+      keys.filter((k) => !k.revokedAt || k.revokedAt.getTime() > at.getTime()),
+      at,
+      this.config.signingKeys.overlapSeconds * 1000,
+    );
   }
 
   private async generate(createdAt: Date, activatesAt: Date): Promise<StoredSigningKey> {
@@ -124,7 +133,7 @@ export class SigningKeys implements OnModuleInit {
     const kid = await calculateJwkThumbprint(jwk);
     const publicJwk = { ...jwk, kid, alg, use: 'sig' } as PublicJwk;
     const sealed = seal(this.ring, Buffer.from(await exportPKCS8(privateKey), 'utf8'), signingKeyContext(kid));
-    return { kid, alg, publicJwk, sealed, createdAt, activatesAt };
+    return { kid, alg, publicJwk, sealed, createdAt, activatesAt, revokedAt: null };
   }
 
   /** The cached keys, re-read when a replica changed them (or after the safety-net interval). */
@@ -146,7 +155,12 @@ export class SigningKeys implements OnModuleInit {
     const previous = new Map((this.loaded?.keys ?? []).map((k) => [k.kid, k]));
     const stored = await this.repository.all();
     const keys = await Promise.all(
-      stored.map(async (s) => previous.get(s.kid) ?? { ...s, publicKey: await importJWK({ ...s.publicJwk }, s.alg) }),
+      stored.map(async (s) => {
+        const known = previous.get(s.kid);
+        // Revocation is the one thing about a stored key that changes.
+        if (known) return Object.assign(known, { revokedAt: s.revokedAt });
+        return { ...s, publicKey: await importJWK({ ...s.publicJwk }, s.alg) };
+      }),
     );
     // Open every key that signs now or will: a wrong or incomplete key ring fails here, at start-up.
     const { retiresAt } = this.schedule(keys);

@@ -187,6 +187,7 @@ describe('key rotation', () => {
       publishedAt: clock.now().toISOString(),
       activatesAt: new Date(clock.now().getTime() + 600 * SECOND).toISOString(),
       previousKeyUnpublishedAt: new Date(clock.now().getTime() + (600 + 4200) * SECOND).toISOString(),
+      revokedKid: null,
     });
     expect((await jwksNow()).keys.map((k) => k.kid).sort()).toEqual([oldKid, rotation.kid].sort());
     // Still inside the pre-publication delay: the old key signs.

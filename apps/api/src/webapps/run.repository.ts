@@ -6,7 +6,10 @@ import { Prisma } from '../database/generated/client';
 
 type Row = Prisma.WebappRunGetPayload<object>;
 
-function toRun(row: Row): WebappRun {
+/** A run as stored; its end (`endsAt`) follows from the maximum run lifetime in force. */
+export type RunRecord = Omit<WebappRun, 'endsAt'>;
+
+function toRun(row: Row): RunRecord {
   return {
     id: row.id,
     webappId: row.webappId,
@@ -16,6 +19,7 @@ function toRun(row: Row): WebappRun {
     status: row.stoppedAt ? 'stopped' : 'active',
     startedAt: row.startedAt.toISOString(),
     stoppedAt: row.stoppedAt?.toISOString() ?? null,
+    stopReason: row.stopReason,
   };
 }
 
@@ -23,11 +27,13 @@ function toRun(row: Row): WebappRun {
 export interface RunState {
   webappId: string;
   identityUserId: string;
+  startedAt: Date;
+  /** Stopped, or past the maximum run lifetime. */
   stopped: boolean;
 }
 
 const RUN_STATE_SQL = `
-  SELECT webapp_id::text AS webapp_id, identity_user_id::text AS identity_user_id, stopped_at IS NOT NULL AS stopped
+  SELECT webapp_id::text AS webapp_id, identity_user_id::text AS identity_user_id, started_at, stopped_at IS NOT NULL AS stopped
     FROM webapp_runs
    WHERE id = $1`;
 
@@ -44,7 +50,7 @@ export class RunRepository {
     startedBy: UserSummary;
     upstreamUrl: string | null;
     at: Date;
-  }): Promise<WebappRun> {
+  }): Promise<RunRecord> {
     return toRun(
       await this.prisma.webappRun.create({
         data: {
@@ -61,13 +67,13 @@ export class RunRepository {
     );
   }
 
-  async get(webappId: string, runId: string): Promise<WebappRun | null> {
+  async get(webappId: string, runId: string): Promise<RunRecord | null> {
     const row = await this.prisma.webappRun.findFirst({ where: { id: runId, webappId } });
     return row ? toRun(row) : null;
   }
 
   /** Newest first; `startedBy` limits the list to the runs one user started. */
-  async list(webappId: string, startedBy: string | undefined, after: [string, string] | undefined, take: number): Promise<WebappRun[]> {
+  async list(webappId: string, startedBy: string | undefined, after: [string, string] | undefined, take: number): Promise<RunRecord[]> {
     const rows = await this.prisma.webappRun.findMany({
       where: {
         webappId,
@@ -80,13 +86,35 @@ export class RunRepository {
     return rows.map(toRun);
   }
 
-  /** Marks the run stopped; false when it already was (or does not exist). */
-  async stop(webappId: string, runId: string, at: Date): Promise<boolean> {
-    return (await this.prisma.webappRun.updateMany({ where: { id: runId, webappId, stoppedAt: null }, data: { stoppedAt: at } })).count > 0;
+  /** Marks the run stopped, saying why; false when it already was (or does not exist). */
+  async stop(webappId: string, runId: string, at: Date, reason: string): Promise<boolean> {
+    return (await this.prisma.webappRun.updateMany({ where: { id: runId, webappId, stoppedAt: null }, data: { stoppedAt: at, stopReason: reason } })).count > 0;
+  }
+
+  /** Live runs a change may concern: of one webapp, started by or running as some users, or all. */
+  async live(scope: { webappId: string } | { userIds: string[] } | 'all'): Promise<RunRecord[]> {
+    const rows = await this.prisma.webappRun.findMany({
+      where: {
+        stoppedAt: null,
+        ...(scope === 'all'
+          ? {}
+          : 'webappId' in scope
+            ? { webappId: scope.webappId }
+            : { OR: [{ startedByUserId: { in: scope.userIds } }, { identityUserId: { in: scope.userIds } }] }),
+      },
+      orderBy: { startedAt: 'asc' },
+    });
+    return rows.map(toRun);
+  }
+
+  /** Live runs started before `startedBefore`: past the maximum lifetime. */
+  async liveStartedBefore(startedBefore: Date, take: number): Promise<RunRecord[]> {
+    const rows = await this.prisma.webappRun.findMany({ where: { stoppedAt: null, startedAt: { lte: startedBefore } }, orderBy: { startedAt: 'asc' }, take });
+    return rows.map(toRun);
   }
 
   async state(runId: string): Promise<RunState | null> {
-    const [row] = await this.pool.prepared<{ webapp_id: string; identity_user_id: string; stopped: boolean }>('behalf_run_state', RUN_STATE_SQL, [runId]);
-    return row ? { webappId: row.webapp_id, identityUserId: row.identity_user_id, stopped: row.stopped } : null;
+    const [row] = await this.pool.prepared<{ webapp_id: string; identity_user_id: string; started_at: Date; stopped: boolean }>('behalf_run_state_2', RUN_STATE_SQL, [runId]);
+    return row ? { webappId: row.webapp_id, identityUserId: row.identity_user_id, startedAt: row.started_at, stopped: row.stopped } : null;
   }
 }

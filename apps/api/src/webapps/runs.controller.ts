@@ -56,6 +56,8 @@ export class RunsController {
 
   // Backends refresh on a timer: this writes nothing a cached decision depends on.
   @Post(':runId/refresh')
+  // A run's own backend refreshes its token (the service refuses it any other run).
+  @Authenticated({ credentials: ['session', 'api_key', 'backend_token'] })
   @HttpCode(200)
   @LeavesPolicyUnchanged()
   @Header('cache-control', 'no-store')
@@ -67,6 +69,8 @@ export class RunsController {
   }
 
   @Delete(':runId')
+  // A run's own backend may end its run (the service refuses it any other run).
+  @Authenticated({ credentials: ['session', 'api_key', 'backend_token'] })
   @HttpCode(204)
   @ApiOperation({ summary: 'Stops a run: its backend tokens are refused everywhere within a second. Idempotent.' })
   @ApiNoContentResponse()

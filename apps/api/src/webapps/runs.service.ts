@@ -7,15 +7,20 @@ import { DatasetsService } from '../datasets/datasets.service';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { CONFIG, Config } from '../config/config';
-import { ChangeFeed } from '../database/change-feed.service';
 import { ProblemError } from '../http/problem';
 import { UserRepository, UserWithGroups } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';
 import type { SignedJwt } from '../tokens/jwt';
 import { TokenService } from '../tokens/token.service';
-import { runAsOf } from './webapp-access';
-import { RunRepository } from './run.repository';
+import { runAsOf, startDecision } from './webapp-access';
+import { RunAuthority } from './run-authority.service';
+import { RunRecord, RunRepository } from './run.repository';
 import { AuthenticatedContext, WebappsService } from './webapps.service';
+
+/** The run with its latest end, from the maximum run lifetime in force. */
+function withEnd(run: RunRecord, maxRunLifetimeSeconds: number): WebappRun {
+  return { ...run, endsAt: new Date(Date.parse(run.startedAt) + maxRunLifetimeSeconds * 1000).toISOString() };
+}
 
 const runNotFound = (runId: string) => new ProblemError('not-found', `This webapp has no run with id ${runId}.`);
 
@@ -29,30 +34,57 @@ export class RunsService {
     private readonly tokens: TokenService,
     private readonly settings: SettingsService,
     private readonly datasets: DatasetsService,
-    private readonly feed: ChangeFeed,
+    private readonly authority: RunAuthority,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /**
-   * Owners and admins start any webapp; in `starter` mode anyone who may view it starts it as
-   * themselves. The run's identity must be an active user: a disabled or deleted one is a 409
-   * that names them, never a silent fallback to someone else.
+   * Starts a run, by the one start rule (`webapp-access.ts#startDecision`): owners and admins
+   * start any webapp, and in `starter` mode anyone who may view it, as themselves. A run never
+   * gives its starter a permission they lack: when its identity holds one and no admin pinned it,
+   * the start is a 409 saying why and who can fix it. The identity must be an active user: a
+   * disabled or deleted one is a 409 that names them, never a silent fallback to someone else.
    */
   async start(webappId: string, input: { upstreamUrl?: string }, ctx: AuthenticatedContext): Promise<StartedRun> {
     const webapp = await this.webapps.authorize(webappId, ctx, 'view');
     if (webapp.access !== 'manage' && webapp.settings.identityMode !== 'starter') {
       throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may start it (anyone who may view it, in starter mode).');
     }
-    const identity = runAsOf(webapp, { id: ctx.principal.userId, login: ctx.principal.login });
-    const user = await this.requireActive(identity);
+    const planned = runAsOf(webapp, { id: ctx.principal.userId, login: ctx.principal.login });
+    const identityUser = await this.requireActive(planned);
+    const decision = startDecision(ctx.principal, webapp, () => effectivePermissions(identityUser));
+    if (!decision.allowed) {
+      if (decision.reason !== 'identity_outranks_starter') {
+        throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may start it (anyone who may view it, in starter mode).');
+      }
+      await this.audit.record(
+        {
+          action: 'webapp.run.start',
+          outcome: 'denied',
+          reason: 'identity_outranks_starter',
+          target: { type: 'webapp', id: webappId },
+          webappId,
+          details: { identity: decision.identity, missing: decision.missing },
+        },
+        ctx,
+      );
+      throw new ProblemError(
+        'conflict',
+        `This webapp would run as ${decision.identity.login} (${decision.identity.source === 'explicit' ? 'its run-as user, not pinned by an admin' : 'who last changed its source'}), who holds ${decision.missing.join(', ')}, which you lack. ` +
+          `An admin can allow it by pinning that run-as user (PATCH /api/v1/webapps/${webappId}/settings {"runAsUserId": "${decision.identity.userId}"}), ` +
+          `or someone holding no more than your permissions can edit the webapp’s source, or an admin can start it.`,
+      );
+    }
+    const { identity } = decision;
+    const at = this.clock.now();
     const run = await this.runs.create({
       webappId,
       identity: { id: identity.userId, login: identity.login, source: identity.source },
       startedBy: { id: ctx.principal.userId, login: ctx.principal.login },
       upstreamUrl: input.upstreamUrl ?? null,
-      at: this.clock.now(),
+      at,
     });
     const token = await this.backendToken(webappId, run);
     await this.audit.record(
@@ -61,25 +93,32 @@ export class RunsService {
         outcome: 'succeeded',
         target: { type: 'webapp_run', id: run.id },
         webappId,
-        details: { identity, upstreamUrl: run.upstreamUrl, tokenId: token.jti, expiresAt: token.expiresAt.toISOString() },
+        details: { identity, source: webapp.source, upstreamUrl: run.upstreamUrl, tokenId: token.jti, expiresAt: token.expiresAt.toISOString() },
       },
       ctx,
     );
     return {
       runId: run.id,
       identity,
+      source: webapp.source,
       backendToken: token.token,
       expiresAt: token.expiresAt.toISOString(),
       env: { BEHALF_URL: this.config.http.publicUrl, BEHALF_WEBAPP_ID: webappId, BEHALF_RUN_ID: run.id, BEHALF_BACKEND_TOKEN: token.token },
       // Off: no mounts, and the backend reads data through the dataset API with its token.
-      mounts: webapp.settings.mountDatasets ? await this.datasets.mountsFor({ userId: user.id, permissions: effectivePermissions(user) }) : [],
+      mounts: webapp.settings.mountDatasets ? await this.datasets.mountsFor({ userId: identityUser.id, permissions: effectivePermissions(identityUser) }) : [],
     };
   }
 
-  /** A fresh backend token for a live run: for its managers, its starter, and the run's own backend. */
+  /**
+   * A fresh backend token for a live run: for its managers, its starter, and the run's own
+   * backend. It never outlives the run's maximum lifetime.
+   */
   async refresh(webappId: string, runId: string, ctx: AuthenticatedContext): Promise<RefreshedBackendToken> {
     const run = await this.runFor(webappId, runId, ctx, 'control');
     if (run.status === 'stopped') throw new ProblemError('conflict', 'This run has stopped: start a new one.');
+    if (new Date(run.endsAt).getTime() <= this.clock.now().getTime()) {
+      throw new ProblemError('conflict', 'This run has reached the maximum run lifetime: start a new one.');
+    }
     await this.requireActive(run.identity);
     const token = await this.backendToken(webappId, run);
     await this.audit.record(
@@ -98,13 +137,7 @@ export class RunsService {
   /** Stops the run: its backend tokens are refused from now on, on every replica. Idempotent. */
   async stop(webappId: string, runId: string, ctx: AuthenticatedContext): Promise<void> {
     const run = await this.runFor(webappId, runId, ctx, 'control');
-    if (!(await this.runs.stop(webappId, runId, this.clock.now()))) return;
-    // Other replicas learn it from the table's notification; this one at once.
-    this.feed.changed('webapp_runs');
-    await this.audit.record(
-      { action: 'webapp.run.stop', outcome: 'succeeded', target: { type: 'webapp_run', id: runId }, webappId, details: { identity: run.identity } },
-      ctx,
-    );
+    await this.authority.stop(run, 'stopped', ctx);
   }
 
   async get(webappId: string, runId: string, ctx: AuthenticatedContext): Promise<WebappRun> {
@@ -115,9 +148,10 @@ export class RunsService {
   async list(webappId: string, ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<WebappRun>> {
     const webapp = await this.webapps.authorize(webappId, ctx, 'view');
     const mine = webapp.access === 'manage' ? undefined : ctx.principal.userId;
-    const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | undefined;
     if (after && Number.isNaN(Date.parse(after[0]))) throw invalidCursor();
-    return toPage(await this.runs.list(webappId, mine, after, limit + 1), limit, (r) => r, (r) => [r.startedAt, r.id]);
+    const { maxRunLifetimeSeconds } = await this.settings.security();
+    return toPage(await this.runs.list(webappId, mine, after, limit + 1), limit, (r) => withEnd(r, maxRunLifetimeSeconds), (r) => [r.startedAt, r.id]);
   }
 
   /**
@@ -128,10 +162,12 @@ export class RunsService {
     const via = ctx.principal.via;
     // A run's own backend controls its run whoever its identity is, and whatever it may view.
     const ownBackend = need === 'control' && via.kind === 'backend_token' && via.runId === runId && via.webappId === webappId;
+    // Webapp code controls nothing but its own run, whoever it runs as.
+    if (via.kind === 'backend_token' && !ownBackend) throw runNotFound(runId);
     const access = ownBackend ? undefined : (await this.webapps.authorize(webappId, ctx, 'view')).access;
     const run = await this.runs.get(webappId, runId);
     if (!run || !(ownBackend || access === 'manage' || run.startedBy.id === ctx.principal.userId)) throw runNotFound(runId);
-    return run;
+    return withEnd(run, (await this.settings.security()).maxRunLifetimeSeconds);
   }
 
   private async requireActive(identity: RunIdentity): Promise<UserWithGroups> {
@@ -142,13 +178,15 @@ export class RunsService {
     return user;
   }
 
-  private async backendToken(webappId: string, run: Pick<WebappRun, 'id' | 'identity'>): Promise<SignedJwt> {
-    const { backendTokenLifetimeSeconds } = await this.settings.security();
+  /** A backend token for the run, expiring with it at the latest. */
+  private async backendToken(webappId: string, run: Pick<WebappRun, 'id' | 'identity' | 'startedAt'>): Promise<SignedJwt> {
+    const { backendTokenLifetimeSeconds, maxRunLifetimeSeconds } = await this.settings.security();
+    const left = Math.floor((Date.parse(run.startedAt) + maxRunLifetimeSeconds * 1000 - this.clock.now().getTime()) / 1000);
     return this.tokens.issue({
       typ: TOKEN_TYPES.backend,
       subject: run.identity.userId,
       audience: API_AUDIENCE,
-      lifetimeSeconds: backendTokenLifetimeSeconds,
+      lifetimeSeconds: Math.max(1, Math.min(backendTokenLifetimeSeconds, left)),
       claims: { webapp_id: webappId, run_id: run.id },
     });
   }

@@ -1,6 +1,7 @@
 import type { Permission, WebappSettings } from '@behalf/contracts';
 import type { Principal } from '../auth/principal';
-import { runAsOf, webappAccess } from './webapp-access';
+import { widenedSecretNames } from './webapps.service';
+import { permissionsBeyond, runAsOf, startDecision, webappAccess } from './webapp-access';
 
 const principal = (userId: string, permissions: Permission[] = []): Principal => ({
   userId,
@@ -11,6 +12,7 @@ const principal = (userId: string, permissions: Permission[] = []): Principal =>
 const settings = (over: Partial<WebappSettings> = {}): WebappSettings => ({
   identityMode: 'run_as_user',
   runAsUserId: null,
+  runAsPinnedByAdmin: false,
   access: 'authenticated',
   viewers: { users: [], groups: [] },
   hideAccessTokens: false,
@@ -62,5 +64,59 @@ describe(runAsOf.name, () => {
       login: 'starter',
       source: 'starter',
     });
+  });
+});
+
+describe(startDecision.name, () => {
+  const perms = (...p: Permission[]) => () => new Set<Permission>(p);
+  const owner = principal('owner', ['mayCreateWebapps']);
+
+  it('lets a manager start a webapp whose identity holds nothing they lack', () => {
+    expect(startDecision(owner, webapp(), perms())).toMatchObject({ allowed: true, identity: { userId: 'editor', source: 'last_modifier' } });
+    expect(startDecision(owner, webapp(), perms('mayCreateWebapps'))).toMatchObject({ allowed: true });
+  });
+
+  it('refuses when the identity holds a permission the starter lacks, naming it', () => {
+    expect(startDecision(owner, webapp(), perms('admin', 'mayManageDatasets'))).toEqual({
+      allowed: false,
+      reason: 'identity_outranks_starter',
+      identity: { userId: 'editor', login: 'editor', source: 'last_modifier' },
+      missing: ['admin', 'mayManageDatasets'],
+    });
+  });
+
+  it('allows it when an admin pinned that very run-as user, and never when a non-admin did', () => {
+    const pinned = { ...webapp({ runAsUserId: 'svc', runAsPinnedByAdmin: true }), runAs: { id: 'svc', login: 'svc' } };
+    expect(startDecision(owner, pinned, perms('admin'))).toMatchObject({ allowed: true, identity: { userId: 'svc', source: 'explicit' } });
+    const self = { ...webapp({ runAsUserId: 'svc', runAsPinnedByAdmin: false }), runAs: { id: 'svc', login: 'svc' } };
+    expect(startDecision(owner, self, perms('admin'))).toMatchObject({ allowed: false, reason: 'identity_outranks_starter' });
+  });
+
+  it('refuses non-managers outside starter mode, and those who cannot view', () => {
+    expect(startDecision(principal('viewer'), webapp(), perms())).toEqual({ allowed: false, reason: 'not_a_manager' });
+    expect(startDecision(principal('viewer'), webapp({ identityMode: 'starter', access: 'restricted' }), perms())).toEqual({ allowed: false, reason: 'cannot_view' });
+    expect(startDecision(principal('viewer'), webapp({ identityMode: 'starter' }), perms('admin'))).toMatchObject({ allowed: true, identity: { userId: 'viewer', source: 'starter' } });
+  });
+
+  it('judges a live run by its own identity', () => {
+    const identity = { userId: 'old-editor', login: 'old-editor', source: 'last_modifier' as const };
+    expect(startDecision(owner, webapp(), perms('mayManageDatasets'), identity)).toMatchObject({ allowed: false, identity });
+  });
+});
+
+describe(permissionsBeyond.name, () => {
+  it('is nothing for an admin starter, else what the identity holds beyond the starter', () => {
+    expect(permissionsBeyond(new Set<Permission>(['admin']), new Set<Permission>(['admin']))).toEqual([]);
+    expect(permissionsBeyond(new Set<Permission>(['mayCreateWebapps', 'mayManageDatasets']), new Set<Permission>(['mayCreateWebapps']))).toEqual(['mayManageDatasets']);
+  });
+});
+
+describe(widenedSecretNames.name, () => {
+  it('says which names a change adds, and treats "all" as widening', () => {
+    expect(widenedSecretNames(['a'], ['a', 'b'])).toEqual(['b']);
+    expect(widenedSecretNames(['a', 'b'], ['a'])).toBeNull();
+    expect(widenedSecretNames(['a'], null)).toEqual([]);
+    expect(widenedSecretNames(null, ['a'])).toBeNull();
+    expect(widenedSecretNames(null, null)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { UserSummary, Webapp, WebappKind, WebappSettings } from '@behalf/contracts';
+import type { UserSummary, Webapp, WebappKind, WebappSettings, WebappSource } from '@behalf/contracts';
 import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../database/generated/client';
@@ -30,6 +30,7 @@ function toRecord(row: Row, callerId: string): WebappRecord {
     id: row.id,
     name: row.name,
     kind: row.kind,
+    source: (row.source ?? null) as WebappSource | null,
     description: row.description,
     owner: { id: row.ownerUserId, login: row.ownerLogin },
     lastModifiedBy: { id: row.lastModifiedByUserId, login: row.lastModifiedByLogin },
@@ -40,6 +41,7 @@ function toRecord(row: Row, callerId: string): WebappRecord {
     settings: {
       identityMode: row.identityMode,
       runAsUserId: row.runAsUserId,
+      runAsPinnedByAdmin: row.runAsPinnedByAdmin,
       access: row.access,
       viewers: { users: row.viewerUsers.map((v) => v.userId).sort(), groups: row.viewerGroups.map((v) => v.groupId).sort() },
       hideAccessTokens: row.hideAccessTokens,
@@ -82,12 +84,14 @@ interface PolicyRow {
 export interface WebappChange {
   name?: string;
   kind?: WebappKind;
+  source?: WebappSource | null;
   description?: string;
   owner?: UserSummary;
-  settings?: Partial<Omit<WebappSettings, 'runAsUserId'>>;
-  /** null: back to the last modifier. */
-  runAs?: UserSummary | null;
-  lastModifiedBy: UserSummary;
+  settings?: Partial<Omit<WebappSettings, 'runAsUserId' | 'runAsPinnedByAdmin'>>;
+  /** null: back to the last modifier; `pinnedByAdmin` when an admin chose them. */
+  runAs?: (UserSummary & { pinnedByAdmin: boolean }) | null;
+  /** Only a change of what the webapp runs (source, kind) names a new last modifier. */
+  lastModifiedBy?: UserSummary;
   at: Date;
 }
 
@@ -115,11 +119,15 @@ export class WebappRepository {
     };
   }
 
-  async create(input: { name: string; kind: WebappKind; description: string; creator: UserSummary; at: Date }, callerId: string): Promise<WebappRecord> {
+  async create(
+    input: { name: string; kind: WebappKind; source: WebappSource | null; description: string; creator: UserSummary; at: Date },
+    callerId: string,
+  ): Promise<WebappRecord> {
     const row = await this.prisma.webapp.create({
       data: {
         name: input.name,
         kind: input.kind,
+        source: input.source ?? Prisma.DbNull,
         description: input.description,
         ownerUserId: input.creator.id,
         ownerLogin: input.creator.login,
@@ -181,13 +189,16 @@ export class WebappRepository {
           data: {
             name: change.name,
             kind: change.kind,
+            ...(change.source !== undefined ? { source: change.source ?? Prisma.DbNull } : {}),
             description: change.description,
             ownerUserId: change.owner?.id,
             ownerLogin: change.owner?.login,
-            lastModifiedByUserId: change.lastModifiedBy.id,
-            lastModifiedByLogin: change.lastModifiedBy.login,
+            lastModifiedByUserId: change.lastModifiedBy?.id,
+            lastModifiedByLogin: change.lastModifiedBy?.login,
             updatedAt: change.at,
-            ...(change.runAs !== undefined ? { runAsUserId: change.runAs?.id ?? null, runAsLogin: change.runAs?.login ?? null } : {}),
+            ...(change.runAs !== undefined
+              ? { runAsUserId: change.runAs?.id ?? null, runAsLogin: change.runAs?.login ?? null, runAsPinnedByAdmin: change.runAs?.pinnedByAdmin ?? false }
+              : {}),
             identityMode: s.identityMode,
             access: s.access,
             hideAccessTokens: s.hideAccessTokens,

@@ -1,9 +1,10 @@
 import { IDENTITY_MODES, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
 import { z } from 'zod';
+import { nameText } from '../http/input-text';
 import { uuidField } from '../http/zod-validation';
 import { secretName } from '../secrets/secrets.dto';
 
-const name = z.string({ error: 'expected a name' }).trim().min(1, 'expected 1 to 200 characters').max(200, 'expected 1 to 200 characters');
+const name = nameText('a name', 200);
 const kind = z.enum(WEBAPP_KINDS, { error: `expected one of ${WEBAPP_KINDS.join(', ')}` });
 const description = z.string({ error: 'expected a description' }).max(2000, 'expected at most 2000 characters');
 const bool = z.boolean({ error: 'expected true or false' });
@@ -19,13 +20,32 @@ const ids = (max: number) =>
 export const webappParams = z.object({ id: uuidField });
 export const runParams = z.object({ id: uuidField, runId: uuidField });
 
-export const createWebappBody = z.strictObject({ name, kind, description: description.default('') });
+/** One line of text naming a thing to launch: no controls, no spaces around. */
+const launchText = (what: string, max: number) => nameText(what, max).refine((t) => !/\s/.test(t), 'must not contain white space');
+
+/** What the runtime launches (DESIGN.md, "Webapp settings"). */
+export const webappSource = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('image'), image: launchText('an image reference', 512) }),
+    z.strictObject({
+      type: z.literal('git'),
+      repository: z.url({ protocol: /^(https|ssh|git)$/, error: 'expected an https, ssh or git URL' }).max(2048, 'expected at most 2048 characters'),
+      ref: launchText('a branch, tag or commit', 256),
+    }),
+    z.strictObject({ type: z.literal('bundle'), bundleId: launchText('a bundle id', 256) }),
+  ],
+  { error: 'expected {type: "image", image}, {type: "git", repository, ref} or {type: "bundle", bundleId}' },
+);
+
+export const createWebappBody = z.strictObject({ name, kind, description: description.default(''), source: webappSource.nullable().default(null) });
 
 export const updateWebappBody = z.strictObject({
   name: name.optional(),
-  kind: kind.optional(),
+  kind: kind.optional().describe('how it is launched: changing it makes the caller the last modifier'),
   description: description.optional(),
-  ownerUserId: uuidField.optional().describe('admins only: hands the webapp to another user'),
+  source: webappSource.nullable().optional().describe('what the runtime launches: changing it makes the caller the last modifier'),
+  ownerUserId: uuidField.optional().describe('admins only: hands the webapp to another user (who it runs as does not change)'),
 });
 
 export const patchSettingsBody = z.strictObject({
@@ -43,7 +63,7 @@ export const patchSettingsBody = z.strictObject({
     .refine((list) => new Set(list).size === list.length, 'expected no name twice')
     .nullable()
     .optional()
-    .describe('null: all of the viewer’s secrets'),
+    .describe('null: all of the viewer’s secrets; only admins widen the list (each viewer must consent too)'),
 });
 
 export const startRunBody = z

@@ -43,6 +43,7 @@ describe('webapps', () => {
       expect(await settingsOf(creator.session, webapp.id)).toEqual({
         identityMode: 'run_as_user',
         runAsUserId: null,
+        runAsPinnedByAdmin: false,
         access: 'authenticated',
         viewers: { users: [], groups: [] },
         hideAccessTokens: false,
@@ -50,7 +51,14 @@ describe('webapps', () => {
         identityPropagation: { header: true, jwt: false },
         allowImpersonation: false,
         secretNames: [],
-        effectiveRunAs: { userId: creator.id, login: creator.login, source: 'last_modifier', status: 'active' },
+        effectiveRunAs: {
+          userId: creator.id,
+          login: creator.login,
+          source: 'last_modifier',
+          status: 'active',
+          permissions: ['mayCreateWebapps'],
+          explanation: expect.stringContaining('who last changed what it runs'),
+        },
         effectiveHideAccessTokens: false,
       });
       expect(await auditOf('webapp.create', webapp.id)).toHaveLength(1);
@@ -125,7 +133,7 @@ describe('webapps', () => {
   });
 
   describe('editing', () => {
-    it('lets the owner and admins edit, recording the last modifier and a diff', async () => {
+    it('lets the owner and admins edit with a diff; only a change of what it runs names the last modifier', async () => {
       const webapp = await createWebapp(creator.session, { description: 'v1' });
       const res = await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}`, { description: 'v2', kind: 'flask' });
       expect(res.json<Webapp>()).toMatchObject({ description: 'v2', kind: 'flask', lastModifiedBy: { id: creator.id } });
@@ -133,8 +141,21 @@ describe('webapps', () => {
       expect(event.details.changes).toEqual({ description: { from: 'v1', to: 'v2' }, kind: { from: 'dash', to: 'flask' } });
 
       expectProblem(await viewer.session.request('PATCH', `/api/v1/webapps/${webapp.id}`, { description: 'v3' }), 403, 'forbidden');
-      const byAdmin = await admin.request('PATCH', `/api/v1/webapps/${webapp.id}`, { description: 'v3' });
-      expect(byAdmin.json<Webapp>().lastModifiedBy.login).toBe('admin');
+      // A rename or a new description by an admin leaves who it runs as alone.
+      const byAdmin = await admin.request('PATCH', `/api/v1/webapps/${webapp.id}`, { name: 'renamed', description: 'v3' });
+      expect(byAdmin.json<Webapp>().lastModifiedBy.login).toBe(creator.login);
+      // A new source is a deliberate act: its author becomes the last modifier.
+      const source = { type: 'git', repository: 'https://git.example.com/team/app.git', ref: 'v2.1' };
+      const bySource = await admin.request('PATCH', `/api/v1/webapps/${webapp.id}`, { source });
+      expect(bySource.json<Webapp>()).toMatchObject({ source, lastModifiedBy: { login: 'admin' } });
+      expect((await auditOf('webapp.update', webapp.id))[0].details.changes).toMatchObject({ source: { from: null, to: source }, lastModifiedBy: { to: { login: 'admin' } } });
+    });
+
+    it('validates a source', async () => {
+      const webapp = await createWebapp(creator.session);
+      for (const source of [{ type: 'ftp' }, { type: 'image', image: 'a b' }, { type: 'git', repository: 'file:///etc', ref: 'main' }, { type: 'bundle' }]) {
+        expect(fieldErrors(await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}`, { source }))[0]).toMatch(/^body\.source/);
+      }
     });
 
     it('lets only admins hand a webapp to another owner', async () => {
@@ -186,7 +207,7 @@ describe('webapps', () => {
       expect(fieldErrors(await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { secretNames: ['a', 'a'] }))).toEqual(['body.secretNames']);
     });
 
-    it('audits every settings change with its diff and the new last modifier', async () => {
+    it('audits every settings change with its diff, and never makes the editor the last modifier', async () => {
       const webapp = await createWebapp(creator.session);
       await patchSettings(admin, webapp.id, { allowImpersonation: true, secretNames: null, identityPropagation: { jwt: true } });
       const [event] = await auditOf('webapp.settings.update', webapp.id);
@@ -197,8 +218,8 @@ describe('webapps', () => {
           secretNames: { from: [], to: null },
           identityPropagation: { from: { header: true, jwt: false }, to: { header: true, jwt: true } },
         },
-        lastModifiedBy: { from: { id: creator.id, login: creator.login }, to: { id: expect.any(String), login: 'admin' } },
       });
+      expect((await settingsOf(admin, webapp.id)).effectiveRunAs).toMatchObject({ userId: creator.id, source: 'last_modifier' });
       expect((await settingsOf(admin, webapp.id)).secretNames).toBeNull();
     });
 
@@ -220,7 +241,9 @@ describe('webapps', () => {
       const webapp = await createWebapp(creator.session);
       expect((await settingsOf(creator.session, webapp.id)).effectiveRunAs).toMatchObject({ userId: creator.id, source: 'last_modifier' });
       await admin.request('PATCH', `/api/v1/webapps/${webapp.id}`, { ownerUserId: viewer.id });
-      await viewer.session.request('PATCH', `/api/v1/webapps/${webapp.id}`, { description: 'edited by B' });
+      // The hand-over alone changes nothing of who it runs as.
+      expect((await settingsOf(admin, webapp.id)).effectiveRunAs).toMatchObject({ userId: creator.id, source: 'last_modifier' });
+      await viewer.session.request('PATCH', `/api/v1/webapps/${webapp.id}`, { source: { type: 'image', image: 'registry.example.com/b:1' } });
       expect((await settingsOf(admin, webapp.id)).effectiveRunAs).toMatchObject({ userId: viewer.id, login: viewer.login, source: 'last_modifier' });
       const run = await startRun(t.app, viewer.session, webapp.id);
       expect(run.identity).toEqual({ userId: viewer.id, login: viewer.login, source: 'last_modifier' });
@@ -231,7 +254,8 @@ describe('webapps', () => {
       const webapp = await createWebapp(creator.session);
       const service = await createUser(admin);
       const chosen = await patchSettings(admin, webapp.id, { runAsUserId: service.id });
-      expect(chosen.effectiveRunAs).toEqual({ userId: service.id, login: service.login, source: 'explicit', status: 'active' });
+      expect(chosen.effectiveRunAs).toMatchObject({ userId: service.id, login: service.login, source: 'explicit', status: 'active' });
+      expect(chosen.runAsPinnedByAdmin).toBe(true);
       await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}`, { description: 'later edit' });
       await patchSettings(creator.session, webapp.id, { mountDatasets: false });
       // Sending the current choice back unchanged (as a form would) is not a change.
@@ -297,6 +321,7 @@ describe('webapps', () => {
       expect(run).toEqual({
         runId: expect.any(String),
         identity: { userId: creator.id, login: creator.login, source: 'last_modifier' },
+        source: null,
         backendToken: expect.any(String),
         expiresAt: expect.any(String),
         env: { BEHALF_URL: t.config.http.publicUrl, BEHALF_WEBAPP_ID: webapp.id, BEHALF_RUN_ID: run.runId, BEHALF_BACKEND_TOKEN: run.backendToken },
@@ -310,15 +335,18 @@ describe('webapps', () => {
 
       const backend = withBearer(t.app, run.backendToken);
       expect((await backend.request('GET', '/api/v1/auth/me')).json<Me>().login).toBe(creator.login);
-      // The backend has its identity's rights, no more: this user may create webapps, not list users.
+      // A backend token is webapp code: data plane only, whatever its identity may do as a person
+      // (this user may create webapps, not list users).
       expectProblem(await backend.request('GET', '/api/v1/users'), 403);
-      const created = await backend.request('POST', '/api/v1/webapps', { name: 'made by a backend', kind: 'dash' });
-      expect(created.statusCode).toBe(201);
+      expectProblem(await backend.request('POST', '/api/v1/webapps', { name: 'made by a backend', kind: 'dash' }), 403);
       // Audit records made by a backend carry its webapp.
-      const [event] = (await admin.request('GET', `/api/v1/audit-events?action=webapp.create&actor=${creator.id}&limit=1`)).json<Page<AuditEvent>>().items;
-      expect(event.webappId).toBe(created.json<Webapp>().id);
       const denied = (await admin.request('GET', `/api/v1/audit-events?action=access.denied&webapp=${webapp.id}`)).json<Page<AuditEvent>>().items;
-      expect(denied.map((e) => e.details.route)).toContain('/api/v1/users');
+      expect(denied.map((e) => [e.details.route, e.reason])).toEqual(
+        expect.arrayContaining([
+          ['/api/v1/users', 'credential_not_accepted:backend_token'],
+          ['/api/v1/webapps', 'credential_not_accepted:backend_token'],
+        ]),
+      );
 
       const [started] = await auditOf('webapp.run.start', webapp.id);
       expect(started.details).toMatchObject({ identity: run.identity, upstreamUrl: 'http://10.0.0.5:8050', tokenId: claims.jti });
@@ -384,12 +412,15 @@ describe('webapps', () => {
       const run = await startRun(t.app, creator.session, webapp.id);
       expect((await run.backend.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
       await admin.request('PATCH', `/api/v1/users/${service.id}`, { status: 'disabled' });
-      expect(expectProblem(await run.backend.request('GET', '/api/v1/auth/me'), 401).detail).toBe('The user this webapp run acts as is disabled or deleted.');
+      // A run lives no longer than its identity's standing: it stopped, for good.
+      expect(expectProblem(await run.backend.request('GET', '/api/v1/auth/me'), 401).detail).toBe('The webapp run this backend token belongs to has stopped.');
       await admin.request('PATCH', `/api/v1/users/${service.id}`, { status: 'active' });
-      expect((await run.backend.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
-
-      expect((await creator.session.request('DELETE', `/api/v1/webapps/${webapp.id}`)).statusCode).toBe(204);
       expectProblem(await run.backend.request('GET', '/api/v1/auth/me'), 401);
+      expect((await admin.request('GET', `/api/v1/webapps/${webapp.id}/runs/${run.runId}`)).json()).toMatchObject({ status: 'stopped', stopReason: 'identity_disabled' });
+
+      const next = await startRun(t.app, creator.session, webapp.id);
+      expect((await creator.session.request('DELETE', `/api/v1/webapps/${webapp.id}`)).statusCode).toBe(204);
+      expectProblem(await next.backend.request('GET', '/api/v1/auth/me'), 401);
       expectProblem(await creator.session.request('GET', `/api/v1/webapps/${webapp.id}`), 404);
       expect(await auditOf('webapp.delete', webapp.id)).toHaveLength(1);
     });

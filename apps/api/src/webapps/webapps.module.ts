@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { RUN_AUTHORITY } from '../identity/run-authority.port';
+import { RunAuthority } from './run-authority.service';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { IdentityModule } from '../identity/identity.module';
 import { SettingsModule } from '../settings/settings.module';
@@ -10,11 +12,16 @@ import { WebappRepository } from './webapp.repository';
 import { WebappsController } from './webapps.controller';
 import { WebappsService } from './webapps.service';
 
-/** Webapps, their security settings and runs (whose backend tokens the runtime module authenticates). */
+/**
+ * Webapps, their security settings and runs (whose backend tokens the runtime module
+ * authenticates). Global for one export: the run authority that identity changes call through
+ * the port they declare.
+ */
+@Global()
 @Module({
   imports: [IdentityModule, SettingsModule, TokensModule, DatasetsModule],
   controllers: [WebappsController, RunsController],
-  providers: [WebappRepository, RunRepository, WebappsService, RunsService],
-  exports: [WebappsService, RunsService, WebappRepository, RunRepository],
+  providers: [WebappRepository, RunRepository, WebappsService, RunsService, RunAuthority, { provide: RUN_AUTHORITY, useExisting: RunAuthority }],
+  exports: [WebappsService, RunsService, WebappRepository, RunRepository, RunAuthority, RUN_AUTHORITY],
 })
 export class WebappsModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView } from '@behalf/contracts';
+import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView, WebappSource } from '@behalf/contracts';
+import { effectivePermissions } from '../auth/principal-of-user';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
@@ -11,7 +12,8 @@ import { ProblemError } from '../http/problem';
 import { requestedOwner } from '../identity/requested-owner';
 import { UserRepository } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';
-import { runAsOf, webappAccess, WebappAccessLevel } from './webapp-access';
+import { explainRunAs, runAsOf, webappAccess, WebappAccessLevel } from './webapp-access';
+import { RunAuthority } from './run-authority.service';
 import { WebappChange, webappNotFound, WebappRecord, WebappRepository } from './webapp.repository';
 import { patchSettingsBody, updateWebappBody } from './webapps.dto';
 
@@ -22,8 +24,8 @@ const invalid = (path: string, message: string) => new ProblemError('validation-
 const summaryOf = (p: Principal): UserSummary => ({ id: p.userId, login: p.login });
 
 export function toWebapp(record: WebappRecord): Webapp {
-  const { id, name, kind, description, owner, lastModifiedBy, createdAt, updatedAt } = record;
-  return { id, name, kind, description, owner, lastModifiedBy, createdAt, updatedAt };
+  const { id, name, kind, source, description, owner, lastModifiedBy, createdAt, updatedAt } = record;
+  return { id, name, kind, source, description, owner, lastModifiedBy, createdAt, updatedAt };
 }
 
 @Injectable()
@@ -33,6 +35,7 @@ export class WebappsService {
     private readonly users: UserRepository,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
+    private readonly authority: RunAuthority,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -51,10 +54,16 @@ export class WebappsService {
     return { ...webapp, access };
   }
 
-  async create(input: { name: string; kind: WebappKind; description: string }, ctx: AuthenticatedContext): Promise<Webapp> {
+  async create(input: { name: string; kind: WebappKind; source: WebappSource | null; description: string }, ctx: AuthenticatedContext): Promise<Webapp> {
     const record = await this.webapps.create({ ...input, creator: summaryOf(ctx.principal), at: this.clock.now() }, ctx.principal.userId);
     await this.audit.record(
-      { action: 'webapp.create', outcome: 'succeeded', target: { type: 'webapp', id: record.id }, webappId: record.id, details: { name: record.name, kind: record.kind } },
+      {
+        action: 'webapp.create',
+        outcome: 'succeeded',
+        target: { type: 'webapp', id: record.id },
+        webappId: record.id,
+        details: { name: record.name, kind: record.kind, source: record.source },
+      },
       ctx,
     );
     return toWebapp(record);
@@ -65,21 +74,36 @@ export class WebappsService {
   }
 
   async list(ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<Webapp>> {
-    const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(cursor, ['text', 'uuid']) as [string, string] | undefined;
     const rows = await this.webapps.list({ id: ctx.principal.userId, admin: ctx.principal.permissions.has('admin') }, after, limit + 1);
     return toPage(rows, limit, toWebapp, (w) => [w.name, w.id]);
   }
 
+  /**
+   * Edits a webapp. Only a change of what it runs (`source`, `kind`) makes the caller its last
+   * modifier, and so, by default, who it runs as: a rename or a hand-over never does. A new owner
+   * may lose or gain the right to start it: runs that lost their authority stop.
+   */
   async update(id: string, patch: z.infer<typeof updateWebappBody>, ctx: AuthenticatedContext): Promise<Webapp> {
     const before = await this.authorize(id, ctx, 'manage');
     const owner = await requestedOwner(patch.ownerUserId, before.owner, ctx.principal, this.users, 'webapp');
+    const changesWhatRuns = patch.source !== undefined || (patch.kind !== undefined && patch.kind !== before.kind);
     const after = await this.webapps.update(
       id,
-      { name: patch.name, kind: patch.kind, description: patch.description, owner, lastModifiedBy: summaryOf(ctx.principal), at: this.clock.now() },
+      {
+        name: patch.name,
+        kind: patch.kind,
+        source: patch.source,
+        description: patch.description,
+        owner,
+        ...(changesWhatRuns ? { lastModifiedBy: summaryOf(ctx.principal) } : {}),
+        at: this.clock.now(),
+      },
       ctx.principal.userId,
     );
-    const changes = changesBetween(toWebapp(before), toWebapp(after), ['name', 'kind', 'description', 'owner', 'lastModifiedBy']);
+    const changes = changesBetween(toWebapp(before), toWebapp(after), ['name', 'kind', 'source', 'description', 'owner', 'lastModifiedBy']);
     await this.audit.record({ action: 'webapp.update', outcome: 'succeeded', target: { type: 'webapp', id }, webappId: id, details: { changes } }, ctx);
+    await this.authority.reconcile({ webappId: id }, ctx);
     return toWebapp(after);
   }
 
@@ -97,12 +121,15 @@ export class WebappsService {
   }
 
   /**
-   * Changes settings; the caller becomes the last modifier (so, by default, the run-as user).
-   * Naming a run-as user other than oneself is an admin's decision alone.
+   * Changes settings. Settings never change who the webapp runs as, except `runAsUserId` itself:
+   * naming a run-as user other than oneself is an admin's decision alone, and only an admin's
+   * choice pins a user who holds permissions the starter lacks. Only admins widen `secretNames`.
+   * Runs whose starter may no longer start the webapp stop.
    */
   async updateSettings(id: string, patch: z.infer<typeof patchSettingsBody>, ctx: AuthenticatedContext): Promise<WebappSettingsView> {
     const before = await this.authorize(id, ctx, 'manage');
-    const change: WebappChange = { lastModifiedBy: summaryOf(ctx.principal), at: this.clock.now() };
+    const admin = ctx.principal.permissions.has('admin');
+    const change: WebappChange = { at: this.clock.now() };
     const { runAsUserId, identityPropagation, ...rest } = patch;
     if (runAsUserId !== undefined && runAsUserId !== before.settings.runAsUserId) {
       if (runAsUserId !== null && runAsUserId !== ctx.principal.userId && !ctx.principal.permissions.has('admin')) {
@@ -114,7 +141,22 @@ export class WebappsService {
       }
       const user = runAsUserId === null ? null : await this.users.get(runAsUserId);
       if (runAsUserId !== null && !user) throw invalid('body.runAsUserId', 'no user has this id');
-      change.runAs = user ? { id: user.id, login: user.login } : null;
+      change.runAs = user ? { id: user.id, login: user.login, pinnedByAdmin: admin } : null;
+    }
+    if (patch.secretNames !== undefined && !admin) {
+      const widened = widenedSecretNames(before.settings.secretNames, patch.secretNames);
+      if (widened !== null) {
+        await this.audit.record(
+          { action: 'access.denied', outcome: 'denied', reason: 'secret_names_widen_requires_admin', target: { type: 'webapp', id }, webappId: id, details: { widened } },
+          ctx,
+        );
+        throw new ProblemError(
+          'forbidden',
+          widened.length === 0
+            ? 'Only an admin may let a webapp receive all of its viewers’ secrets (secretNames: null).'
+            : `Only an admin may add secret names a webapp may receive (${widened.join(', ')}); you may remove names.`,
+        );
+      }
     }
     if (patch.viewers) {
       const missingUsers = await this.webapps.missingUsers(patch.viewers.users);
@@ -136,21 +178,39 @@ export class WebappsService {
         outcome: 'succeeded',
         target: { type: 'webapp', id },
         webappId: id,
-        details: { changes: changesBetween(before.settings, after.settings), lastModifiedBy: { from: before.lastModifiedBy, to: after.lastModifiedBy } },
+        details: { changes: changesBetween(before.settings, after.settings) },
       },
       ctx,
     );
+    await this.authority.reconcile({ webappId: id }, ctx);
     return this.settingsView(after, ctx.principal);
   }
 
   private async settingsView(webapp: WebappRecord, caller: Principal): Promise<WebappSettingsView> {
     const runAs = runAsOf(webapp, summaryOf(caller));
-    const user = await this.users.get(runAs.userId);
+    const user = await this.users.withGroups(runAs.userId);
+    const permissions = user ? [...effectivePermissions(user)].sort() : [];
     const global = await this.settings.security();
     return {
       ...webapp.settings,
-      effectiveRunAs: { ...runAs, status: user ? user.status : 'deleted' },
+      effectiveRunAs: {
+        ...runAs,
+        status: user ? (user.active ? 'active' : 'disabled') : 'deleted',
+        permissions,
+        explanation: explainRunAs(runAs, webapp, permissions),
+      },
       effectiveHideAccessTokens: webapp.settings.hideAccessTokens || global.hideAccessTokens,
     };
   }
+}
+
+/**
+ * The names `next` adds to `current` (null: all names), or null when it only narrows; an empty
+ * list when it asks for all.
+ */
+export function widenedSecretNames(current: readonly string[] | null, next: readonly string[] | null): string[] | null {
+  if (current === null) return null;
+  if (next === null) return [];
+  const added = next.filter((name) => !current.includes(name));
+  return added.length > 0 ? added : null;
 }

@@ -1,0 +1,15 @@
+import { storable, storableText } from './audit-sanitize';
+
+describe(storable.name, () => {
+  it('replaces NUL and lone surrogates, in values and keys, at any depth', () => {
+    expect(storableText('a\u0000b')).toBe('a\uFFFDb');
+    expect(storableText('x\uD800y')).toBe('x\uFFFDy');
+    expect(storableText('x\uDC00')).toBe('x\uFFFD');
+    expect(storable({ 'k\u0000': ['\uD83D', { deep: '\u0000' }] })).toEqual({ 'k\uFFFD': ['\uFFFD', { deep: '\uFFFD' }] });
+  });
+
+  it('keeps well-formed text, pairs and other values as they are', () => {
+    const at = new Date(0);
+    expect(storable({ emoji: '😀', n: 1, b: true, none: null, at })).toEqual({ emoji: '😀', n: 1, b: true, none: null, at });
+  });
+});

@@ -1,0 +1,21 @@
+/** NUL, and UTF-16 surrogates without their other half: what PostgreSQL's text and JSON refuse. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` with every character PostgreSQL cannot store replaced by U+FFFD. */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+/**
+ * A copy of `value` whose strings (keys included) PostgreSQL can store in text and JSON columns.
+ * Input validation refuses such strings at the edge already; this is the audit log's own
+ * guarantee, so that no record can ever fail the batch it is written with.
+ */
+export function storable<T>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => storable(v)) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)])) as T;
+  }
+  return value;
+}

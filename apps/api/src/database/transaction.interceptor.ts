@@ -1,0 +1,37 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { Transactions } from './transactions';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const OWN_TRANSACTIONS = 'behalf:own-transactions';
+
+/**
+ * Declares that a write route manages its transactions itself, with the reason. For routes whose
+ * refusals must persist though the request fails (login counts failed attempts), hot paths that
+ * change nothing but the audit log (the token exchange, runtime calls), and streams that must not
+ * hold a transaction open while bytes arrive (uploads: the service opens its own at the end).
+ */
+export const OwnTransactions = (_why: string): MethodDecorator & ClassDecorator => SetMetadata(OWN_TRANSACTIONS, true);
+
+/**
+ * Every write route runs in one transaction: whatever it changes, and the audit record of each
+ * change (see `AuditService`), commit together when it succeeds, and nothing of it when it
+ * throws. Deny by default: a route opts out only by saying `@OwnTransactions(why)`.
+ */
+@Injectable()
+export class TransactionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const method = context.switchToHttp().getRequest<FastifyRequest>().method;
+    if (READS.has(method) || this.reflector.getAllAndOverride<boolean>(OWN_TRANSACTIONS, [context.getHandler(), context.getClass()])) {
+      return next.handle();
+    }
+    return from(this.transactions.run(() => lastValueFrom(next.handle(), { defaultValue: undefined })));
+  }
+}
