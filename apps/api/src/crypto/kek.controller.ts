@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { KekRewrapReport } from '@behalf/contracts';
 import { Ctx, RequestContext } from '../audit/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { OwnTransactions } from '../database/transaction.interceptor';
 import { ApiJsonResponse, kekRewrapReportSchema } from '../http/response-schemas';
 import { KekService } from './kek.service';
 
@@ -13,6 +14,7 @@ export class KekController {
   constructor(private readonly kek: KekService) {}
 
   @Post('rewrap')
+  @OwnTransactions('batches commit one by one, so an interrupted run keeps its progress; the summary is recorded after them')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Re-wraps every data key (secrets, signing keys) to the newest KEK of BEHALF_KEK, in bounded batches; safe to repeat, resumes after an interruption.',

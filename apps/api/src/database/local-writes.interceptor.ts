@@ -1,10 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
 import { Observable, tap } from 'rxjs';
 import { ChangeFeed } from './change-feed.service';
+import { isUnflaggedWrite } from './write-route';
 
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LEAVES_POLICY_UNCHANGED = 'behalf:leaves-policy-unchanged';
 
 /**
@@ -29,11 +28,7 @@ export class LocalWritesInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const method = context.switchToHttp().getRequest<FastifyRequest>().method;
-    if (READS.has(method)) return next.handle();
-    if (this.reflector.getAllAndOverride<boolean>(LEAVES_POLICY_UNCHANGED, [context.getHandler(), context.getClass()])) {
-      return next.handle();
-    }
+    if (!isUnflaggedWrite(context, this.reflector, LEAVES_POLICY_UNCHANGED)) return next.handle();
     return next.handle().pipe(tap({ next: () => this.feed.bump(), error: () => this.feed.bump() }));
   }
 }

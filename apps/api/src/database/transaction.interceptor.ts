@@ -1,10 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { Transactions } from './transactions';
+import { isUnflaggedWrite } from './write-route';
 
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const OWN_TRANSACTIONS = 'behalf:own-transactions';
 
 /**
@@ -28,10 +27,7 @@ export class TransactionInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const method = context.switchToHttp().getRequest<FastifyRequest>().method;
-    if (READS.has(method) || this.reflector.getAllAndOverride<boolean>(OWN_TRANSACTIONS, [context.getHandler(), context.getClass()])) {
-      return next.handle();
-    }
+    if (!isUnflaggedWrite(context, this.reflector, OWN_TRANSACTIONS)) return next.handle();
     return from(this.transactions.run(() => lastValueFrom(next.handle(), { defaultValue: undefined })));
   }
 }
