@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { Transactions } from '../database/transactions';
 import { randomSecret } from '../common/hashing';
 import { CONFIG, Config } from '../config/config';
 import { PrismaService } from '../database/prisma.service';
@@ -27,6 +28,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     private readonly groups: GroupRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly transactions: Transactions,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -35,27 +37,25 @@ export class BootstrapService implements OnApplicationBootstrap {
     const generated = this.config.adminPassword === undefined;
     const password = this.config.adminPassword ?? randomSecret().slice(0, 24);
     const passwordHash = await this.hasher.hash(password);
-    const created = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
-      if ((await this.users.count(tx)) > 0) return undefined;
+    // The admin and its record commit together (the record goes to the audit outbox).
+    const created = await this.transactions.run(async () => {
+      await this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
+      if ((await this.users.count()) > 0) return undefined;
       const group =
-        (await this.groups.findByName(ADMIN_GROUP, tx)) ??
-        (await this.groups.create({ name: ADMIN_GROUP, description: 'Behalf administrators', permissions: { admin: true } }, tx));
-      const user = await this.users.create(
-        { login: ADMIN_LOGIN, displayName: 'Administrator', email: null, status: 'active', passwordHash },
-        tx,
-      );
-      await this.groups.addMember(group.id, user.id, tx);
+        (await this.groups.findByName(ADMIN_GROUP)) ??
+        (await this.groups.create({ name: ADMIN_GROUP, description: 'Behalf administrators', permissions: { admin: true } }));
+      const user = await this.users.create({ login: ADMIN_LOGIN, displayName: 'Administrator', email: null, status: 'active', passwordHash });
+      await this.groups.addMember(group.id, user.id);
+      await this.audit.record({
+        action: 'bootstrap.admin',
+        outcome: 'succeeded',
+        actor: { userId: null, login: 'system' },
+        target: { type: 'user', id: user.id },
+        details: { login: ADMIN_LOGIN, group: ADMIN_GROUP, passwordSource: generated ? 'generated' : 'BEHALF_ADMIN_PASSWORD' },
+      });
       return { user, group };
     });
     if (!created) return;
-    await this.audit.record({
-      action: 'bootstrap.admin',
-      outcome: 'succeeded',
-      actor: { userId: null, login: 'system' },
-      target: { type: 'user', id: created.user.id },
-      details: { login: ADMIN_LOGIN, group: ADMIN_GROUP, passwordSource: generated ? 'generated' : 'BEHALF_ADMIN_PASSWORD' },
-    });
     this.logger.info({ login: ADMIN_LOGIN, group: ADMIN_GROUP }, 'first start: created the admin user');
     if (generated) {
       // Straight to the console, not through the logger: it must not reach log storage.
