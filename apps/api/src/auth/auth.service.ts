@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Me } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
@@ -24,8 +24,13 @@ function tooManyAttempts(until: Date, now: Date): ProblemError {
   });
 }
 
+/** How often counters that say nothing any more are removed. */
+const THROTTLE_SWEEP_MS = 10 * 60_000;
+
 @Injectable()
-export class AuthService {
+export class AuthService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private sweep: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
@@ -89,6 +94,22 @@ export class AuthService {
     const withGroups = await this.users.withGroups(user.id);
     if (!withGroups) throw new ProblemError('unauthenticated', INVALID_CREDENTIALS);
     return { me: toMe(withGroups), session };
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweep = setInterval(() => void this.forgetStaleThrottles().catch(() => undefined), THROTTLE_SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweep);
+  }
+
+  /** Removes login counters whose longest window has passed and that lock nothing. */
+  forgetStaleThrottles(): Promise<number> {
+    const now = this.clock.now();
+    const longest = Math.max(LOGIN_THROTTLES.pair.windowMs, LOGIN_THROTTLES.client.windowMs, LOGIN_THROTTLES.account.windowMs);
+    return this.throttle.forgetStale(new Date(now.getTime() - longest), now);
   }
 
   async me(userId: string): Promise<Me> {

@@ -54,6 +54,17 @@ export class LoginThrottleRepository {
     }
   }
 
+  /**
+   * Forgets counters that say nothing any more: their window started before `olderThan` (the
+   * longest window) and no lock is in force. Such a row counts as absent anyway, so a flood of
+   * made-up logins leaves no lasting rows.
+   * @returns how many were removed
+   */
+  async forgetStale(olderThan: Date, now: Date): Promise<number> {
+    const result = await this.pg.raw.query('DELETE FROM login_throttles WHERE window_started_at < $1 AND (locked_until IS NULL OR locked_until <= $2)', [olderThan, now]);
+    return result.rowCount ?? 0;
+  }
+
   /** A verified password: the account's counters start over, and the source gets its attempt back. */
   async succeeded(keys: Record<ThrottleKind, string>): Promise<void> {
     await this.pg.raw.query('DELETE FROM login_throttles WHERE key = ANY($1::text[])', [[keys.pair, keys.account]]);

@@ -3,7 +3,8 @@ import { anonymous, expectProblem, loginAsAdmin, ManualClock, Response, SessionC
 import { apiKeyClient, createUser, PASSWORD } from '../fixtures/identity';
 import { authInfo, exchangeParams, impersonationWorld, tokenRequest } from '../fixtures/runtime';
 import { createWebapp, startRun } from '../fixtures/webapps';
-import { ADMIN_PASSWORD, startTestApp, TestApp } from '../harness';
+import { AuthService } from '../../src/auth/auth.service';
+import { ADMIN_PASSWORD, sql, startTestApp, TestApp } from '../harness';
 
 const MINUTE = 60_000;
 
@@ -74,6 +75,20 @@ describe('attacks on throttling', () => {
       const denied = (await admin.request('GET', '/api/v1/audit-events?action=auth.login&outcome=denied&limit=100')).json<Page<AuditEvent>>().items;
       expect(denied.map((e) => e.reason)).toEqual(expect.arrayContaining(['account_throttled', 'account_locked_out', 'client_locked_out']));
       clock.advance(16 * MINUTE);
+    });
+  });
+
+  describe('a flood of made-up logins', () => {
+    it('leaves no lasting rows: counters past the longest window that lock nothing are forgotten', async () => {
+      for (let i = 0; i < 3; i += 1) expectProblem(await login(`made-up-${i}`, 'any-password-at-all', '198.51.100.200'), 401);
+      const rows = async () => (await sql<{ key: string }>(t.database.url, "SELECT key FROM login_throttles WHERE key LIKE '%made-up-%'")).length;
+      expect(await rows()).toBe(6);
+      const auth = t.app.get(AuthService);
+      await auth.forgetStaleThrottles();
+      expect(await rows()).toBe(6);
+      clock.advance(24 * 60 * MINUTE + 1000);
+      await auth.forgetStaleThrottles();
+      expect(await rows()).toBe(0);
     });
   });
 
