@@ -1,6 +1,7 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { CREDENTIAL_REVOKER } from '../identity/credential-revocation.port';
 import { IdentityModule } from '../identity/identity.module';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyService } from './api-key.service';
@@ -14,9 +15,13 @@ import { SessionRepository } from './session.repository';
 import { SessionService } from './session.service';
 import { ApiKeyStrategy, SessionStrategy } from './strategies';
 
-/** Login, sessions, API keys, the passport strategies and the one global guard. */
+/**
+ * Login, sessions, API keys, the passport strategies and the one global guard. Global for one
+ * export: the credential revoker that identity changes call through the port they declare.
+ */
+@Global()
 @Module({
-  imports: [PassportModule, forwardRef(() => IdentityModule)],
+  imports: [PassportModule, IdentityModule],
   controllers: [AuthController, ApiKeysController],
   providers: [
     SessionRepository,
@@ -26,10 +31,11 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies';
     ApiKeyService,
     AuthService,
     CredentialRevoker,
+    { provide: CREDENTIAL_REVOKER, useExisting: CredentialRevoker },
     SessionStrategy,
     ApiKeyStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [CredentialRevoker, SessionService],
+  exports: [CREDENTIAL_REVOKER, SessionService],
 })
 export class AuthModule {}

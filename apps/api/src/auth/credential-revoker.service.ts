@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/prisma-errors';
+import type { CredentialRevocationPort } from '../identity/credential-revocation.port';
 import { ApiKeyRepository } from './api-key.repository';
 import { SessionRepository } from './session.repository';
 
@@ -9,7 +10,7 @@ import { SessionRepository } from './session.repository';
  * so the effect is immediate on every replica.
  */
 @Injectable()
-export class CredentialRevoker {
+export class CredentialRevoker implements CredentialRevocationPort {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,

@@ -1,5 +1,4 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { Module } from '@nestjs/common';
 import { BootstrapService } from './bootstrap.service';
 import { GroupRepository } from './group.repository';
 import { GroupsController } from './groups.controller';
@@ -11,8 +10,7 @@ import { UsersService } from './users.service';
 
 /** Users, groups, memberships; the first-start admin. */
 @Module({
-  // Auth needs users to authenticate; identity needs auth to end a user's credentials.
-  imports: [forwardRef(() => AuthModule)],
+  // Ending a user's credentials is auth's: it provides CREDENTIAL_REVOKER, declared here.
   controllers: [UsersController, GroupsController],
   providers: [UserRepository, GroupRepository, PasswordHasher, UsersService, GroupsService, BootstrapService],
   exports: [UserRepository, GroupRepository, PasswordHasher],

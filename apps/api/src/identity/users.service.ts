@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Page, User } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../audit/request-context';
-import { CredentialRevoker } from '../auth/credential-revoker.service';
 import { changesBetween } from '../common/changes';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { GroupRepository } from './group.repository';
+import { CREDENTIAL_REVOKER, CredentialRevocationPort } from './credential-revocation.port';
 import { PasswordHasher } from './password-hasher';
 import { RUN_AUTHORITY, RunAuthorityPort } from './run-authority.port';
 import { UserPatch, userNotFound, UserRepository } from './user.repository';
@@ -33,7 +33,7 @@ export class UsersService {
     private readonly users: UserRepository,
     private readonly groups: GroupRepository,
     private readonly hasher: PasswordHasher,
-    private readonly revoker: CredentialRevoker,
+    @Inject(CREDENTIAL_REVOKER) private readonly revoker: CredentialRevocationPort,
     private readonly audit: AuditService,
     @Inject(RUN_AUTHORITY) private readonly runs: RunAuthorityPort,
     @Inject(CLOCK) private readonly clock: Clock,

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../src/common/project-root';
+
+const run = promisify(execFile);
+const ESLINT = join(projectRoot(), 'node_modules/.bin/eslint');
+
+/** ESLint's verdict on `files` (paths from the workspace root), as `rule → count`. */
+async function lint(files: string[]): Promise<Record<string, number>> {
+  const { stdout } = await run(ESLINT, ['--format', 'json', '--no-warn-ignored', ...files], { cwd: projectRoot() }).catch((error: { stdout: string }) => error);
+  const counts: Record<string, number> = {};
+  for (const file of JSON.parse(stdout) as { messages: { ruleId: string | null }[] }[]) {
+    for (const m of file.messages) counts[m.ruleId ?? 'fatal'] = (counts[m.ruleId ?? 'fatal'] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * The lint that `npm test` runs must catch what the architecture forbids: a library importing an
+ * application, and an import cycle. Each is planted in a scratch file, linted, and removed.
+ */
+describe('the lint rules', () => {
+  let dir: string;
+  beforeAll(async () => {
+    // The boundary rule reads Nx's project graph, which `npm run lint` computes; so does this.
+    await run(join(projectRoot(), 'node_modules/.bin/nx'), ['show', 'projects'], { cwd: projectRoot(), env: { ...process.env, NX_DAEMON: 'false' } });
+    dir = await mkdtemp(join(projectRoot(), 'apps/api/src/lint-probe-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('refuses a library importing an application', async () => {
+    const lib = await mkdtemp(join(projectRoot(), 'libs/contracts/src/lint-probe-'));
+    try {
+      const file = join(lib, 'probe.ts');
+      await writeFile(file, "import { API_VERSION } from '../../../../apps/api/src/app';\nexport const version = API_VERSION;\n");
+      expect(await lint([relative(projectRoot(), file)])).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
+    } finally {
+      await rm(lib, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an import cycle', async () => {
+    await writeFile(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): unknown => b;\n");
+    await writeFile(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");
+    expect(await lint([relative(projectRoot(), join(dir, 'a.ts'))])).toEqual({ 'import-x/no-cycle': 1 });
+  });
+
+  it('passes a file that breaks neither rule', async () => {
+    await writeFile(join(dir, 'c.ts'), "import { z } from 'zod';\nexport const c = z.string();\n");
+    expect(await lint([relative(projectRoot(), join(dir, 'c.ts'))])).toEqual({});
+  });
+});
