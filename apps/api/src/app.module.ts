@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { Clock, CLOCK, systemClock } from './common/clock';
+import { Clock, CLOCK, systemClock } from './kernel/clock';
 import { Config, CONFIG } from './config/config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';

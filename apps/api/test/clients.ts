@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Clock } from '../src/common/clock';
+import type { Clock } from '../src/kernel/clock';
 import { ADMIN_PASSWORD } from './harness';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -7,7 +7,7 @@ import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { closeApp, createApp } from '../src/app';
-import type { Clock } from '../src/common/clock';
+import type { Clock } from '../src/kernel/clock';
 import { Config, loadConfig } from '../src/config/config';
 import { readMigrations } from '../src/database/migrations';
 import { createLogger } from '../src/logging/logger';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
 import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { UserRef, userRef } from '../common/user-ref';
-import type { AuditQuery } from './audit.controller';
+import type { AuditQuery } from './audit.dto';
 import { AuditRepository } from './audit.repository';
 
 /** Reading the audit log: filtered pages and chain verification. */

@@ -3,25 +3,14 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { listQuery, pageQuery } from '../common/pagination';
+import { listQuery } from '../common/pagination';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../kernel/principal';
 import { ValidQuery } from '../http/zod-validation';
 import { AuditQueryService } from './audit-query.service';
+import { AuditQuery, auditQuery } from './audit.dto';
 import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, impersonationEventSchema, pageOf } from '../http/response-schemas';
 
-
-export const auditQuery = z.object({
-  action: z.string().min(1).max(100).optional(),
-  actor: z.string().min(1).max(128).optional().describe('user id or login of who acted'),
-  subject: z.string().min(1).max(128).optional().describe('user id or login acted on behalf of'),
-  webapp: z.string().min(1).max(128).optional(),
-  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed'], { error: 'expected allowed, denied, succeeded or failed' }).optional(),
-  since: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
-  until: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
-  ...pageQuery,
-});
-export type AuditQuery = z.infer<typeof auditQuery>;
 
 
 @ApiTags('audit')

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { AuditOutcome } from '@behalf/contracts';
-import { webappOf } from '../auth/principal';
-import { CLOCK, Clock } from '../common/clock';
+import { webappOf } from '../kernel/principal';
+import { CLOCK, Clock } from '../kernel/clock';
 import { Transactions } from '../database/transactions';
 import { LOGGER } from '../logging/logger.token';
 import type { Logger } from '../logging/logger';
@@ -9,7 +9,7 @@ import { redactDeep } from '../logging/redact';
 import { AuditContent } from './audit-hash';
 import { storable } from './audit-sanitize';
 import { AuditRepository, OUTBOX_BATCH } from './audit.repository';
-import { clientSource, RequestContext } from './request-context';
+import { clientSource, RequestContext } from '../kernel/request-context';
 
 export interface AuditInput {
   action: string;

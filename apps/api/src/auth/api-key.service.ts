@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
-import { CLOCK, Clock } from '../common/clock';
+import { RequestContext } from '../kernel/request-context';
+import { CLOCK, Clock } from '../kernel/clock';
 import { randomSecret, sha256Hex } from '../common/hashing';
 import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { ProblemError } from '../http/problem';
-import { constantTimeEqual } from './constant-time';
+import { constantTimeEqual } from '../kernel/constant-time';
 import { apiKeyPrefix, formatApiKey, parseApiKey } from './api-key-format';
 import { ApiKeyRepository } from './api-key.repository';
 import { TOUCH_INTERVAL_MS } from './auth.config';
-import { hasPermission, isTokenPrincipal, Principal } from './principal';
+import { hasPermission, isTokenPrincipal, Principal } from '../kernel/principal';
 import { principalFor } from './principal-of-user';
 
 @Injectable()

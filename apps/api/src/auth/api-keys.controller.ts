@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { nameText } from '../http/input-text';
-import { Ctx, RequestContext } from '../audit/request-context';
+import { Ctx, RequestContext } from '../kernel/request-context';
 import { pageQuery } from '../common/pagination';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
@@ -11,7 +11,7 @@ import { ValidBody, ValidParams, ValidQuery, uuidField } from '../http/zod-valid
 import { ApiKeyService } from './api-key.service';
 import { Authenticated } from './authenticated.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
-import { Principal } from './principal';
+import { Principal } from '../kernel/principal';
 import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../http/response-schemas';
 
 

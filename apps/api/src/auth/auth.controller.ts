@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CSRF_COOKIE, Me, SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { Ctx, RequestContext } from '../audit/request-context';
+import { Ctx, RequestContext } from '../kernel/request-context';
 import { CONFIG, Config } from '../config/config';
 import { secureCookies } from '../config/insecure-defaults';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
@@ -14,7 +14,7 @@ import { ValidBody } from '../http/zod-validation';
 import { AuthService } from './auth.service';
 import { ANY_CREDENTIAL, Authenticated } from './authenticated.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
-import { Principal } from './principal';
+import { Principal } from '../kernel/principal';
 import { Public } from './public.decorator';
 
 export const loginBody = z.strictObject({

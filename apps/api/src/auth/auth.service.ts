@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Me } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
-import { CLOCK, Clock } from '../common/clock';
+import { RequestContext } from '../kernel/request-context';
+import { CLOCK, Clock } from '../kernel/clock';
 import { ProblemError } from '../http/problem';
 import { PasswordHasher } from '../identity/password-hasher';
 import { UserRepository } from '../identity/user.repository';
-import { clientSource } from '../audit/request-context';
+import { clientSource } from '../kernel/request-context';
 import { Transactions } from '../database/transactions';
 import { LOGIN_THROTTLES } from './auth.config';
 import { THROTTLE_REASONS } from './login-throttle';

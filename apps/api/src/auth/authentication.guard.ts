@@ -4,12 +4,12 @@ import { AuthGuard } from '@nestjs/passport';
 import { CSRF_COOKIE, CSRF_HEADER, Permission, SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
-import { requestContextOf } from '../audit/request-context';
+import { requestContextOf } from '../kernel/request-context';
 import { sha256Hex } from '../common/hashing';
 import { ProblemError } from '../http/problem';
 import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from './authenticated.decorator';
-import { constantTimeEqual } from './constant-time';
-import { CredentialKind, hasPermission, Principal, principalOf } from './principal';
+import { constantTimeEqual } from '../kernel/constant-time';
+import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';
 import { IS_PUBLIC } from './public.decorator';
 import { API_KEY_STRATEGY, bearerApiKey, bearerJwt, cookiesOf, failureOf, JWT_STRATEGY, SESSION_STRATEGY } from './strategies';
 

@@ -1,7 +1,7 @@
 import type { Me, Permission } from '@behalf/contracts';
 import { PERMISSIONS } from '@behalf/contracts';
 import type { UserWithGroups } from '../identity/user.repository';
-import type { Principal } from './principal';
+import type { Principal } from '../kernel/principal';
 
 /** A user's effective permissions: the union over their groups. */
 export function effectivePermissions(user: UserWithGroups): Set<Permission> {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { randomSecret, sha256Hex } from '../common/hashing';
 import { CONFIG, Config } from '../config/config';
 import { TOUCH_INTERVAL_MS } from './auth.config';
-import { Principal } from './principal';
+import { Principal } from '../kernel/principal';
 import { principalFor } from './principal-of-user';
 import { SessionRepository, SessionTiming } from './session.repository';
 

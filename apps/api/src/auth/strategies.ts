@@ -4,9 +4,9 @@ import { SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { AuditService } from '../audit/audit.service';
-import { requestContextOf } from '../audit/request-context';
+import { requestContextOf } from '../kernel/request-context';
 import { ApiKeyService } from './api-key.service';
-import { Principal } from './principal';
+import { Principal } from '../kernel/principal';
 import { SessionService } from './session.service';
 
 export const SESSION_STRATEGY = 'session';

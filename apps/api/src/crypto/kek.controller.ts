@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { KekRewrapReport } from '@behalf/contracts';
-import { Ctx, RequestContext } from '../audit/request-context';
+import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { OwnTransactions } from '../database/transaction.interceptor';
 import { ApiJsonResponse, kekRewrapReportSchema } from '../http/response-schemas';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { KekRewrapReport } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
+import { RequestContext } from '../kernel/request-context';
 import { ChangeFeed } from '../database/change-feed.service';
 import { PgPool } from '../database/pg-pool';
 import { LOGGER } from '../logging/logger.token';

@@ -1,5 +1,5 @@
 import type { DatasetAccessLevel } from '@behalf/contracts';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../kernel/principal';
 
 export type DatasetAccess = DatasetAccessLevel | 'none';
 

@@ -6,7 +6,7 @@ import type { DatasetFile, Page } from '@behalf/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { Ctx } from '../audit/request-context';
+import { Ctx } from '../kernel/request-context';
 import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';

@@ -3,7 +3,7 @@ import type { DatasetFile, Page } from '@behalf/contracts';
 import type { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service';
 import { Transactions } from '../database/transactions';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { CONFIG, Config } from '../config/config';
 import { ProblemError } from '../http/problem';

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Dataset, DatasetGroupPermission, DatasetPermissions, Page } from '@behalf/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { Ctx } from '../audit/request-context';
+import { Ctx } from '../kernel/request-context';
 import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { listQuery } from '../common/pagination';

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { listQuery } from '../common/pagination';
-import { Ctx, RequestContext } from '../audit/request-context';
+import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
+import { RequestContext } from '../kernel/request-context';
 import { changesBetween } from '../common/changes';
 import { decodeCursor, toPage } from '../common/pagination';
 import { GroupInput, groupNotFound, GroupRepository } from './group.repository';

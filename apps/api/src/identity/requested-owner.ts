@@ -1,5 +1,5 @@
 import type { UserSummary } from '@behalf/contracts';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../kernel/principal';
 import { ProblemError } from '../http/problem';
 import { UserRepository } from './user.repository';
 

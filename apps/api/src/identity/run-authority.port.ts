@@ -1,4 +1,4 @@
-import type { RequestContext } from '../audit/request-context';
+import type { RequestContext } from '../kernel/request-context';
 
 /** Which live runs a change may have taken authority from. */
 export type RunScope = { webappId: string } | { userIds: string[] } | 'all';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page, User } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
+import { RequestContext } from '../kernel/request-context';
 import { changesBetween } from '../common/changes';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { GroupRepository } from './group.repository';
 import { CREDENTIAL_REVOKER, CredentialRevocationPort } from './credential-revocation.port';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
-import { CLOCK, Clock } from '../common/clock';
+import { RequestContext } from '../kernel/request-context';
+import { CLOCK, Clock } from '../kernel/clock';
 import { GenerationalCache } from '../common/generational-cache';
 import { decodeCursor, toPage } from '../common/pagination';
 import { UserRef, userRef } from '../common/user-ref';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { AuditService } from '../audit/audit.service';
-import { requestContextOf } from '../audit/request-context';
-import { principalOf } from '../auth/principal';
+import { requestContextOf } from '../kernel/request-context';
+import { principalOf } from '../kernel/principal';
 
 /**
  * Every call made with an impersonation token is audited, reads included, so the viewer can see

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { GenerationalCache } from '../common/generational-cache';
 import { CONFIG, Config } from '../config/config';
 import { ChangeFeed } from '../database/change-feed.service';

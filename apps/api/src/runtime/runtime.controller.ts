@@ -5,7 +5,7 @@ import type { AuthInfo, IssuedIdentityToken } from '@behalf/contracts';
 import { API_AUDIENCE, TOKEN_EXCHANGE } from '@behalf/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Ctx, RequestContext } from '../audit/request-context';
+import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { Public } from '../auth/public.decorator';
 import { OwnTransactions } from '../database/transaction.interceptor';

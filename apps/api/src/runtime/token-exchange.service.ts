@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OAuthErrorCode, TokenExchangeResponse } from '@behalf/contracts';
 import { ANONYMOUS_SUBJECT, API_AUDIENCE, identityAudience, TOKEN_EXCHANGE, TOKEN_TYPES, webappClientId } from '@behalf/contracts';
 import { AuditInput, AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
+import { RequestContext } from '../kernel/request-context';
 import { SessionService } from '../auth/session.service';
 import { isUuid } from '../common/user-ref';
 import { FormParams } from '../http/form-body';

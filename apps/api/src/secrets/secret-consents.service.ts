@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Page, SecretConsent } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedContext } from '../webapps/webapps.service';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { ProblemError } from '../http/problem';
 import { WebappsService } from '../webapps/webapps.service';

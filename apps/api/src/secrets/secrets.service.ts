@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page, SecretInfo } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
-import { CLOCK, Clock } from '../common/clock';
+import { RequestContext } from '../kernel/request-context';
+import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { KekVersionMissingError, open, seal } from '../crypto/envelope';
 import type { KeyRing } from '../crypto/key-ring';

@@ -2,7 +2,7 @@ import { Controller, Get, Patch } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SecuritySettings } from '@behalf/contracts';
 import { z } from 'zod';
-import { Ctx, RequestContext } from '../audit/request-context';
+import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiJsonResponse, securitySettingsSchema } from '../http/response-schemas';
 import { ValidBody } from '../http/zod-validation';

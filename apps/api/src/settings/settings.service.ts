@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SecuritySettings } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { changesBetween } from '../common/changes';
-import { RequestContext } from '../audit/request-context';
+import { RequestContext } from '../kernel/request-context';
 import { GenerationalCache } from '../common/generational-cache';
 import { CONFIG, Config } from '../config/config';
 import { ChangeFeed } from '../database/change-feed.service';

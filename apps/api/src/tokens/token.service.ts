@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, JWTPayload } from 'jose';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { CONFIG, Config } from '../config/config';
 import { ChangeFeed } from '../database/change-feed.service';
 import { CLOCK_TOLERANCE_SECONDS, JwtRefusedError, SignedJwt, signJwt, verifyJwt } from './jwt';

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Permission, RunIdentity } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import type { RequestContext } from '../audit/request-context';
+import type { RequestContext } from '../kernel/request-context';
 import { effectivePermissions } from '../auth/principal-of-user';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { ChangeFeed } from '../database/change-feed.service';
 import { Transactions } from '../database/transactions';
 import type { RunAuthorityPort, RunScope } from '../identity/run-authority.port';

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, RefreshedBackendToken, StartedRun, WebappRun } from '@behalf/contracts';
 import { z } from 'zod';
 import { listQuery } from '../common/pagination';
-import { Ctx } from '../audit/request-context';
+import { Ctx } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';

@@ -4,7 +4,7 @@ import { API_AUDIENCE, TOKEN_TYPES } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { effectivePermissions } from '../auth/principal-of-user';
 import { DatasetsService } from '../datasets/datasets.service';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
 import { CONFIG, Config } from '../config/config';
 import { ProblemError } from '../http/problem';

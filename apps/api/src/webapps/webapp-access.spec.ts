@@ -1,5 +1,5 @@
 import type { Permission, WebappSettings } from '@behalf/contracts';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../kernel/principal';
 import { widenedSecretNames } from './webapps.service';
 import { permissionsBeyond, runAsOf, startDecision, webappAccess } from './webapp-access';
 

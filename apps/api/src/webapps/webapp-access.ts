@@ -1,5 +1,5 @@
 import type { Permission, RunIdentity, UserSummary, WebappSettings } from '@behalf/contracts';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../kernel/principal';
 import type { WebappRecord } from './webapp.repository';
 
 /** What a principal may do with one webapp. */

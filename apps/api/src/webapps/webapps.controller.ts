@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, Webapp, WebappSettingsView } from '@behalf/contracts';
 import { z } from 'zod';
 import { listQuery } from '../common/pagination';
-import { Ctx } from '../audit/request-context';
+import { Ctx } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, webappSchema, webappSettingsViewSchema } from '../http/response-schemas';

@@ -3,10 +3,10 @@ import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView, WebappS
 import { effectivePermissions } from '../auth/principal-of-user';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
-import { RequestContext } from '../audit/request-context';
-import type { Principal } from '../auth/principal';
+import { RequestContext } from '../kernel/request-context';
+import type { Principal } from '../kernel/principal';
 import { changesBetween } from '../common/changes';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, toPage } from '../common/pagination';
 import { ProblemError } from '../http/problem';
 import { requestedOwner } from '../identity/requested-owner';

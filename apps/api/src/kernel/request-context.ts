@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Principal, principalOf } from '../auth/principal';
+import { Principal, principalOf } from './principal';
 
 /** What services need to know about the request they serve: for audit records and decisions. */
 export interface RequestContext {

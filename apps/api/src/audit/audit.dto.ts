@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { pageQuery } from '../common/pagination';
+
+/** The filters of `GET /api/v1/audit-events`. */
+export const auditQuery = z.object({
+  action: z.string().min(1).max(100).optional(),
+  actor: z.string().min(1).max(128).optional().describe('user id or login of who acted'),
+  subject: z.string().min(1).max(128).optional().describe('user id or login acted on behalf of'),
+  webapp: z.string().min(1).max(128).optional(),
+  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed'], { error: 'expected allowed, denied, succeeded or failed' }).optional(),
+  since: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
+  until: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
+  ...pageQuery,
+});
+export type AuditQuery = z.infer<typeof auditQuery>;
