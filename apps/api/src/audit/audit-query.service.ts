@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
-import { decodeCursor, invalidCursor, toPage } from '../common/pagination';
+import { decodeCursor, invalidCursor, toPage } from '../kernel/pagination';
 import { UserRef, userRef } from '../common/user-ref';
 import type { AuditQuery } from './audit.dto';
 import { AuditRepository } from './audit.repository';

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { listQuery } from '../common/pagination';
+import { listQuery } from '../kernel/pagination';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../kernel/principal';
 import { ValidQuery } from '../http/zod-validation';

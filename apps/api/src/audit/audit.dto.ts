@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../common/pagination';
+import { pageQuery } from '../kernel/pagination';
 
 /** The filters of `GET /api/v1/audit-events`. */
 export const auditQuery = z.object({

@@ -4,7 +4,7 @@ import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { nameText } from '../http/input-text';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { pageQuery } from '../common/pagination';
+import { pageQuery } from '../kernel/pagination';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery, uuidField } from '../http/zod-validation';

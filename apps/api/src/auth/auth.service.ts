@@ -3,7 +3,7 @@ import type { Me } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { PasswordHasher } from '../identity/password-hasher';
 import { UserRepository } from '../identity/user.repository';
 import { clientSource } from '../kernel/request-context';

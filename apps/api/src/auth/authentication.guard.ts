@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../kernel/request-context';
 import { sha256Hex } from '../common/hashing';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from './authenticated.decorator';
 import { constantTimeEqual } from '../kernel/constant-time';
 import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { Principal, principalOf } from '../kernel/principal';
 
 /** The authenticated caller. Fails closed: a route using it without authentication is a 401. */

@@ -1,4 +1,4 @@
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { parseDatasetPath, parsePathPrefix } from './dataset-path';
 
 const problemOf = (run: () => unknown) => {

@@ -1,5 +1,5 @@
 import { DATASET_PATH_MAX_BYTES } from '@behalf/contracts';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 

@@ -4,7 +4,7 @@ import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../database/generated/client';
 import { isForeignKeyViolation, isNotFound, isUniqueViolation } from '../database/prisma-errors';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 
 /** A dataset with the best access the caller it was read for holds through their groups. */
 export type DatasetRecord = Omit<Dataset, 'access'> & { groupAccess: DatasetGroupAccess | null };

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
 import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
-import { listQuery } from '../common/pagination';
+import { listQuery } from '../kernel/pagination';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, datasetGroupPermissionSchema, datasetPermissionsSchema, datasetSchema, pageOf } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';

@@ -1,6 +1,6 @@
 import { DATASET_GROUP_ACCESS, DATASET_NAME_PATTERN } from '@behalf/contracts';
 import { z } from 'zod';
-import { pageQuery } from '../common/pagination';
+import { pageQuery } from '../kernel/pagination';
 import { uuidField } from '../http/zod-validation';
 
 const NAME_RULE = 'expected 1 to 64 characters: lower-case letters, digits, ".", "_" or "-", starting with a letter or digit';

@@ -5,7 +5,7 @@ import { Public } from '../auth/public.decorator';
 import { DatabaseHealthService } from '../database/database-health.service';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, healthSchema } from '../http/response-schemas';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 
 @ApiTags('probes')
 @Controller()

@@ -3,7 +3,7 @@ import type { Group, GroupMember, GroupPermissions } from '@behalf/contracts';
 import { PrismaService } from '../database/prisma.service';
 import { Db, isForeignKeyViolation, isNotFound, isUniqueViolation } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 
 type GroupRow = Prisma.GroupGetPayload<object>;
 

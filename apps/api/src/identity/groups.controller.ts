@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/com
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { z } from 'zod';
-import { listQuery } from '../common/pagination';
+import { listQuery } from '../kernel/pagination';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';

@@ -3,7 +3,7 @@ import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { changesBetween } from '../common/changes';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, toPage } from '../kernel/pagination';
 import { GroupInput, groupNotFound, GroupRepository } from './group.repository';
 import { RUN_AUTHORITY, RunAuthorityPort } from './run-authority.port';
 import { userNotFound, UserRepository } from './user.repository';

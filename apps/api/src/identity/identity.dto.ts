@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nameText } from '../http/input-text';
 import { uuidField } from '../http/zod-validation';
-import { pageQuery } from '../common/pagination';
+import { pageQuery } from '../kernel/pagination';
 
 const login = z
   .string({ error: 'expected a login' })

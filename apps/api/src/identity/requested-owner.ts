@@ -1,6 +1,6 @@
 import type { UserSummary } from '@behalf/contracts';
 import type { Principal } from '../kernel/principal';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { UserRepository } from './user.repository';
 
 /**

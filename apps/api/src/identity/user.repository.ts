@@ -4,7 +4,7 @@ import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Db, isNotFound, isUniqueViolation } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 
 type UserRow = Prisma.UserGetPayload<object>;
 

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { changesBetween } from '../common/changes';
 import { CLOCK, Clock } from '../kernel/clock';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, toPage } from '../kernel/pagination';
 import { GroupRepository } from './group.repository';
 import { CREDENTIAL_REVOKER, CredentialRevocationPort } from './credential-revocation.port';
 import { PasswordHasher } from './password-hasher';

@@ -4,7 +4,7 @@ import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { isForeignKeyViolation, isNotFound } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { UserRef } from '../common/user-ref';
 import { SECURITY_SETTINGS_KEY, securitySettingsFrom } from '../settings/security-settings';
 import { DecisionFacts } from './policy';

@@ -7,7 +7,7 @@ import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal } from '../kernel/principal';
-import { listQuery } from '../common/pagination';
+import { listQuery } from '../kernel/pagination';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, impersonationDecisionSchema, impersonationGrantSchema, pageOf } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery, uuidField } from '../http/zod-validation';

@@ -5,7 +5,7 @@ import { constantTimeEqual } from '../kernel/constant-time';
 import { Public } from '../auth/public.decorator';
 import { CONFIG, Config } from '../config/config';
 import { ApiProblems } from '../http/api-problems.decorator';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('probes')

@@ -6,7 +6,7 @@ import { RequestContext } from '../kernel/request-context';
 import { Principal } from '../kernel/principal';
 import { SessionService } from '../auth/session.service';
 import { isUuid } from '../common/user-ref';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import type { UserProfile } from '../identity/user.repository';
 import { SecretConsentRepository } from '../secrets/secret-consent.repository';
 import { SecretsService } from '../secrets/secrets.service';

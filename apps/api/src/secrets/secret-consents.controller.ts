@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { listQuery } from '../common/pagination';
+import { listQuery } from '../kernel/pagination';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, secretConsentSchema } from '../http/response-schemas';

@@ -3,8 +3,8 @@ import type { Page, SecretConsent } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedContext } from '../webapps/webapps.service';
 import { CLOCK, Clock } from '../kernel/clock';
-import { decodeCursor, toPage } from '../common/pagination';
-import { ProblemError } from '../http/problem';
+import { decodeCursor, toPage } from '../kernel/pagination';
+import { ProblemError } from '../kernel/problem';
 import { WebappsService } from '../webapps/webapps.service';
 import { SecretConsentRepository } from './secret-consent.repository';
 

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, SecretInfo } from '@behalf/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { listQuery } from '../common/pagination';
+import { listQuery } from '../kernel/pagination';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';

@@ -3,12 +3,12 @@ import type { Page, SecretInfo } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, toPage } from '../kernel/pagination';
 import { KekVersionMissingError, open, seal } from '../crypto/envelope';
 import type { KeyRing } from '../crypto/key-ring';
 import { KEY_RING } from '../crypto/key-ring.provider';
 import { userSecretContext } from '../crypto/sealed-records';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 import { userNotFound, UserRepository } from '../identity/user.repository';
 import { SecretRepository } from './secret.repository';
 

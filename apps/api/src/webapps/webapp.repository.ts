@@ -4,7 +4,7 @@ import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../database/generated/client';
 import { isForeignKeyViolation, isNotFound } from '../database/prisma-errors';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../kernel/problem';
 
 /** A webapp with its settings, and whether the caller it was read for is among its viewers. */
 export interface WebappRecord extends Webapp {

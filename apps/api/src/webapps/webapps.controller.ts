@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, Webapp, WebappSettingsView } from '@behalf/contracts';
 import { z } from 'zod';
-import { listQuery } from '../common/pagination';
+import { listQuery } from '../kernel/pagination';
 import { Ctx } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from './problem';
 
 /** `limit` and `cursor` query parameters shared by every list. */
 export const pageQuery = {
