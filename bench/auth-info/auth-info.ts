@@ -41,7 +41,6 @@ const requestsFor = (world: World, withSecrets: boolean) =>
     body: JSON.stringify({ headers: { cookie: `theme=dark; behalf_session=${v.sessionCookie}`, 'user-agent': 'bench' }, withSecrets }),
   }));
 
-
 runRuntimeBenchmark({
   name: 'auth-info',
   measured: 'authInfo',

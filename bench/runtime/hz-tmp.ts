@@ -3,5 +3,7 @@ import { drive, startServer } from './world';
   const s = await startServer();
   try {
     console.log('healthz', await drive(s.url, [{ method: 'GET', path: '/healthz' }], 15));
-  } finally { await s.stop(); }
+  } finally {
+    await s.stop();
+  }
 })();

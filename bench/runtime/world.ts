@@ -63,7 +63,11 @@ export class Caller {
   ) {}
 
   static async login(url: string, login: string, password: string): Promise<Caller & { sessionCookie: string }> {
-    const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+    const res = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, password }),
+    });
     if (res.status !== 200) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
     const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
     const value = (name: string) => cookies.find((c) => c.startsWith(`${name}=`))!.slice(name.length + 1);
@@ -109,7 +113,9 @@ export async function seedWorld(url: string, viewerCount: number): Promise<World
     await admin.call('PUT', `/api/v1/groups/${g2}/members/${id}`);
     const session = await Caller.login(url, login, PASSWORD);
     await session.call('PUT', '/api/v1/users/me/secrets/warehouse', { value: `warehouse-password-${i}` });
-    const { token } = await backend.call<{ token: string }>('POST', '/api/v1/runtime/identity-token', { headers: { cookie: `behalf_session=${session.sessionCookie}` } });
+    const { token } = await backend.call<{ token: string }>('POST', '/api/v1/runtime/identity-token', {
+      headers: { cookie: `behalf_session=${session.sessionCookie}` },
+    });
     viewers.push({ login, sessionCookie: session.sessionCookie, identityToken: token });
   }
   return { webappId, backendToken: run.backendToken, backend, viewers };
@@ -128,7 +134,11 @@ export interface LoadResult {
 }
 
 /** Drives the server with autocannon, cycling through `requests`, for {@link LOAD}. */
-export async function drive(url: string, requests: autocannon.Request[], durationSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? LOAD.durationSeconds)): Promise<LoadResult> {
+export async function drive(
+  url: string,
+  requests: autocannon.Request[],
+  durationSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? LOAD.durationSeconds),
+): Promise<LoadResult> {
   const result = await autocannon({ url, connections: LOAD.connections, duration: durationSeconds, requests });
   return {
     requestsPerSecond: Math.round(result.requests.average),

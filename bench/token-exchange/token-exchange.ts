@@ -24,7 +24,13 @@ async function cryptoCeiling() {
       .setJti('00000000-0000-4000-8000-000000000001')
       .sign(privateKey);
   const verify = (token: string, typ: string, audience: string) =>
-    jwtVerify(token, publicKey, { algorithms: ['EdDSA'], typ, issuer: 'http://127.0.0.1', audience, requiredClaims: ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti'] });
+    jwtVerify(token, publicKey, {
+      algorithms: ['EdDSA'],
+      typ,
+      issuer: 'http://127.0.0.1',
+      audience,
+      requiredClaims: ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti'],
+    });
   const identity = await sign('behalf-id+jwt', 'webapp:w', { preferred_username: 'viewer', groups: ['g2'] });
   const backend = await sign('behalf-backend+jwt', 'behalf-api', { webapp_id: 'w', run_id: 'r' });
   const issue = () => sign('at+jwt', 'behalf-api', { client_id: 'webapp:w', act: { sub: 's', login: 'ru', webapp_id: 'w', run_id: 'r' } });

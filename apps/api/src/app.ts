@@ -19,9 +19,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit';
 import { buildOpenApiDocument } from './openapi/openapi';
 
-export const API_VERSION: string = (
-  JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }
-).version;
+export const API_VERSION: string = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every route each app registered (method and URL pattern), for the permission-map test. */
 const registeredRoutes = new WeakMap<object, { method: string; url: string }[]>();

@@ -19,9 +19,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'shutting down');
-    const timeout = new Promise<'timeout'>((resolve) =>
-      setTimeout(() => resolve('timeout'), config.http.shutdownTimeoutMs).unref(),
-    );
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.http.shutdownTimeoutMs).unref());
     if (app && (await Promise.race([closeApp(app).then(() => 'closed' as const), timeout])) === 'timeout') {
       logger.warn({ timeoutMs: config.http.shutdownTimeoutMs }, 'in-flight requests did not finish in time');
       code ||= 1;

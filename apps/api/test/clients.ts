@@ -18,16 +18,14 @@ export interface Client {
 
 export function anonymous(app: NestFastifyApplication): Client {
   return {
-    request: (method, url, payload, headers = {}) =>
-      app.inject({ method, url, payload: payload as object | undefined, headers }) as Promise<Response>,
+    request: (method, url, payload, headers = {}) => app.inject({ method, url, payload: payload as object | undefined, headers }) as Promise<Response>,
   };
 }
 
 /** Sends `Authorization: Bearer <token>`: an API key, a backend token, or anything a test forges. */
 export function withBearer(app: NestFastifyApplication, token: string): Client {
   return {
-    request: (method, url, payload, headers = {}) =>
-      anonymous(app).request(method, url, payload, { authorization: `Bearer ${token}`, ...headers }),
+    request: (method, url, payload, headers = {}) => anonymous(app).request(method, url, payload, { authorization: `Bearer ${token}`, ...headers }),
   };
 }
 

@@ -25,12 +25,7 @@ export default async function globalSetup(): Promise<void> {
   if (!adminUrl) {
     dir = await mkdtemp(join(tmpdir(), 'behalf-test-'));
     // A throwaway cluster: durability is not wanted, speed is.
-    embedded = await startEmbeddedPostgres(join(dir, 'pg'), logger, [
-      'fsync=off',
-      'synchronous_commit=off',
-      'full_page_writes=off',
-      'max_connections=300',
-    ]);
+    embedded = await startEmbeddedPostgres(join(dir, 'pg'), logger, ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300']);
     adminUrl = embedded.adminUrl;
   }
   const template = `behalf_template_${process.pid}`;

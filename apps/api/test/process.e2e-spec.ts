@@ -26,7 +26,10 @@ describe('the API process', () => {
       // First start: the admin's generated password is printed once, outside the JSON logs.
       const password = /user "admin" created, password: (\S+)/.exec(server.output())?.[1];
       expect(password).toBeDefined();
-      const jsonLines = server.output().split('\n').filter((l) => l.startsWith('{'));
+      const jsonLines = server
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
       expect(jsonLines.some((l) => l.includes(password!))).toBe(false);
       const login = await fetch(`${url}/api/v1/auth/login`, {
         method: 'POST',
@@ -70,7 +73,12 @@ describe('the API process', () => {
       await client.end();
       const names = (await readMigrations()).map((m) => m.name);
       expect(rows.map((r) => r.migration_name).sort()).toEqual(names);
-      const appliedLines = servers.flatMap((s) => s.output().split('\n').filter((l) => l.includes('"msg":"migration applied"')));
+      const appliedLines = servers.flatMap((s) =>
+        s
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('"msg":"migration applied"')),
+      );
       expect(appliedLines).toHaveLength(names.length);
     } finally {
       await Promise.all(servers.map(stop));

@@ -32,7 +32,15 @@ export function spawnServer(env: Record<string, string>): Server {
     dataDirs.push(dataDir);
   }
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', BEHALF_LOG_LEVEL: 'info', BEHALF_KEK: TEST_KEK, ...env, BEHALF_DATA_DIR: dataDir },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      BEHALF_LOG_LEVEL: 'info',
+      BEHALF_KEK: TEST_KEK,
+      ...env,
+      BEHALF_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
@@ -84,7 +92,13 @@ export async function whenReady(url: string, server: Server, timeoutMs = 120_000
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (server.child.exitCode !== null) throw new Error(`the server exited (${server.child.exitCode}) before it was ready:\n${server.output()}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`the server was not ready after ${timeoutMs} ms:\n${server.output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -12,14 +12,7 @@ export interface ImpersonationGrant {
  * Why a decision came out as it did. Checked in this order: actor_disabled, subject_disabled,
  * self, subject_is_admin, then allowed (an unexpired grant), grant_expired, no_grant.
  */
-export type ImpersonationReason =
-  | 'allowed'
-  | 'self'
-  | 'no_grant'
-  | 'grant_expired'
-  | 'subject_disabled'
-  | 'actor_disabled'
-  | 'subject_is_admin';
+export type ImpersonationReason = 'allowed' | 'self' | 'no_grant' | 'grant_expired' | 'subject_disabled' | 'actor_disabled' | 'subject_is_admin';
 
 export const IMPERSONATION_REASONS = [
   'allowed',

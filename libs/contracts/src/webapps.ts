@@ -11,10 +11,7 @@ export interface UserSummary {
  * What the runtime launches: a container image, a repository at a ref, or an uploaded bundle.
  * Only edits of it (and of `kind`, how it is launched) make the editor the last modifier.
  */
-export type WebappSource =
-  | { type: 'image'; image: string }
-  | { type: 'git'; repository: string; ref: string }
-  | { type: 'bundle'; bundleId: string };
+export type WebappSource = { type: 'image'; image: string } | { type: 'git'; repository: string; ref: string } | { type: 'bundle'; bundleId: string };
 
 export const WEBAPP_SOURCE_TYPES = ['image', 'git', 'bundle'] as const;
 

@@ -30,7 +30,12 @@ export class AuditQueryService {
       },
       query.limit + 1,
     );
-    return toPage(rows, query.limit, (e) => e, (e) => [e.id]);
+    return toPage(
+      rows,
+      query.limit,
+      (e) => e,
+      (e) => [e.id],
+    );
   }
 
   /**

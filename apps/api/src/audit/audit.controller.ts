@@ -11,8 +11,6 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditQuery, auditQuery } from './audit.dto';
 import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, impersonationEventSchema, pageOf } from '../http/response-schemas';
 
-
-
 @ApiTags('audit')
 @Controller('api/v1/audit-events')
 export class AuditController {
@@ -42,7 +40,9 @@ export class ImpersonationEventsController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: 'Who acted as the caller, from which webapp, when and what was done (tokens issued or refused, calls made with them), newest first.' })
+  @ApiOperation({
+    summary: 'Who acted as the caller, from which webapp, when and what was done (tokens issued or refused, calls made with them), newest first.',
+  })
   @ApiJsonResponse(200, pageOf(impersonationEventSchema), 'A page of impersonation events.')
   list(@ValidQuery(listQuery) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal): Promise<Page<ImpersonationEvent>> {
     return this.audit.impersonationEvents(principal.userId, query.limit, query.cursor);

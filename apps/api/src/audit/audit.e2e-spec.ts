@@ -18,7 +18,9 @@ describe('the audit log', () => {
 
   it('records who did what, from where, with which request id', async () => {
     const user = await createUser(admin, { displayName: 'Audited' });
-    const page = (await admin.request('GET', '/api/v1/audit-events?action=user.create&limit=1', undefined, { 'x-request-id': 'audit-req-1' })).json<Page<AuditEvent>>();
+    const page = (await admin.request('GET', '/api/v1/audit-events?action=user.create&limit=1', undefined, { 'x-request-id': 'audit-req-1' })).json<
+      Page<AuditEvent>
+    >();
     expect(page.items[0]).toMatchObject({
       action: 'user.create',
       outcome: 'succeeded',
@@ -54,7 +56,9 @@ describe('the audit log', () => {
     const rest = (await admin.request('GET', `/api/v1/audit-events?actor=${user.id}&limit=3&cursor=${first.nextCursor}`)).json<Page<AuditEvent>>();
     expect([...first.items, ...rest.items].map((e) => e.id)).toEqual(byActor.items.map((e) => e.id));
 
-    const future = (await admin.request('GET', `/api/v1/audit-events?since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`)).json<Page<AuditEvent>>();
+    const future = (await admin.request('GET', `/api/v1/audit-events?since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`)).json<
+      Page<AuditEvent>
+    >();
     expect(future.items).toEqual([]);
     const past = (await admin.request('GET', `/api/v1/audit-events?until=2000-01-01T00:00:00Z`)).json<Page<AuditEvent>>();
     expect(past.items).toEqual([]);
@@ -97,7 +101,10 @@ describe('the audit log', () => {
       expect(results.filter((r) => r.statusCode !== 201)).toEqual([]);
       const after = Number((await sql<{ n: string }>(t.database.url, 'SELECT count(*) AS n FROM audit_events'))[0].n);
       expect(after - before).toBe(1000);
-      const forks = await sql<{ n: string }>(t.database.url, 'SELECT count(*) AS n FROM (SELECT prev_hash FROM audit_events GROUP BY prev_hash HAVING count(*) > 1) f');
+      const forks = await sql<{ n: string }>(
+        t.database.url,
+        'SELECT count(*) AS n FROM (SELECT prev_hash FROM audit_events GROUP BY prev_hash HAVING count(*) > 1) f',
+      );
       expect(Number(forks[0].n)).toBe(0);
       const verification = (await admin.request('GET', '/api/v1/audit-events/verify')).json<AuditVerification>();
       expect(verification).toEqual({ ok: true, checked: after });

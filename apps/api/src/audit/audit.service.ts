@@ -99,7 +99,9 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
     if (input.outcome === 'succeeded' && this.transactions.active) {
       // Moving the outbox may fail (the database went away): the record is durable in the
       // outbox all the same, and the sweep will chain it, so the committed change stands.
-      this.transactions.afterCommit(() => this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'audit outbox not moved yet; the sweep will')));
+      this.transactions.afterCommit(() =>
+        this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'audit outbox not moved yet; the sweep will')),
+      );
       return this.repository.enqueue(content);
     }
     return this.enqueue(content);

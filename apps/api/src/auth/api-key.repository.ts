@@ -48,7 +48,14 @@ export class ApiKeyRepository {
   async findForAuthentication(id: string): Promise<ApiKeyRecord | null> {
     const row = await this.prisma.apiKey.findUnique({ where: { id }, include: { user: { include: withGroups } } });
     return row
-      ? { id: row.id, secretHash: row.secretHash, expiresAt: row.expiresAt, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt, user: toUserWithGroups(row.user) }
+      ? {
+          id: row.id,
+          secretHash: row.secretHash,
+          expiresAt: row.expiresAt,
+          revokedAt: row.revokedAt,
+          lastUsedAt: row.lastUsedAt,
+          user: toUserWithGroups(row.user),
+        }
       : null;
   }
 
@@ -62,9 +69,7 @@ export class ApiKeyRepository {
     const rows = await this.prisma.apiKey.findMany({
       where: {
         ...(userId !== undefined ? { userId } : {}),
-        ...(after
-          ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-          : {}),
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take,

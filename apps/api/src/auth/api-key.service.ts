@@ -25,14 +25,15 @@ export class ApiKeyService {
   async create(name: string, expiresAt: Date | undefined, ctx: RequestContext & { principal: Principal }): Promise<CreatedApiKey> {
     // A token lives minutes and dies with its run or grant: it must not mint a lasting credential.
     if (isTokenPrincipal(ctx.principal)) {
-      await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: 'token_cannot_mint_api_key', details: { credential: ctx.principal.via.kind } }, ctx);
+      await this.audit.record(
+        { action: 'access.denied', outcome: 'denied', reason: 'token_cannot_mint_api_key', details: { credential: ctx.principal.via.kind } },
+        ctx,
+      );
       throw new ProblemError('forbidden', 'API keys are created from a session or with another API key, never with a webapp’s token.');
     }
     const now = this.clock.now();
     if (expiresAt && expiresAt <= now) {
-      throw new ProblemError('validation-failed', 'The request body is invalid.', [
-        { path: 'body.expiresAt', message: 'expected a time in the future' },
-      ]);
+      throw new ProblemError('validation-failed', 'The request body is invalid.', [{ path: 'body.expiresAt', message: 'expected a time in the future' }]);
     }
     const id = randomUUID();
     const secret = randomSecret();
@@ -62,7 +63,12 @@ export class ApiKeyService {
     const afterKey = after ? { createdAt: new Date(after[0]), id: after[1] } : undefined;
     if (afterKey && Number.isNaN(afterKey.createdAt.getTime())) throw invalidCursor();
     const rows = await this.keys.list(target === '*' ? undefined : target, afterKey, limit + 1);
-    return toPage(rows, limit, (k) => k, (k) => [k.createdAt, k.id]);
+    return toPage(
+      rows,
+      limit,
+      (k) => k,
+      (k) => [k.createdAt, k.id],
+    );
   }
 
   /** Revokes a key of the caller's (or any, for admins). Idempotent; 404 when not visible. */
@@ -72,10 +78,7 @@ export class ApiKeyService {
       throw new ProblemError('not-found', `No API key has id ${id}.`);
     }
     if (await this.keys.revoke(id, this.clock.now())) {
-      await this.audit.record(
-        { action: 'api_key.revoke', outcome: 'succeeded', target: { type: 'api_key', id }, details: { ownerUserId: key.userId } },
-        ctx,
-      );
+      await this.audit.record({ action: 'api_key.revoke', outcome: 'succeeded', target: { type: 'api_key', id }, details: { ownerUserId: key.userId } }, ctx);
     }
   }
 

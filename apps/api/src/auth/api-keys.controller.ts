@@ -14,7 +14,6 @@ import { CurrentPrincipal } from './current-principal.decorator';
 import { Principal } from '../kernel/principal';
 import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../http/response-schemas';
 
-
 export const createApiKeyBody = z.strictObject({
   name: nameText('a name', 100),
   expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),

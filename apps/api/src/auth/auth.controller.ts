@@ -38,11 +38,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Password login: sets the behalf_session and behalf_csrf cookies.' })
   @ApiJsonResponse(200, meSchema, 'Who the caller is.')
   @ApiProblems('unauthenticated', 'too-many-requests')
-  async login(
-    @ValidBody(loginBody) body: z.infer<typeof loginBody>,
-    @Ctx() ctx: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Me> {
+  async login(@ValidBody(loginBody) body: z.infer<typeof loginBody>, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Me> {
     const { me, session } = await this.auth.login(body.login, body.password, ctx);
     const secure = secureCookies(this.config);
     const common = { path: '/', sameSite: 'lax' as const, secure, expires: session.expiresAt };

@@ -80,12 +80,20 @@ export class AuthenticationGuard implements CanActivate {
         },
         requestContextOf(request),
       );
-      throw new ProblemError('forbidden', `This endpoint does not accept ${CREDENTIAL_NAMES[principal.via.kind]}: it takes ${credentials.map((c) => CREDENTIAL_NAMES[c]).join(', ')}.`);
+      throw new ProblemError(
+        'forbidden',
+        `This endpoint does not accept ${CREDENTIAL_NAMES[principal.via.kind]}: it takes ${credentials.map((c) => CREDENTIAL_NAMES[c]).join(', ')}.`,
+      );
     }
     const permission = this.reflector.getAllAndOverride<Permission | null | undefined>(REQUIRED_PERMISSION, targets);
     if (permission && !hasPermission(principal, permission)) {
       await this.audit.record(
-        { action: 'access.denied', outcome: 'denied', reason: `missing_permission:${permission}`, details: { method: request.method, route: request.routeOptions.url } },
+        {
+          action: 'access.denied',
+          outcome: 'denied',
+          reason: `missing_permission:${permission}`,
+          details: { method: request.method, route: request.routeOptions.url },
+        },
         requestContextOf(request),
       );
       throw new ProblemError('forbidden', `This requires the ${permission} permission.`);

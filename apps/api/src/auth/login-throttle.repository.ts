@@ -32,9 +32,15 @@ export class LoginThrottleRepository {
         `INSERT INTO login_throttles (key, failures, window_started_at) SELECT k, 0, $2 FROM unnest($1::text[]) AS k ON CONFLICT (key) DO NOTHING`,
         [all, now],
       );
-      const { rows } = await client.query<Row>('SELECT key, failures, window_started_at, locked_until FROM login_throttles WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [all]);
+      const { rows } = await client.query<Row>(
+        'SELECT key, failures, window_started_at, locked_until FROM login_throttles WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE',
+        [all],
+      );
       const byKey = new Map(rows.map((r) => [r.key, { failures: r.failures, windowStartedAt: r.window_started_at, lockedUntil: r.locked_until }]));
-      const states = Object.fromEntries((Object.keys(keys) as ThrottleKind[]).map((kind) => [kind, byKey.get(keys[kind])!])) as Record<ThrottleKind, ThrottleState>;
+      const states = Object.fromEntries((Object.keys(keys) as ThrottleKind[]).map((kind) => [kind, byKey.get(keys[kind])!])) as Record<
+        ThrottleKind,
+        ThrottleState
+      >;
       const decision = decideAttempt(states, policies, now);
       for (const [kind, state] of Object.entries(decision.next) as [ThrottleKind, ThrottleState][]) {
         await client.query('UPDATE login_throttles SET failures = $2, window_started_at = $3, locked_until = $4 WHERE key = $1', [
@@ -61,7 +67,10 @@ export class LoginThrottleRepository {
    * @returns how many were removed
    */
   async forgetStale(olderThan: Date, now: Date): Promise<number> {
-    const result = await this.pg.raw.query('DELETE FROM login_throttles WHERE window_started_at < $1 AND (locked_until IS NULL OR locked_until <= $2)', [olderThan, now]);
+    const result = await this.pg.raw.query('DELETE FROM login_throttles WHERE window_started_at < $1 AND (locked_until IS NULL OR locked_until <= $2)', [
+      olderThan,
+      now,
+    ]);
     return result.rowCount ?? 0;
   }
 

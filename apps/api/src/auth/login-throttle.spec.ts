@@ -51,7 +51,11 @@ describe(decideAttempt.name, () => {
     expect(first.next.account?.lockedUntil).toEqual(new Date(NOW.getTime() + 2000));
     const later = decideAttempt(states({ account: { failures: 40, windowStartedAt: NOW, lockedUntil: null } }), LOGIN_THROTTLES, NOW);
     expect(later.next.account?.lockedUntil).toEqual(new Date(NOW.getTime() + LOGIN_THROTTLES.account.maxDelayMs));
-    const waiting = decideAttempt(states({ account: { failures: 11, windowStartedAt: NOW, lockedUntil: new Date(NOW.getTime() + 1000) } }), LOGIN_THROTTLES, NOW);
+    const waiting = decideAttempt(
+      states({ account: { failures: 11, windowStartedAt: NOW, lockedUntil: new Date(NOW.getTime() + 1000) } }),
+      LOGIN_THROTTLES,
+      NOW,
+    );
     expect(waiting).toMatchObject({ allowed: false, by: 'account', next: {} });
   });
 

@@ -34,18 +34,13 @@ export class SessionRepository {
 
   /** One prepared, indexed read for the runtime's hot path (a viewer's cookie on every call). */
   async findTimingByTokenHash(tokenHash: string): Promise<SessionTiming | null> {
-    const [row] = await this.pg.prepared<{ id: string; user_id: string; last_seen_at: Date; expires_at: Date }>('behalf_session_timing', TIMING_SQL, [tokenHash]);
+    const [row] = await this.pg.prepared<{ id: string; user_id: string; last_seen_at: Date; expires_at: Date }>('behalf_session_timing', TIMING_SQL, [
+      tokenHash,
+    ]);
     return row ? { id: row.id, userId: row.user_id, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at } : null;
   }
 
-  async create(session: {
-    tokenHash: string;
-    csrfHash: string;
-    userId: string;
-    createdAt: Date;
-    expiresAt: Date;
-    clientIp: string;
-  }): Promise<string> {
+  async create(session: { tokenHash: string; csrfHash: string; userId: string; createdAt: Date; expiresAt: Date; clientIp: string }): Promise<string> {
     const row = await this.prisma.session.create({
       data: { ...session, lastSeenAt: session.createdAt },
       select: { id: true },

@@ -91,4 +91,3 @@ export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY
 export function failureOf(request: FastifyRequest): string | undefined {
   return (request as WithFailure)[AUTH_FAILURE];
 }
-

@@ -5,8 +5,10 @@ export type Changes = Record<string, { from: unknown; to: unknown }>;
  * default every key of `after`) whose value differs, compared as JSON so that nested values
  * (lists, objects) count as changed only when their content does.
  */
-export function changesBetween<T extends object>(before: T, after: T, keys: readonly (keyof T & string)[] = Object.keys(after) as (keyof T & string)[]): Changes {
-  return Object.fromEntries(
-    keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => [k, { from: before[k], to: after[k] }]),
-  );
+export function changesBetween<T extends object>(
+  before: T,
+  after: T,
+  keys: readonly (keyof T & string)[] = Object.keys(after) as (keyof T & string)[],
+): Changes {
+  return Object.fromEntries(keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => [k, { from: before[k], to: after[k] }]));
 }

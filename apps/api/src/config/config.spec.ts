@@ -141,9 +141,7 @@ describe(loadConfig.name, () => {
   });
 
   it('refuses to start in production without a key ring', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
-      'BEHALF_KEK is required when NODE_ENV=production (a key ring "1:<base64 of 32 random bytes>")',
-    ]);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['BEHALF_KEK is required when NODE_ENV=production (a key ring "1:<base64 of 32 random bytes>")']);
   });
 
   it('never shows the value of a secret variable in its message', () => {

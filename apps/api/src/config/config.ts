@@ -25,9 +25,7 @@ const wholeNumber = (fallback: number, min: number, max: number) => {
 const port = (fallback: number) => wholeNumber(fallback, 0, 65_535);
 const positiveInt = (fallback: number, max: number) => wholeNumber(fallback, 1, max);
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
-  .refine((u) => !u.endsWith('/'), 'expected no trailing slash');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).refine((u) => !u.endsWith('/'), 'expected no trailing slash');
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -37,9 +35,7 @@ const envSchema = z.object({
     .default('development'),
   PORT: port(3000),
   HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' })
-    .optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' }).optional(),
   BEHALF_DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
   BEHALF_PUBLIC_URL: httpUrl.optional(),
   BEHALF_LOG_LEVEL: z
@@ -54,7 +50,10 @@ const envSchema = z.object({
   BEHALF_TRUSTED_PROXIES: z
     .string()
     .transform((text, ctx) => {
-      const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+      const entries = text
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
       for (const entry of entries) {
         if (!isCidr(entry)) ctx.addIssue({ code: 'custom', message: `expected comma-separated IP addresses or CIDRs; "${entry}" is neither` });
       }
@@ -68,10 +67,7 @@ const envSchema = z.object({
   BEHALF_SESSION_ABSOLUTE_TIMEOUT_SECONDS: positiveInt(43_200, 31_536_000),
   BEHALF_DECISION_CACHE_TTL_MS: wholeNumber(30_000, 0, 600_000),
   BEHALF_ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').max(1024, 'expected at most 1024 characters').optional(),
-  BEHALF_METRICS_TOKEN: z
-    .string()
-    .min(16, 'expected at least 16 characters (a random token)')
-    .optional(),
+  BEHALF_METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a random token)').optional(),
   BEHALF_KEK: z
     .string()
     .transform((text, ctx) => {

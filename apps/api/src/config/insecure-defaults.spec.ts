@@ -15,7 +15,13 @@ describe(insecureDefaults.name, () => {
 
   it('is quiet once each is closed, and outside production', () => {
     const closed = loadConfig(
-      { NODE_ENV: 'production', BEHALF_KEK: KEK, BEHALF_METRICS_TOKEN: 'a-long-random-metrics-token', BEHALF_API_DOCS: 'off', BEHALF_PUBLIC_URL: 'https://behalf.example.com' },
+      {
+        NODE_ENV: 'production',
+        BEHALF_KEK: KEK,
+        BEHALF_METRICS_TOKEN: 'a-long-random-metrics-token',
+        BEHALF_API_DOCS: 'off',
+        BEHALF_PUBLIC_URL: 'https://behalf.example.com',
+      },
       '/srv',
     );
     expect(insecureDefaults(closed)).toEqual([]);

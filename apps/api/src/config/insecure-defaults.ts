@@ -14,6 +14,7 @@ export function insecureDefaults(config: Config): string[] {
   const warnings: string[] = [];
   if (!config.metricsToken) warnings.push('GET /metrics is open to anyone: set BEHALF_METRICS_TOKEN');
   if (config.apiDocs) warnings.push('GET /api/docs serves the API documentation to anyone: set BEHALF_API_DOCS=off if it should not');
-  if (!config.http.publicUrl.startsWith('https:')) warnings.push(`BEHALF_PUBLIC_URL (${config.http.publicUrl}) is not https: tokens and cookies travel in the clear`);
+  if (!config.http.publicUrl.startsWith('https:'))
+    warnings.push(`BEHALF_PUBLIC_URL (${config.http.publicUrl}) is not https: tokens and cookies travel in the clear`);
   return warnings;
 }

@@ -41,7 +41,12 @@ describe('envelope encryption', () => {
 
   it('refuses a record relabelled with another KEK version', () => {
     const sealed = seal(ring12, plaintext, 'c');
-    const twin = new KeyRing(new Map([[1, Buffer.alloc(32, 2)], [2, Buffer.alloc(32, 2)]]));
+    const twin = new KeyRing(
+      new Map([
+        [1, Buffer.alloc(32, 2)],
+        [2, Buffer.alloc(32, 2)],
+      ]),
+    );
     expect(() => open(twin, { ...sealed, kekVersion: 1 }, 'c')).toThrow(UnsealError);
   });
 

@@ -23,7 +23,10 @@ async function run(): Promise<number> {
     pool = new Pool({ connectionString: server.url, max: 1, application_name: 'behalf-kek-rewrap' });
     const report = await rewrapAll(pool, ring, { batchSize: REWRAP_BATCH_SIZE });
     for (const f of report.failed) logger.error(f, `could not re-wrap ${f.record}: ${f.reason}`);
-    logger.info(report, `re-wrapped ${report.rewrapped.signingKeys} signing key(s) and ${report.rewrapped.userSecrets} secret(s) to KEK version ${report.currentVersion}`);
+    logger.info(
+      report,
+      `re-wrapped ${report.rewrapped.signingKeys} signing key(s) and ${report.rewrapped.userSecrets} secret(s) to KEK version ${report.currentVersion}`,
+    );
     return report.failed.length === 0 ? 0 : 1;
   } catch (error) {
     logger.fatal({ err: error }, `re-wrap failed: ${error instanceof Error ? error.message : String(error)}`);

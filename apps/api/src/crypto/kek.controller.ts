@@ -17,7 +17,8 @@ export class KekController {
   @OwnTransactions('batches commit one by one, so an interrupted run keeps its progress; the summary is recorded after them')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Re-wraps every data key (secrets, signing keys) to the newest KEK of BEHALF_KEK, in bounded batches; safe to repeat, resumes after an interruption.',
+    summary:
+      'Re-wraps every data key (secrets, signing keys) to the newest KEK of BEHALF_KEK, in bounded batches; safe to repeat, resumes after an interruption.',
   })
   @ApiJsonResponse(200, kekRewrapReportSchema, 'What was moved, and what could not be.')
   rewrap(@Ctx() ctx: RequestContext): Promise<KekRewrapReport> {

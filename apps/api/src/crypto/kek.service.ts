@@ -41,7 +41,12 @@ export class KekService implements OnModuleInit {
     const report = await rewrapAll(this.pool.raw, this.ring, { batchSize: REWRAP_BATCH_SIZE });
     this.feed.changed('signing_keys');
     await this.audit.record(
-      { action: 'kek.rewrap', outcome: report.failed.length === 0 ? 'succeeded' : 'failed', target: { type: 'kek', id: String(report.currentVersion) }, details: { ...report } },
+      {
+        action: 'kek.rewrap',
+        outcome: report.failed.length === 0 ? 'succeeded' : 'failed',
+        target: { type: 'kek', id: String(report.currentVersion) },
+        details: { ...report },
+      },
       ctx,
     );
     return report;

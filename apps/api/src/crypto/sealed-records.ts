@@ -100,7 +100,8 @@ export async function rewrapAll(pool: Pool, ring: KeyRing, options: { batchSize:
             if (table.kind === 'signing_key') report.rewrapped.signingKeys += 1;
             else report.rewrapped.userSecrets += 1;
           } catch (error) {
-            const reason = error instanceof KekVersionMissingError ? `KEK version ${row.kek_version} is not in BEHALF_KEK` : 'does not open with its KEK (altered or moved)';
+            const reason =
+              error instanceof KekVersionMissingError ? `KEK version ${row.kek_version} is not in BEHALF_KEK` : 'does not open with its KEK (altered or moved)';
             report.failed.push({ record: row.label, kekVersion: row.kek_version, reason });
           }
         }

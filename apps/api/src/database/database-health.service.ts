@@ -37,8 +37,6 @@ export class DatabaseHealthService {
       return { ready: false, reason: 'The database is unreachable or has no migration history.' };
     }
     const pending = this.migrations.filter((name) => !applied.has(name));
-    return pending.length === 0
-      ? { ready: true }
-      : { ready: false, reason: `${pending.length} migration(s) pending: ${pending.join(', ')}.` };
+    return pending.length === 0 ? { ready: true } : { ready: false, reason: `${pending.length} migration(s) pending: ${pending.join(', ')}.` };
   }
 }

@@ -9,10 +9,7 @@ import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './migra
 const logger = createLogger('silent', new LogCapture());
 
 async function tables(url: string): Promise<string[]> {
-  const rows = await query<{ table_name: string }>(
-    url,
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
-  );
+  const rows = await query<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
   return rows.map((r) => r.table_name);
 }
 

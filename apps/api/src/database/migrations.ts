@@ -73,9 +73,7 @@ interface HistoryRow {
 
 /** Names of the migrations the database has applied (finished, not rolled back). */
 export async function appliedMigrationNames(client: Pick<Client, 'query'>): Promise<Set<string>> {
-  const exists = await client.query<{ present: boolean }>(
-    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
-  );
+  const exists = await client.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
   if (!exists.rows[0]?.present) return new Set();
   const rows = await client.query<{ migration_name: string }>(
     `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
@@ -85,9 +83,7 @@ export async function appliedMigrationNames(client: Pick<Client, 'query'>): Prom
 
 function describe(error: unknown): string {
   if (error instanceof DatabaseError) {
-    return [error.message, error.position ? `at character ${error.position}` : '', error.code ? `(SQLSTATE ${error.code})` : '']
-      .filter(Boolean)
-      .join(' ');
+    return [error.message, error.position ? `at character ${error.position}` : '', error.code ? `(SQLSTATE ${error.code})` : ''].filter(Boolean).join(' ');
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -118,19 +114,13 @@ export async function migrate(databaseUrl: string, logger: Logger, dir = MIGRATI
 
 async function applyPending(client: Client, migrations: MigrationFile[], logger: Logger): Promise<string[]> {
   await client.query(CREATE_HISTORY_TABLE);
-  const history = (
-    await client.query<HistoryRow>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
-    )
-  ).rows;
+  const history = (await client.query<HistoryRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`))
+    .rows;
   // A row that started and neither finished nor was rolled back is a failure Prisma recorded:
   // Prisma refuses to go on until someone resolves it, and so do we.
   const unresolved = history.find((r) => r.finished_at === null && r.rolled_back_at === null);
   if (unresolved) {
-    throw new MigrationError(
-      unresolved.migration_name,
-      'it is recorded as failed in _prisma_migrations; resolve it (prisma migrate resolve) before starting',
-    );
+    throw new MigrationError(unresolved.migration_name, 'it is recorded as failed in _prisma_migrations; resolve it (prisma migrate resolve) before starting');
   }
   const applied = new Map(history.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]));
   const local = new Set(migrations.map((m) => m.name));

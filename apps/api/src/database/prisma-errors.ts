@@ -34,8 +34,39 @@ function facetsOf(error: unknown, depth = 0, out: string[] = []): string[] {
 }
 
 /** PostgreSQL SQLSTATEs and driver or Prisma signs of a database that does not answer in time. */
-const UNAVAILABLE_CODES = new Set(['57014', '55P03', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
-const UNAVAILABLE_MESSAGES = [/query read timeout/i, /timeout exceeded when trying to connect/i, /connection terminated/i, /statement timeout/i, /lock timeout/i, /transaction already closed/i, /unable to start a transaction/i, /canceling statement/i, /Connection(Closed| closed)/];
+const UNAVAILABLE_CODES = new Set([
+  '57014',
+  '55P03',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'P2028',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+]);
+const UNAVAILABLE_MESSAGES = [
+  /query read timeout/i,
+  /timeout exceeded when trying to connect/i,
+  /connection terminated/i,
+  /statement timeout/i,
+  /lock timeout/i,
+  /transaction already closed/i,
+  /unable to start a transaction/i,
+  /canceling statement/i,
+  /Connection(Closed| closed)/,
+];
 
 /**
  * True when `error` says the database did not answer in time or could not be reached (stalled,

@@ -20,4 +20,3 @@ export function ambientTransaction(owner: object): Db | undefined {
   const unit = transactionScope.getStore();
   return unit && unit.owner === owner ? unit.tx : undefined;
 }
-

@@ -35,10 +35,19 @@ describe('dataset files', () => {
     const raw = (method: string, path: string, body?: string) =>
       new Promise<{ statusCode: number; json: () => { type: string; errors?: unknown } }>((resolve, reject) => {
         const request = httpRequest(
-          { host: '127.0.0.1', port: port, method, path: url(path), headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'text/plain' }) } },
+          {
+            host: '127.0.0.1',
+            port: port,
+            method,
+            path: url(path),
+            headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'text/plain' }) },
+          },
           (res) => {
             let text = '';
-            res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ statusCode: res.statusCode!, json: () => JSON.parse(text) }));
+            res
+              .setEncoding('utf8')
+              .on('data', (chunk: string) => (text += chunk))
+              .on('end', () => resolve({ statusCode: res.statusCode!, json: () => JSON.parse(text) }));
           },
         );
         request.on('error', reject).end(body);
@@ -162,14 +171,18 @@ describe('dataset files', () => {
       expectProblem(declared, 413, 'payload-too-large');
       expect(declared.headers.connection).toBe('close');
       // No Content-Length: chunked, so the limit is enforced on the bytes themselves.
-      const chunks = Readable.from((function* () {
-        for (let i = 0; i < 20; i++) yield Buffer.alloc(4096, i);
-      })());
+      const chunks = Readable.from(
+        (function* () {
+          for (let i = 0; i < 20; i++) yield Buffer.alloc(4096, i);
+        })(),
+      );
       expectProblem(await admin.request('PUT', url('streamed.bin'), chunks as never), 413, 'payload-too-large');
       // An existing file is kept as it was when its replacement is refused.
       expectProblem(await admin.request('PUT', url('limit.bin'), Buffer.alloc(MAX_FILE_BYTES + 1, 2)), 413);
       expect((await admin.request('GET', url('limit.bin'))).headers.etag).toBe(`"${sha256(Buffer.alloc(MAX_FILE_BYTES, 1))}"`);
-      expect(await sql(t.database.url, `SELECT path FROM dataset_files WHERE dataset_id = $1 AND path IN ('declared.bin', 'streamed.bin')`, [dataset.id])).toEqual([]);
+      expect(
+        await sql(t.database.url, `SELECT path FROM dataset_files WHERE dataset_id = $1 AND path IN ('declared.bin', 'streamed.bin')`, [dataset.id]),
+      ).toEqual([]);
       expect(await readdir(join(blobsDirectory(t.config.dataDir), '.tmp'))).toEqual([]);
     });
     it('answers 404 and keeps nothing when the dataset is deleted while an upload streams in', async () => {
@@ -210,7 +223,12 @@ describe('dataset files', () => {
       });
       expect(etag).toBe(`"${sha256(content)}"`);
       const head = await admin.request('HEAD', url('digits.txt'));
-      expect({ status: head.statusCode, body: head.body, length: head.headers['content-length'], etag: head.headers.etag }).toEqual({ status: 200, body: '', length: '10', etag });
+      expect({ status: head.statusCode, body: head.body, length: head.headers['content-length'], etag: head.headers.etag }).toEqual({
+        status: 200,
+        body: '',
+        length: '10',
+        etag,
+      });
     });
 
     it.each([
@@ -289,7 +307,14 @@ describe('dataset files', () => {
         cursor = page.nextCursor;
       } while (cursor);
       expect(seen.map((f) => f.path)).toEqual(['a/1.csv', 'b.csv', 'b/1.csv', 'b/2.csv', 'c']);
-      expect(seen[0]).toEqual({ path: 'a/1.csv', size: 7, contentType: 'text/csv', sha256: sha256('a/1.csv'), createdAt: expect.any(String), updatedAt: expect.any(String) });
+      expect(seen[0]).toEqual({
+        path: 'a/1.csv',
+        size: 7,
+        contentType: 'text/csv',
+        sha256: sha256('a/1.csv'),
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
       const under = (await admin.request('GET', `/api/v1/datasets/${ds.id}/files?prefix=b/`)).json<Page<DatasetFile>>();
       expect(under.items.map((f) => f.path)).toEqual(['b/1.csv', 'b/2.csv']);
       // "_" and "%" in a prefix are characters, not patterns.
@@ -300,7 +325,10 @@ describe('dataset files', () => {
 
   describe('storage', () => {
     it('keeps metadata and blobs in agreement: one blob per file, of the size and hash the metadata gives', async () => {
-      const rows = await sql<{ dataset_id: string; blob_id: string; size: string; sha256: string }>(t.database.url, 'SELECT dataset_id, blob_id, size, sha256 FROM dataset_files');
+      const rows = await sql<{ dataset_id: string; blob_id: string; size: string; sha256: string }>(
+        t.database.url,
+        'SELECT dataset_id, blob_id, size, sha256 FROM dataset_files',
+      );
       expect(rows.length).toBeGreaterThan(10);
       const root = blobsDirectory(t.config.dataDir);
       for (const row of rows) {

@@ -91,7 +91,8 @@ export class DatasetFilesService implements OnApplicationBootstrap {
       if (error instanceof BlobIdleTimeoutError) {
         throw new ProblemError('request-timeout', `The upload sent nothing for ${error.idleMs / 1000} s and was abandoned.`, undefined, closing);
       }
-      if (error instanceof UploadInterruptedError) throw new ProblemError('bad-request', 'The upload ended before its end: nothing was stored.', undefined, closing);
+      if (error instanceof UploadInterruptedError)
+        throw new ProblemError('bad-request', 'The upload ended before its end: nothing was stored.', undefined, closing);
       throw error;
     }
     // The file's metadata and its audit record commit together; the replaced blob goes after.
@@ -123,7 +124,12 @@ export class DatasetFilesService implements OnApplicationBootstrap {
    * caller has it. Should the file be replaced between reading its metadata and opening its
    * blob, the metadata is read again: the answer always describes the bytes it carries.
    */
-  async get(datasetId: string, path: string, conditions: { range?: string; ifRange?: string; ifNoneMatch?: string }, ctx: AuthenticatedContext): Promise<FileDownload> {
+  async get(
+    datasetId: string,
+    path: string,
+    conditions: { range?: string; ifRange?: string; ifNoneMatch?: string },
+    ctx: AuthenticatedContext,
+  ): Promise<FileDownload> {
     await this.datasets.authorize(datasetId, ctx, 'read');
     for (let attempt = 0; attempt < 5; attempt++) {
       const file = await this.files.get(datasetId, path);

@@ -52,7 +52,10 @@ export function parsePathPrefix(prefix: string): string {
   const problem =
     Buffer.byteLength(prefix, 'utf8') > DATASET_PATH_MAX_BYTES
       ? `expected at most ${DATASET_PATH_MAX_BYTES} bytes`
-      : body.split('/').map(segmentProblem).find((p) => p !== undefined);
+      : body
+          .split('/')
+          .map(segmentProblem)
+          .find((p) => p !== undefined);
   if (problem) throw new ProblemError('validation-failed', 'The request query is invalid.', [{ path: 'query.prefix', message: problem }]);
   return prefix;
 }

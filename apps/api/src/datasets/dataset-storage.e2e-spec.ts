@@ -76,7 +76,11 @@ describe('dataset storage', () => {
     expect(new Set(reads.map((r) => r.hash)).size).toBeGreaterThan(1);
 
     // Afterwards one blob remains, the one the metadata names, with its size and hash.
-    const [row] = await sql<{ blob_id: string; size: string; sha256: string }>(database.url, 'SELECT blob_id, size, sha256 FROM dataset_files WHERE dataset_id = $1', [dataset.id]);
+    const [row] = await sql<{ blob_id: string; size: string; sha256: string }>(
+      database.url,
+      'SELECT blob_id, size, sha256 FROM dataset_files WHERE dataset_id = $1',
+      [dataset.id],
+    );
     const root = blobsDirectory(dataDir);
     expect(await readdir(join(root, dataset.id))).toEqual([row.blob_id]);
     const stored = await readFile(join(root, dataset.id, row.blob_id));

@@ -99,7 +99,11 @@ describe('dataset uploads to the API process', () => {
       BEHALF_DATASET_FILE_MAX_BYTES: String(512 * MiB),
     });
     const base = await server.url;
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }) });
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }),
+    });
     const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]);
     const csrf = cookies.find((c) => c.startsWith('behalf_csrf='))!.split('=')[1];
     const key = await fetch(`${base}/api/v1/api-keys`, {
@@ -114,7 +118,11 @@ describe('dataset uploads to the API process', () => {
   it('streams a 256 MiB body to storage and back within 64 MiB of the idle memory', async () => {
     const { server, base, authorization } = await start();
     const pid = server.child.pid!;
-    const created = await fetch(`${base}/api/v1/datasets`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'big' }) });
+    const created = await fetch(`${base}/api/v1/datasets`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'big' }),
+    });
     const dataset = (await created.json()) as Dataset;
     const path = `/api/v1/datasets/${dataset.id}/files/big.bin`;
 
@@ -133,16 +141,27 @@ describe('dataset uploads to the API process', () => {
     expect(JSON.parse(put.result.text) as DatasetFile).toMatchObject({ size: UPLOAD_BYTES, sha256: upload.sha256() });
 
     const get = await peakRssDuring(pid, () => send(base, 'GET', path, { authorization }));
-    expect({ status: get.result.status, bytes: get.result.bytes, sha256: get.result.sha256 }).toEqual({ status: 200, bytes: UPLOAD_BYTES, sha256: upload.sha256() });
+    expect({ status: get.result.status, bytes: get.result.bytes, sha256: get.result.sha256 }).toEqual({
+      status: 200,
+      bytes: UPLOAD_BYTES,
+      sha256: upload.sha256(),
+    });
 
     const growth = { idleMiB: idle / MiB, uploadPeakMiB: put.peak / MiB, downloadPeakMiB: get.peak / MiB };
-    expect({ ...growth, withinBudget: put.peak - idle <= MEMORY_BUDGET_BYTES && get.peak - idle <= MEMORY_BUDGET_BYTES }).toEqual({ ...growth, withinBudget: true });
+    expect({ ...growth, withinBudget: put.peak - idle <= MEMORY_BUDGET_BYTES && get.peak - idle <= MEMORY_BUDGET_BYTES }).toEqual({
+      ...growth,
+      withinBudget: true,
+    });
     expect(await stop(server)).toBe(0);
   }, 180_000);
 
   it('leaves only a temporary file when killed mid-upload, and start-up removes it', async () => {
     const first = await start();
-    const created = await fetch(`${first.base}/api/v1/datasets`, { method: 'POST', headers: { authorization: first.authorization, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'crash' }) });
+    const created = await fetch(`${first.base}/api/v1/datasets`, {
+      method: 'POST',
+      headers: { authorization: first.authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'crash' }),
+    });
     const dataset = (await created.json()) as Dataset;
     const path = `/api/v1/datasets/${dataset.id}/files/crash.bin`;
     const temporary = join(blobsDirectory(dataDir), '.tmp');
@@ -150,7 +169,9 @@ describe('dataset uploads to the API process', () => {
     // 1 MiB of a declared 64 MiB, then silence: the upload is under way when the process dies.
     const body = new Readable({ read() {} });
     body.push(Buffer.alloc(MiB, 7));
-    const upload = send(first.base, 'PUT', path, { authorization: first.authorization, 'content-length': String(64 * MiB) }, body).catch((error: Error) => error);
+    const upload = send(first.base, 'PUT', path, { authorization: first.authorization, 'content-length': String(64 * MiB) }, body).catch(
+      (error: Error) => error,
+    );
     for (let waited = 0; (await readdir(temporary).catch(() => [])).length === 0; waited += 50) {
       if (waited > 10_000) throw new Error('the upload never reached the blob store');
       await new Promise((r) => setTimeout(r, 50));

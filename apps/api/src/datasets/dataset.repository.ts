@@ -69,7 +69,14 @@ export class DatasetRepository {
   async create(input: { name: string; description: string; owner: UserSummary; at: Date }): Promise<DatasetRecord> {
     try {
       const row = await this.prisma.dataset.create({
-        data: { name: input.name, description: input.description, ownerUserId: input.owner.id, ownerLogin: input.owner.login, createdAt: input.at, updatedAt: input.at },
+        data: {
+          name: input.name,
+          description: input.description,
+          ownerUserId: input.owner.id,
+          ownerLogin: input.owner.login,
+          createdAt: input.at,
+          updatedAt: input.at,
+        },
         include: callerPermissions(input.owner.id),
       });
       return fromPrisma(row);
@@ -160,7 +167,13 @@ export class DatasetRepository {
         });
         return {
           previous: before?.access ?? null,
-          permission: { groupId, groupName: row.group.name, access: row.access, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() },
+          permission: {
+            groupId,
+            groupName: row.group.name,
+            access: row.access,
+            createdAt: row.createdAt.toISOString(),
+            updatedAt: row.updatedAt.toISOString(),
+          },
         };
       });
     } catch (error) {

@@ -37,7 +37,9 @@ describe('datasets', () => {
     const adminUser = (await admin.request('GET', '/api/v1/auth/me')).json<{ id: string; login: string }>();
     for (const role of ['owner', 'writer', 'reader', 'stranger', 'admin'] as Role[]) {
       const { id, login, session } =
-        role === 'admin' ? { ...adminUser, session: admin } : await userSession(t.app, admin).then(({ user, session }) => ({ id: user.id, login: user.login, session }));
+        role === 'admin'
+          ? { ...adminUser, session: admin }
+          : await userSession(t.app, admin).then(({ user, session }) => ({ id: user.id, login: user.login, session }));
       if (role === 'owner') await addMember(admin, managers.id, id);
       if (role === 'writer') await addMember(admin, writers, id);
       if (role === 'reader') await addMember(admin, readers, id);
@@ -108,7 +110,11 @@ describe('datasets', () => {
       expect(denied.map((e) => e.reason)).toEqual(expect.arrayContaining(['dataset_write_denied', 'not_dataset_owner']));
       const created = await auditOf('dataset.file.create', dataset.id);
       const byWriter = created.find((e) => e.actor?.userId === actors.writer.id && e.details.path === 'by-writer-backend-token.txt');
-      expect(byWriter).toMatchObject({ outcome: 'succeeded', webappId: expect.any(String), details: { size: 7, sha256: sha256('content'), contentType: 'text/plain' } });
+      expect(byWriter).toMatchObject({
+        outcome: 'succeeded',
+        webappId: expect.any(String),
+        details: { size: 7, sha256: sha256('content'), contentType: 'text/plain' },
+      });
       expect((await auditOf('dataset.file.delete', dataset.id)).some((e) => e.actor?.userId === actors.admin.id)).toBe(true);
       expect(JSON.stringify(created)).not.toContain('"content"');
     });
@@ -139,7 +145,7 @@ describe('datasets', () => {
         expect(fieldErrors(await admin.request('POST', '/api/v1/datasets', { name }))).toEqual(['body.name']);
       }
       expect(fieldErrors(await admin.request('POST', '/api/v1/datasets', { name: 'ok', extra: 1 }))).toEqual(['body']);
-      expect((await auditOf('dataset.create', mine.id))).toHaveLength(1);
+      expect(await auditOf('dataset.create', mine.id)).toHaveLength(1);
     });
 
     it('lists what the caller may read, by name, page by page', async () => {
@@ -165,7 +171,9 @@ describe('datasets', () => {
       const renamed = await actors.owner.as.session.request('PATCH', `/api/v1/datasets/${ds.id}`, { name: `${ds.name}-renamed`, description: 'new' });
       expect(renamed.json<Dataset>()).toMatchObject({ name: `${ds.name}-renamed`, description: 'new' });
       expectProblem(await actors.owner.as.session.request('PATCH', `/api/v1/datasets/${ds.id}`, { ownerUserId: actors.writer.id }), 403, 'forbidden');
-      expect(fieldErrors(await admin.request('PATCH', `/api/v1/datasets/${ds.id}`, { ownerUserId: '00000000-0000-4000-8000-000000000000' }))).toEqual(['body.ownerUserId']);
+      expect(fieldErrors(await admin.request('PATCH', `/api/v1/datasets/${ds.id}`, { ownerUserId: '00000000-0000-4000-8000-000000000000' }))).toEqual([
+        'body.ownerUserId',
+      ]);
       const handed = await admin.request('PATCH', `/api/v1/datasets/${ds.id}`, { ownerUserId: actors.writer.id });
       expect(handed.json<Dataset>().owner.id).toBe(actors.writer.id);
       const permissions = (await actors.writer.as.session.request('GET', `/api/v1/datasets/${ds.id}/permissions`)).json<DatasetPermissions>();
@@ -188,11 +196,19 @@ describe('datasets', () => {
       expect(changed.statusCode).toBe(200);
       expect(changed.json()).toMatchObject({ groupId: readers, access: 'write' });
       expect(fieldErrors(await actors.owner.as.session.request('PUT', url, { access: 'admin' }))).toEqual(['body.access']);
-      expectProblem(await actors.owner.as.session.request('PUT', `/api/v1/datasets/${ds.id}/permissions/groups/00000000-0000-4000-8000-000000000000`, { access: 'read' }), 404);
+      expectProblem(
+        await actors.owner.as.session.request('PUT', `/api/v1/datasets/${ds.id}/permissions/groups/00000000-0000-4000-8000-000000000000`, { access: 'read' }),
+        404,
+      );
       expect((await actors.owner.as.session.request('DELETE', url)).statusCode).toBe(204);
       expectProblem(await actors.owner.as.session.request('DELETE', url), 404, 'not-found');
       const set = await auditOf('dataset.permission.set', ds.id);
-      expect(set.map((e) => e.details.access)).toEqual(expect.arrayContaining([{ from: null, to: 'read' }, { from: 'read', to: 'write' }]));
+      expect(set.map((e) => e.details.access)).toEqual(
+        expect.arrayContaining([
+          { from: null, to: 'read' },
+          { from: 'read', to: 'write' },
+        ]),
+      );
       expect(await auditOf('dataset.permission.remove', ds.id)).toHaveLength(1);
     });
 
@@ -205,7 +221,11 @@ describe('datasets', () => {
       expectProblem(await actors.writer.as.session.request('DELETE', `/api/v1/datasets/${ds.id}`), 404);
       expect((await actors.owner.as.session.request('DELETE', `/api/v1/datasets/${ds.id}`)).statusCode).toBe(204);
       expect(existsSync(directory)).toBe(false);
-      expect(await sql(t.database.url, 'SELECT 1 FROM dataset_files WHERE dataset_id = $1 UNION ALL SELECT 1 FROM dataset_group_permissions WHERE dataset_id = $1', [ds.id])).toEqual([]);
+      expect(
+        await sql(t.database.url, 'SELECT 1 FROM dataset_files WHERE dataset_id = $1 UNION ALL SELECT 1 FROM dataset_group_permissions WHERE dataset_id = $1', [
+          ds.id,
+        ]),
+      ).toEqual([]);
       expectProblem(await actors.owner.as.session.request('GET', `/api/v1/datasets/${ds.id}`), 404, 'not-found');
       expect(await auditOf('dataset.delete', ds.id)).toHaveLength(1);
     });

@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Dataset, DatasetAccessLevel, DatasetGroupAccess, DatasetGroupPermission, DatasetPermissions, LaunchMount, Page, UserSummary } from '@behalf/contracts';
+import type {
+  Dataset,
+  DatasetAccessLevel,
+  DatasetGroupAccess,
+  DatasetGroupPermission,
+  DatasetPermissions,
+  LaunchMount,
+  Page,
+  UserSummary,
+} from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { Transactions } from '../database/transactions';
 import { RequestContext } from '../kernel/request-context';
@@ -80,7 +89,10 @@ export class DatasetsService {
   async create(input: { name: string; description: string }, ctx: AuthenticatedContext): Promise<Dataset> {
     const owner: UserSummary = { id: ctx.principal.userId, login: ctx.principal.login };
     const record = await this.datasets.create({ ...input, owner, at: this.clock.now() });
-    await this.audit.record({ action: 'dataset.create', outcome: 'succeeded', target: { type: 'dataset', id: record.id }, details: { name: record.name } }, ctx);
+    await this.audit.record(
+      { action: 'dataset.create', outcome: 'succeeded', target: { type: 'dataset', id: record.id }, details: { name: record.name } },
+      ctx,
+    );
     return toDataset(record, 'manage');
   }
 

@@ -12,8 +12,6 @@ export const problemContent = {
 /** Documents the problem responses a route can give, beyond those every route gets. */
 export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...codes.map((code) =>
-      ApiResponse({ status: PROBLEM_KINDS[code].status, description: PROBLEM_KINDS[code].title, content: problemContent }),
-    ),
+    ...codes.map((code) => ApiResponse({ status: PROBLEM_KINDS[code].status, description: PROBLEM_KINDS[code].title, content: problemContent })),
   );
 }

@@ -13,8 +13,6 @@ import { replyWithProblem } from './problem.filter';
  */
 export class BehalfFastifyAdapter extends FastifyAdapter {
   override setErrorHandler(): FastifyInstance {
-    return this.getInstance().setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-      replyWithProblem(error, request, reply),
-    );
+    return this.getInstance().setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => replyWithProblem(error, request, reply));
   }
 }

@@ -143,9 +143,7 @@ export function pageOf(item: z.ZodType) {
 
 /** Documents a JSON success response from its zod schema. */
 export function ApiJsonResponse(status: number, schema: z.ZodType, description: string): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiResponse({ status, description, content: { 'application/json': { schema: openApiSchema(schema, 'output') } } }),
-  );
+  return applyDecorators(ApiResponse({ status, description, content: { 'application/json': { schema: openApiSchema(schema, 'output') } } }));
 }
 
 export const securitySettingsSchema = z.object({
@@ -173,9 +171,7 @@ export const impersonationDecisionSchema = z.object({
   reason: z.enum(IMPERSONATION_REASONS),
   actor: z.object({ id: uuid, login: z.string() }),
   subject: z.object({ id: uuid, login: z.string() }),
-  grant: z
-    .object({ sourceGroup: groupRef, targetGroup: groupRef, reason: z.string(), expiresAt: timestamp.nullable() })
-    .optional(),
+  grant: z.object({ sourceGroup: groupRef, targetGroup: groupRef, reason: z.string(), expiresAt: timestamp.nullable() }).optional(),
 }) satisfies z.ZodType<ImpersonationDecision>;
 
 const signingAlgorithm = z.enum(SIGNING_ALGORITHMS);
@@ -336,7 +332,10 @@ export const authInfoSchema = z.union([
     email: z.string().nullable(),
     groups: z.array(z.string()),
     anonymous: z.literal(false),
-    secrets: z.array(z.object({ name: z.string(), value: z.string() })).optional().describe('with withSecrets, unless hidden: the names the webapp may receive'),
+    secrets: z
+      .array(z.object({ name: z.string(), value: z.string() }))
+      .optional()
+      .describe('with withSecrets, unless hidden: the names the webapp may receive'),
     secretsWithoutConsent: z.array(z.string()).optional().describe('names the webapp may receive that the viewer has not consented to'),
     unreadableSecrets: z.array(z.string()).optional().describe('secrets that exist but do not open (a key-encryption key missing)'),
     secretsHidden: z.literal(true).optional().describe('with withSecrets, when the webapp or global setting hides access tokens'),

@@ -49,10 +49,7 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 
 /** The OpenAPI 3.0 JSON Schema of a zod schema, as `@nestjs/swagger` expects it. */
 export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'openapi-3.0', io }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'openapi-3.0', io }) as Record<string, unknown>;
   return json;
 }
 

@@ -8,7 +8,7 @@ import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
 import { GroupsService } from './groups.service';
-import {createGroupBody, idParams, memberParams, updateGroupBody } from './identity.dto';
+import { createGroupBody, idParams, memberParams, updateGroupBody } from './identity.dto';
 import { ApiJsonResponse, groupMemberSchema, groupSchema, pageOf } from '../http/response-schemas';
 
 @ApiTags('groups')

@@ -34,7 +34,12 @@ export class GroupsService {
 
   async list(limit: number, cursor: string | undefined): Promise<Page<Group>> {
     const [afterName] = decodeCursor(cursor, ['text']) ?? [];
-    return toPage(await this.groups.list(afterName, limit + 1), limit, (g) => g, (g) => [g.name]);
+    return toPage(
+      await this.groups.list(afterName, limit + 1),
+      limit,
+      (g) => g,
+      (g) => [g.name],
+    );
   }
 
   /** Taking `admin` away from a group is refused (409) when it would leave no active admin. */
@@ -42,7 +47,11 @@ export class GroupsService {
     const before = await this.get(id);
     const group = await this.groups.preservingAnAdmin((db) => this.groups.update(id, input, db), 'The group cannot lose its admin permission');
     // Permissions are reported one by one (`permissions.admin`), not as one object.
-    const flat = (g: Group) => ({ name: g.name, description: g.description, ...Object.fromEntries(Object.entries(g.permissions).map(([p, v]) => [`permissions.${p}`, v])) });
+    const flat = (g: Group) => ({
+      name: g.name,
+      description: g.description,
+      ...Object.fromEntries(Object.entries(g.permissions).map(([p, v]) => [`permissions.${p}`, v])),
+    });
     const changes = changesBetween(flat(before), flat(group));
     await this.audit.record({ action: 'group.update', outcome: 'succeeded', target: { type: 'group', id }, details: { name: group.name, changes } }, ctx);
     // A permission taken from a starter, or given to a run identity, may end runs.
@@ -74,13 +83,15 @@ export class GroupsService {
   async removeMember(groupId: string, userId: string, ctx: RequestContext): Promise<void> {
     const [group, user] = await Promise.all([this.get(groupId), this.users.get(userId)]);
     if (!user) throw userNotFound(userId);
-    const removed = await this.groups.preservingAnAdmin(
-      (db) => this.groups.removeMember(groupId, userId, db),
-      'The user cannot leave the group',
-    );
+    const removed = await this.groups.preservingAnAdmin((db) => this.groups.removeMember(groupId, userId, db), 'The user cannot leave the group');
     if (removed) {
       await this.audit.record(
-        { action: 'group.member.remove', outcome: 'succeeded', target: { type: 'group', id: groupId }, details: { group: group.name, userId, login: user.login } },
+        {
+          action: 'group.member.remove',
+          outcome: 'succeeded',
+          target: { type: 'group', id: groupId },
+          details: { group: group.name, userId, login: user.login },
+        },
         ctx,
       );
       // A starter may have lost the right to start (a permission, or a viewer group).
@@ -91,6 +102,11 @@ export class GroupsService {
   async members(groupId: string, limit: number, cursor: string | undefined): Promise<Page<GroupMember>> {
     await this.get(groupId);
     const [afterLogin] = decodeCursor(cursor, ['text']) ?? [];
-    return toPage(await this.groups.members(groupId, afterLogin, limit + 1), limit, (m) => m, (m) => [m.login]);
+    return toPage(
+      await this.groups.members(groupId, afterLogin, limit + 1),
+      limit,
+      (m) => m,
+      (m) => [m.login],
+    );
   }
 }

@@ -10,10 +10,7 @@ const login = z
 const displayName = nameText('a display name', 200);
 const email = z.email({ error: 'expected an email address' }).max(320, 'expected at most 320 characters');
 const status = z.enum(['active', 'disabled'], { error: 'expected active or disabled' });
-const password = z
-  .string({ error: 'expected a password' })
-  .min(12, 'expected at least 12 characters')
-  .max(1024, 'expected at most 1024 characters');
+const password = z.string({ error: 'expected a password' }).min(12, 'expected at least 12 characters').max(1024, 'expected at most 1024 characters');
 
 export const createUserBody = z.strictObject({
   login,

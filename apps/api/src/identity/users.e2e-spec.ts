@@ -160,7 +160,7 @@ describe('/api/v1/users', () => {
   });
 
   describe('DELETE /:id', () => {
-    it("removes the user with memberships, sessions and API keys; audit records keep id and login", async () => {
+    it('removes the user with memberships, sessions and API keys; audit records keep id and login', async () => {
       const { user, session } = await userSession(t.app, admin);
       const group = await createGroup(admin);
       await addMember(admin, group.id, user.id);
@@ -172,7 +172,9 @@ describe('/api/v1/users', () => {
       expectProblem(await key.client.request('GET', '/api/v1/auth/me'), 401);
       const members = (await admin.request('GET', `/api/v1/groups/${group.id}/members`)).json<Page<unknown>>();
       expect(members.items).toEqual([]);
-      const audit = (await admin.request('GET', '/api/v1/audit-events?action=user.delete')).json<Page<{ target: { id: string }; details: { login: string } }>>();
+      const audit = (await admin.request('GET', '/api/v1/audit-events?action=user.delete')).json<
+        Page<{ target: { id: string }; details: { login: string } }>
+      >();
       expect(audit.items[0]).toMatchObject({ target: { id: user.id }, details: { login: user.login } });
       const logins = (await admin.request('GET', `/api/v1/audit-events?actor=${user.id}&action=auth.login`)).json<Page<{ actor: { login: string } }>>();
       expect(logins.items[0].actor.login).toBe(user.login);

@@ -68,7 +68,12 @@ export class UsersService {
   async list(q: string | undefined, limit: number, cursor: string | undefined): Promise<Page<User>> {
     const [afterLogin] = decodeCursor(cursor, ['text']) ?? [];
     const rows = await this.users.list(q, afterLogin, limit + 1);
-    return toPage(rows, limit, (u) => u, (u) => [u.login]);
+    return toPage(
+      rows,
+      limit,
+      (u) => u,
+      (u) => [u.login],
+    );
   }
 
   /**
@@ -114,10 +119,7 @@ export class UsersService {
   /** Deletes a user with their memberships, sessions and API keys. Audit records keep id and login. */
   async delete(id: string, ctx: RequestContext): Promise<void> {
     const user = await this.groups.preservingAnAdmin((db) => this.users.delete(id, db), 'The user cannot be deleted');
-    await this.audit.record(
-      { action: 'user.delete', outcome: 'succeeded', target: { type: 'user', id }, details: { login: user.login } },
-      ctx,
-    );
+    await this.audit.record({ action: 'user.delete', outcome: 'succeeded', target: { type: 'user', id }, details: { login: user.login } }, ctx);
     await this.runs.reconcile({ userIds: [id] }, ctx);
   }
 }

@@ -59,7 +59,10 @@ export class GrantsController {
   @ApiOperation({ summary: 'The grants of group :id, with who created each, when, why and until when.' })
   @ApiJsonResponse(200, pageOf(impersonationGrantSchema), 'A page of grants.')
   @ApiProblems('not-found', 'validation-failed')
-  list(@ValidParams(groupParams) params: z.infer<typeof groupParams>, @ValidQuery(listQuery) query: z.infer<typeof listQuery>): Promise<Page<ImpersonationGrant>> {
+  list(
+    @ValidParams(groupParams) params: z.infer<typeof groupParams>,
+    @ValidQuery(listQuery) query: z.infer<typeof listQuery>,
+  ): Promise<Page<ImpersonationGrant>> {
     return this.impersonation.listGrants(params.id, query.limit, query.cursor);
   }
 }

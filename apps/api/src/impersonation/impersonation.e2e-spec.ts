@@ -56,7 +56,9 @@ describe('impersonation grants, settings and the check endpoint', () => {
       expect(self.statusCode).toBe(200);
 
       const list = (await admin.request('GET', `/api/v1/groups/${g1.id}/impersonation-targets?limit=1`)).json<Page<ImpersonationGrant>>();
-      const next = (await admin.request('GET', `/api/v1/groups/${g1.id}/impersonation-targets?limit=1&cursor=${list.nextCursor}`)).json<Page<ImpersonationGrant>>();
+      const next = (await admin.request('GET', `/api/v1/groups/${g1.id}/impersonation-targets?limit=1&cursor=${list.nextCursor}`)).json<
+        Page<ImpersonationGrant>
+      >();
       expect([...list.items, ...next.items].map((g) => g.targetGroup.id).sort()).toEqual([g1.id, g2.id].sort());
 
       expect((await admin.request('DELETE', grantUrl(g1.id, g2.id))).statusCode).toBe(204);
@@ -182,7 +184,9 @@ describe('impersonation grants, settings and the check endpoint', () => {
     it('audits every check with its outcome and reason', async () => {
       const { actor, subject } = await pair();
       await check(actor.login, subject.login);
-      const events = (await admin.request('GET', `/api/v1/audit-events?action=impersonation.check&subject=${subject.id}`)).json<Page<{ outcome: string; reason: string }>>();
+      const events = (await admin.request('GET', `/api/v1/audit-events?action=impersonation.check&subject=${subject.id}`)).json<
+        Page<{ outcome: string; reason: string }>
+      >();
       expect(events.items[0]).toMatchObject({ outcome: 'denied', reason: 'no_grant' });
     });
 
@@ -227,7 +231,9 @@ describe('impersonation grants, settings and the check endpoint', () => {
   });
 
   it('refuses a malformed settings patch (400)', async () => {
-    expect(fieldErrors(await admin.request('PATCH', '/api/v1/settings/security', { allowImpersonatingAdmins: 'yes' }))).toEqual(['body.allowImpersonatingAdmins']);
+    expect(fieldErrors(await admin.request('PATCH', '/api/v1/settings/security', { allowImpersonatingAdmins: 'yes' }))).toEqual([
+      'body.allowImpersonatingAdmins',
+    ]);
     expect(fieldErrors(await admin.request('PATCH', '/api/v1/settings/security', { unknown: true }))).toEqual(['body']);
   });
 });

@@ -38,8 +38,10 @@ export class ImpersonationService {
    * generation is read before the query, so facts read across a change are never cached.
    */
   async facts(actor: UserRef, subject: UserRef): Promise<DecisionFacts | null> {
-    return this.cache.through(`${refKey(actor)}|${refKey(subject)}`, () => this.feed.generation, () =>
-      this.grants.decisionFacts(actor, subject, this.clock.now()),
+    return this.cache.through(
+      `${refKey(actor)}|${refKey(subject)}`,
+      () => this.feed.generation,
+      () => this.grants.decisionFacts(actor, subject, this.clock.now()),
     );
   }
 
@@ -136,6 +138,11 @@ export class ImpersonationService {
   async listGrants(sourceGroupId: string, limit: number, cursor: string | undefined): Promise<Page<ImpersonationGrant>> {
     if (!(await this.groups.get(sourceGroupId))) throw groupNotFound(sourceGroupId);
     const [after] = decodeCursor(cursor, ['uuid']) ?? [];
-    return toPage(await this.grants.list(sourceGroupId, after, limit + 1), limit, (g) => g, (g) => [g.targetGroup.id]);
+    return toPage(
+      await this.grants.list(sourceGroupId, after, limit + 1),
+      limit,
+      (g) => g,
+      (g) => [g.targetGroup.id],
+    );
   }
 }

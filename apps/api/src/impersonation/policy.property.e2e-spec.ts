@@ -67,8 +67,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 const worldSpec = fc.record({
-  active: fc.array(fc.integer({ min: 0, max: 4 }).map((x) => x !== 0), { minLength: 3, maxLength: 5 }),
-  adminGroup: fc.array(fc.integer({ min: 0, max: 4 }).map((x) => x === 0), { minLength: 1, maxLength: 4 }),
+  active: fc.array(
+    fc.integer({ min: 0, max: 4 }).map((x) => x !== 0),
+    { minLength: 3, maxLength: 5 },
+  ),
+  adminGroup: fc.array(
+    fc.integer({ min: 0, max: 4 }).map((x) => x === 0),
+    { minLength: 1, maxLength: 4 },
+  ),
   members: fc.array(fc.tuple(index, index), { maxLength: 12 }),
   grants: fc.array(fc.tuple(index, index, fc.option(fc.integer({ min: 1, max: 30 }), { nil: null })), { maxLength: 6 }),
   allowAdmins: fc.boolean(),
@@ -101,12 +107,24 @@ describe('the impersonation policy against a reference model', () => {
       fc.asyncProperty(worldSpec, async (spec) => {
         // Independent creations go in parallel; only their order in the arrays matters.
         const userIds = await Promise.all(
-          spec.active.map(async (active) => ((await call('POST', '/api/v1/users', { login: uniqueLogin('pbt'), status: active ? 'active' : 'disabled' })) as { id: string }).id),
+          spec.active.map(
+            async (active) =>
+              ((await call('POST', '/api/v1/users', { login: uniqueLogin('pbt'), status: active ? 'active' : 'disabled' })) as { id: string }).id,
+          ),
         );
         const groupIds = await Promise.all(
-          spec.adminGroup.map(async (admin) => ((await call('POST', '/api/v1/groups', { name: uniqueLogin('pbt'), permissions: { admin } })) as { id: string }).id),
+          spec.adminGroup.map(
+            async (admin) => ((await call('POST', '/api/v1/groups', { name: uniqueLogin('pbt'), permissions: { admin } })) as { id: string }).id,
+          ),
         );
-        const w: World = { active: [...spec.active], adminGroup: [...spec.adminGroup], members: new Set(), grants: new Map(), allowAdmins: spec.allowAdmins, now: clock.now().getTime() };
+        const w: World = {
+          active: [...spec.active],
+          adminGroup: [...spec.adminGroup],
+          members: new Set(),
+          grants: new Map(),
+          allowAdmins: spec.allowAdmins,
+          now: clock.now().getTime(),
+        };
         const u = (i: number) => i % userIds.length;
         const g = (i: number) => i % groupIds.length;
 

@@ -1,10 +1,4 @@
-import {
-  PROBLEM_KINDS,
-  PROBLEM_TYPE_BASE,
-  Problem,
-  ProblemCode,
-  ProblemFieldError,
-} from '@behalf/contracts';
+import { PROBLEM_KINDS, PROBLEM_TYPE_BASE, Problem, ProblemCode, ProblemFieldError } from '@behalf/contracts';
 
 /**
  * A domain error that maps to one RFC 9457 problem. Services throw it; the one exception filter
@@ -27,12 +21,7 @@ export class ProblemError extends Error {
 }
 
 /** Builds the problem body for `code`; `instance` carries the request id. */
-export function problemBody(
-  code: ProblemCode,
-  detail: string,
-  requestId?: string,
-  errors?: ProblemFieldError[],
-): Problem {
+export function problemBody(code: ProblemCode, detail: string, requestId?: string, errors?: ProblemFieldError[]): Problem {
   const kind = PROBLEM_KINDS[code];
   return {
     type: PROBLEM_TYPE_BASE + code,

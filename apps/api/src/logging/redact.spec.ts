@@ -70,7 +70,10 @@ describe(createLogger.name, () => {
     await new Promise((r) => setImmediate(r));
     const text = lines.join('');
     expect(text).not.toMatch(/hunter2hunter2|behalf_session=abc|zzz-secret/);
-    const records = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ level: 'info', msg: 'login', body: { login: 'ada', password: REDACTED } });
     expect(records[1]).toMatchObject({ level: 'warn', component: 'x' });
   });

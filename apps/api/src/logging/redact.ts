@@ -5,17 +5,7 @@
 export const REDACTED = '[Redacted]';
 
 /** Field names that always hold credentials or secret values. */
-const SENSITIVE_EXACT = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-csrf-token',
-  'password',
-  'value',
-  'secret',
-  'token',
-]);
+const SENSITIVE_EXACT = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-csrf-token', 'password', 'value', 'secret', 'token']);
 
 /** Also any field whose name ends like one of these (`access_token`, `backendToken`, `newPassword`). */
 const SENSITIVE_SUFFIX = /(token|secret|password|passphrase|credentials?)$/i;

@@ -43,8 +43,33 @@ const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base
 const HOSTILE_TEXT = ['\u0000', 'a\u0000b', 'a\u0001b\u001f', '\uD800', 'x\uDC00y', MB, '', ' ', '../../etc/passwd', '%00'];
 const HOSTILE_JSON: unknown[] = [...HOSTILE_TEXT, 1e308, -1, 2 ** 64, 0.5, true, null, [], [[]], {}, { __proto__: { admin: true } }, ['\u0000']];
 /** Raw (already encoded) values for query strings and paths. */
-const HOSTILE_RAW = ['%00', 'a%00b', '%01%1F', '%ED%A0%80', '%C0%80', 'x'.repeat(3000), '', '..', '%2e%2e%2f', '1e308', '-1', '99999999999999999999', cursor(['x']), cursor([1, 2]), cursor({ a: 1 }), cursor(['\u0000', 'x']), '%%%', 'eyJ'];
-const CURSORS = [cursor(['not-a-uuid']), cursor(['2030-01-01T00:00:00.000Z', 'not-a-uuid']), cursor(['99999999999999999999999']), cursor(['a', 'b', 'c']), cursor([null])];
+const HOSTILE_RAW = [
+  '%00',
+  'a%00b',
+  '%01%1F',
+  '%ED%A0%80',
+  '%C0%80',
+  'x'.repeat(3000),
+  '',
+  '..',
+  '%2e%2e%2f',
+  '1e308',
+  '-1',
+  '99999999999999999999',
+  cursor(['x']),
+  cursor([1, 2]),
+  cursor({ a: 1 }),
+  cursor(['\u0000', 'x']),
+  '%%%',
+  'eyJ',
+];
+const CURSORS = [
+  cursor(['not-a-uuid']),
+  cursor(['2030-01-01T00:00:00.000Z', 'not-a-uuid']),
+  cursor(['99999999999999999999999']),
+  cursor(['a', 'b', 'c']),
+  cursor([null]),
+];
 
 /** A value `schema` accepts, for the fields not under attack. */
 function valid(schema: Schema, name: string, ids: Record<string, string>): unknown {
@@ -66,7 +91,13 @@ function valid(schema: Schema, name: string, ids: Record<string, string>): unkno
     }
     default: {
       if (schema.format === 'uuid') return ids[name] ?? ids.user;
-      const candidates = [`fuzz${Date.now() % 100000}${Math.floor(Math.random() * 1e6)}`, 'fuzz-secret-long-enough', 'fuzz@example.com', 'https://example.com/x', '2030-01-01T00:00:00.000Z'];
+      const candidates = [
+        `fuzz${Date.now() % 100000}${Math.floor(Math.random() * 1e6)}`,
+        'fuzz-secret-long-enough',
+        'fuzz@example.com',
+        'https://example.com/x',
+        '2030-01-01T00:00:00.000Z',
+      ];
       if (schema.format === 'email') return candidates[2];
       if (schema.format === 'date-time') return candidates[4];
       const fits = (c: string) =>
@@ -104,7 +135,16 @@ describe('hostile input on every route (fuzz)', () => {
     const dataset = (await admin.request('POST', '/api/v1/datasets', { name: 'fuzz-dataset' })).json<Dataset>();
     const run = (await admin.request('POST', `/api/v1/webapps/${webapp.id}/runs`, {})).json<StartedRun>();
     backendToken = run.backendToken;
-    ids = { user: user.id, userId: user.id, groupId: group.id, targetGroupId: other.id, runId: run.runId, webappId: webapp.id, ownerUserId: user.id, runAsUserId: user.id };
+    ids = {
+      user: user.id,
+      userId: user.id,
+      groupId: group.id,
+      targetGroupId: other.id,
+      runId: run.runId,
+      webappId: webapp.id,
+      ownerUserId: user.id,
+      runAsUserId: user.id,
+    };
     // `id` depends on the route's first segment.
     ids.webapps = webapp.id;
     ids.groups = group.id;
@@ -151,7 +191,9 @@ describe('hostile input on every route (fuzz)', () => {
     if (!/^application\/problem\+json/.test(contentType)) return record(`not a problem: ${contentType} ${res.body.slice(0, 200)}`);
     const problem = res.json<{ type: string; errors?: { path: string }[] }>();
     if (problem.type.endsWith('/validation-failed')) {
-      const named = (problem.errors ?? []).some((e) => e.path === field || e.path.startsWith(`${field}.`) || (field.endsWith('.*') && e.path.startsWith(field.slice(0, -2))));
+      const named = (problem.errors ?? []).some(
+        (e) => e.path === field || e.path.startsWith(`${field}.`) || (field.endsWith('.*') && e.path.startsWith(field.slice(0, -2))),
+      );
       if (!named) record(`names ${JSON.stringify(problem.errors?.map((e) => e.path))}, not ${field}`);
     }
   }
@@ -165,7 +207,10 @@ describe('hostile input on every route (fuzz)', () => {
         // Required query parameters get valid values while another is under attack.
         const required = (op.parameters ?? []).filter((p) => p.in === 'query' && p.required);
         const queryWith = (name: string, value: string) =>
-          [...required.filter((p) => p.name !== name).map((p) => `${p.name}=${encodeURIComponent(String(valid(p.schema ?? {}, p.name, ids)))}`), `${name}=${value}`].join('&');
+          [
+            ...required.filter((p) => p.name !== name).map((p) => `${p.name}=${encodeURIComponent(String(valid(p.schema ?? {}, p.name, ids)))}`),
+            `${name}=${value}`,
+          ].join('&');
         const url = pathOf(template);
 
         // Path parameters.
@@ -178,7 +223,8 @@ describe('hostile input on every route (fuzz)', () => {
         // Query parameters, alone and repeated.
         for (const parameter of (op.parameters ?? []).filter((p) => p.in === 'query')) {
           const values = parameter.name === 'cursor' ? [...HOSTILE_RAW, ...CURSORS] : HOSTILE_RAW;
-          for (const value of values) await send(route, method, op, `${url}?${queryWith(parameter.name, value)}`, baseline, `query.${parameter.name}`, value.slice(0, 40));
+          for (const value of values)
+            await send(route, method, op, `${url}?${queryWith(parameter.name, value)}`, baseline, `query.${parameter.name}`, value.slice(0, 40));
           await send(route, method, op, `${url}?${queryWith(parameter.name, '1')}&${parameter.name}=2`, baseline, `query.${parameter.name}`, 'repeated');
         }
         if (!json || !baseline) continue;

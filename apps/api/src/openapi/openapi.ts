@@ -44,7 +44,7 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     .setTitle('Behalf API')
     .setDescription(
       'Control plane for hosted data webapps: who a webapp runs as, who is viewing it, and when it may act on ' +
-        'the viewer\'s behalf. Errors are RFC 9457 problem documents (application/problem+json).',
+        "the viewer's behalf. Errors are RFC 9457 problem documents (application/problem+json).",
     )
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: bhk_<id>_<secret>' }, 'api-key')

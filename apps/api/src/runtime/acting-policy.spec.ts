@@ -10,14 +10,32 @@ const VIEWER = '00000000-0000-4000-8000-00000000000b';
 const WEBAPP = '00000000-0000-4000-8000-00000000000c';
 const G2 = '00000000-0000-4000-8000-0000000000f2';
 
-function facts(change: { run?: Partial<RunState>; webapp?: Partial<WebappPolicy['settings']>; viewer?: Partial<UserProfile>; grant?: Partial<DecisionFacts> } = {}): ActingFacts {
+function facts(
+  change: { run?: Partial<RunState>; webapp?: Partial<WebappPolicy['settings']>; viewer?: Partial<UserProfile>; grant?: Partial<DecisionFacts> } = {},
+): ActingFacts {
   const run: RunState = { webappId: WEBAPP, stopped: false, identityUserId: ACTOR, startedAt: NOW, ...change.run };
   const webapp: WebappPolicy = {
     id: WEBAPP,
     owner: { id: '00000000-0000-4000-8000-0000000000ff' },
-    settings: { access: 'authenticated', viewers: { users: [], groups: [] }, hideAccessTokens: false, allowImpersonation: true, secretNames: null, ...change.webapp },
+    settings: {
+      access: 'authenticated',
+      viewers: { users: [], groups: [] },
+      hideAccessTokens: false,
+      allowImpersonation: true,
+      secretNames: null,
+      ...change.webapp,
+    },
   };
-  const viewer: UserProfile = { id: VIEWER, login: 'eu1', displayName: 'EU1', email: null, active: true, groups: [{ id: G2, name: 'g2' }], permissions: [], ...change.viewer };
+  const viewer: UserProfile = {
+    id: VIEWER,
+    login: 'eu1',
+    displayName: 'EU1',
+    email: null,
+    active: true,
+    groups: [{ id: G2, name: 'g2' }],
+    permissions: [],
+    ...change.viewer,
+  };
   const grantFacts: DecisionFacts = {
     actor: { id: ACTOR, login: 'ru', active: true, admin: false },
     subject: { id: VIEWER, login: 'eu1', active: true, admin: false },
@@ -50,7 +68,11 @@ describe('actingDecision', () => {
 
   it('checks the webapp and run before the parties, and the parties before the grant', () => {
     const disabledViewer = { subject: { id: VIEWER, login: 'eu1', active: false, admin: false } };
-    const everythingWrong = facts({ webapp: { allowImpersonation: false, access: 'restricted' }, run: { stopped: true }, grant: { ...disabledViewer, grant: undefined } });
+    const everythingWrong = facts({
+      webapp: { allowImpersonation: false, access: 'restricted' },
+      run: { stopped: true },
+      grant: { ...disabledViewer, grant: undefined },
+    });
     expect(actingDecision(everythingWrong, NOW).reason).toBe('impersonation_not_allowed');
     expect(actingDecision(facts({ run: { stopped: true }, grant: disabledViewer }), NOW).reason).toBe('run_stopped');
     expect(actingDecision(facts({ grant: disabledViewer, webapp: { access: 'restricted' } }), NOW).reason).toBe('subject_disabled');
@@ -61,7 +83,10 @@ describe('actingDecision', () => {
 describe('mayView', () => {
   const { webapp, viewer } = facts();
   it('follows the access setting: listed users, members of listed groups, owners and admins', () => {
-    const restricted = (viewers: { users: string[]; groups: string[] }) => ({ ...webapp, settings: { ...webapp.settings, access: 'restricted' as const, viewers } });
+    const restricted = (viewers: { users: string[]; groups: string[] }) => ({
+      ...webapp,
+      settings: { ...webapp.settings, access: 'restricted' as const, viewers },
+    });
     expect(mayView(viewer, webapp)).toBe(true);
     expect(mayView(viewer, restricted({ users: [], groups: [] }))).toBe(false);
     expect(mayView(viewer, restricted({ users: [VIEWER], groups: [] }))).toBe(true);

@@ -21,7 +21,12 @@ const CHANGES: [string, Change, string, string][] = [
   // A run lives no longer than its identity's standing: disabling the run-as user stops the run.
   ['the actor is disabled', (a, w) => ok(a.request('PATCH', `/api/v1/users/${w.ru.id}`, { status: 'disabled' })), 'unauthorized_client', 'run_stopped'],
   ['the run stops', (a, w) => ok(a.request('DELETE', `/api/v1/webapps/${w.webappId}/runs/${w.runId}`)), 'unauthorized_client', 'run_stopped'],
-  ['the webapp stops allowing impersonation', (a, w) => patchSettings(a, w.webappId, { allowImpersonation: false }), 'unauthorized_client', 'impersonation_not_allowed'],
+  [
+    'the webapp stops allowing impersonation',
+    (a, w) => patchSettings(a, w.webappId, { allowImpersonation: false }),
+    'unauthorized_client',
+    'impersonation_not_allowed',
+  ],
   ['the webapp is restricted to others', (a, w) => patchSettings(a, w.webappId, { access: 'restricted' }), 'access_denied', 'viewer_cannot_view'],
   [
     'the viewer becomes an admin',

@@ -39,18 +39,30 @@ export class RuntimeFacts {
 
   /** The run's state; a run past the maximum run lifetime counts as stopped from that instant. */
   async run(runId: string): Promise<RunState | null> {
-    const state = await this.runs.through(runId, () => this.feed.generation, () => this.runRepository.state(runId));
+    const state = await this.runs.through(
+      runId,
+      () => this.feed.generation,
+      () => this.runRepository.state(runId),
+    );
     if (!state || state.stopped) return state;
     const { maxRunLifetimeSeconds } = await this.settings.security();
     return state.startedAt.getTime() + maxRunLifetimeSeconds * 1000 <= this.clock.now().getTime() ? { ...state, stopped: true } : state;
   }
 
   webapp(webappId: string): Promise<WebappPolicy | null> {
-    return this.webapps.through(webappId, () => this.feed.generation, () => this.webappRepository.policy(webappId));
+    return this.webapps.through(
+      webappId,
+      () => this.feed.generation,
+      () => this.webappRepository.policy(webappId),
+    );
   }
 
   user(userId: string): Promise<UserProfile | null> {
-    return this.users.through(userId, () => this.feed.generation, () => this.userRepository.profile(userId));
+    return this.users.through(
+      userId,
+      () => this.feed.generation,
+      () => this.userRepository.profile(userId),
+    );
   }
 
   /**

@@ -12,13 +12,7 @@ import { OwnTransactions } from '../database/transaction.interceptor';
 import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { FORM_BODY, FormParams } from '../http/form-body';
-import {
-  ApiJsonResponse,
-  authInfoSchema,
-  issuedIdentityTokenSchema,
-  oauthErrorSchema,
-  tokenExchangeResponseSchema,
-} from '../http/response-schemas';
+import { ApiJsonResponse, authInfoSchema, issuedIdentityTokenSchema, oauthErrorSchema, tokenExchangeResponseSchema } from '../http/response-schemas';
 import { ValidBody } from '../http/zod-validation';
 import { RuntimeService } from './runtime.service';
 import { OAuthFailure, TokenExchangeService } from './token-exchange.service';
@@ -46,7 +40,8 @@ export class RuntimeController {
   @OwnTransactions('a hot path that changes nothing but the audit log')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Who is viewing, from the browser request’s headers (session cookie or identity token); with withSecrets, their secrets the webapp may receive. Backend tokens only.',
+    summary:
+      'Who is viewing, from the browser request’s headers (session cookie or identity token); with withSecrets, their secrets the webapp may receive. Backend tokens only.',
   })
   @ApiJsonResponse(200, authInfoSchema, 'The viewer, or Anonymous on a public webapp.')
   @ApiProblems('validation-failed', 'viewer-unauthenticated', 'viewer-forbidden', 'not-found')
@@ -101,9 +96,17 @@ export class OAuthController {
   })
   @ApiProduces('application/json')
   @ApiJsonResponse(200, tokenExchangeResponseSchema, 'The impersonation access token.')
-  @ApiJsonResponse(400, oauthErrorSchema, 'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope or invalid_target (RFC 6749 §5.2).')
+  @ApiJsonResponse(
+    400,
+    oauthErrorSchema,
+    'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope or invalid_target (RFC 6749 §5.2).',
+  )
   @ApiJsonResponse(403, oauthErrorSchema, 'access_denied: the impersonation policy refused.')
-  @ApiJsonResponse(429, oauthErrorSchema, 'temporarily_unavailable: the webapp run exchanges tokens faster than its rate limit (Retry-After says when to retry).')
+  @ApiJsonResponse(
+    429,
+    oauthErrorSchema,
+    'temporarily_unavailable: the webapp run exchanges tokens faster than its rate limit (Retry-After says when to retry).',
+  )
   async token(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Ctx() ctx: RequestContext): Promise<void> {
     void reply.headers(NO_STORE).type('application/json; charset=utf-8');
     try {

@@ -25,7 +25,10 @@ describe('the runtime API', () => {
     await addMember(admin, group.id, viewer.user.id);
     webappId = (await createWebapp(admin)).id;
     backend = (await startRun(t.app, admin, webappId)).backend;
-    for (const [name, value] of [['db', 'db-secret-value-1'], ['api', 'api-secret-value-2']]) {
+    for (const [name, value] of [
+      ['db', 'db-secret-value-1'],
+      ['api', 'api-secret-value-2'],
+    ]) {
       expect((await viewer.session.request('PUT', `/api/v1/users/me/secrets/${name}`, { value })).statusCode).toBe(201);
     }
   });
@@ -48,7 +51,9 @@ describe('the runtime API', () => {
 
   it('validates the body', async () => {
     const paths = async (body: unknown) =>
-      (expectProblem(await backend.request('POST', '/api/v1/runtime/auth-info', body), 400, 'validation-failed').errors as { path: string }[]).map((e) => e.path);
+      (expectProblem(await backend.request('POST', '/api/v1/runtime/auth-info', body), 400, 'validation-failed').errors as { path: string }[]).map(
+        (e) => e.path,
+      );
     expect(await paths({})).toEqual(['body.headers']);
     expect(await paths({ headers: { cookie: 1 } })).toEqual(['body.headers.cookie']);
     expect(await paths({ headers: {}, withSecrets: 'yes' })).toEqual(['body.withSecrets']);
@@ -76,15 +81,29 @@ describe('the runtime API', () => {
   it('issues identity tokens any JOSE library verifies, and takes them back as the viewer', async () => {
     const token = await identityToken(backend, browserOf(viewer.session));
     const jwks = createLocalJWKSet((await admin.request('GET', '/.well-known/jwks.json')).json<Jwks>() as never);
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: t.config.http.publicUrl, audience: `webapp:${webappId}`, typ: 'behalf-id+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: t.config.http.publicUrl,
+      audience: `webapp:${webappId}`,
+      typ: 'behalf-id+jwt',
+    });
     expect(protectedHeader.alg).toBe('EdDSA');
-    expect(payload).toMatchObject({ sub: viewer.user.id, preferred_username: viewer.user.login, name: 'Vera Viewer', email: 'vera@example.com', groups: [group.name] });
+    expect(payload).toMatchObject({
+      sub: viewer.user.id,
+      preferred_username: viewer.user.login,
+      name: 'Vera Viewer',
+      email: 'vera@example.com',
+      groups: [group.name],
+    });
     expect(payload.exp! - payload.iat!).toBe(300);
-    expect(await lastAudit('runtime.identity_token')).toMatchObject({ outcome: 'succeeded', target: { id: viewer.user.id }, details: { tokenId: payload.jti } });
+    expect(await lastAudit('runtime.identity_token')).toMatchObject({
+      outcome: 'succeeded',
+      target: { id: viewer.user.id },
+      details: { tokenId: payload.jti },
+    });
     // The identity token, as a proxy would inject it, identifies the viewer in auth info.
     expect(await authInfoOk(backend, { authorization: `Bearer ${token}` })).toMatchObject({ userId: viewer.user.id, anonymous: false });
     // It is no API credential.
-    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } }) as never, 401);
+    expectProblem((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } })) as never, 401);
   });
 
   it('refuses credentials that do not hold (401), and viewers the access setting excludes (403)', async () => {

@@ -22,13 +22,6 @@ import { TokenExchangeService } from './token-exchange.service';
 @Module({
   imports: [AuthModule, IdentityModule, ImpersonationModule, SecretsModule, SettingsModule, TokensModule, WebappsModule],
   controllers: [RuntimeController, OAuthController],
-  providers: [
-    RunRateLimiter,
-    RuntimeFacts,
-    RuntimeService,
-    TokenExchangeService,
-    BearerJwtStrategy,
-    ImpersonatedRequestsAudit,
-  ],
+  providers: [RunRateLimiter, RuntimeFacts, RuntimeService, TokenExchangeService, BearerJwtStrategy, ImpersonatedRequestsAudit],
 })
 export class RuntimeModule {}

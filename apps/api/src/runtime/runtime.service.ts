@@ -156,7 +156,9 @@ export class RuntimeService {
     if (principal?.via.kind === 'backend_token') {
       const wait = await this.limiter.consume(principal.via.runId);
       if (wait !== null) {
-        throw new ProblemError('too-many-requests', `This webapp run calls the runtime API too often: try again in ${wait} s.`, undefined, { 'retry-after': String(wait) });
+        throw new ProblemError('too-many-requests', `This webapp run calls the runtime API too often: try again in ${wait} s.`, undefined, {
+          'retry-after': String(wait),
+        });
       }
       return ctx as BackendContext;
     }
@@ -186,7 +188,13 @@ export class RuntimeService {
     if (typeof found === 'string') return this.refuseViewer(action, credential, found, backend);
     if (!mayView(found, webapp)) {
       await this.audit.record(
-        { action, outcome: 'denied', reason: 'viewer_cannot_view', target: { type: 'user', id: found.id }, details: { viewer: found.login, via: credential.kind } },
+        {
+          action,
+          outcome: 'denied',
+          reason: 'viewer_cannot_view',
+          target: { type: 'user', id: found.id },
+          details: { viewer: found.login, via: credential.kind },
+        },
         backend,
       );
       throw new ProblemError('viewer-forbidden', `${found.login} may not view this webapp (its access setting).`);

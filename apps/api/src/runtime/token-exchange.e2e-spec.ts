@@ -139,14 +139,24 @@ describe('the token exchange', () => {
     });
 
     it('unknown token types are invalid_request', async () => {
-      expect(expectOAuthError(await tokenRequest(t.app, { ...params, subject_token_type: TOKEN_EXCHANGE.accessTokenType }), 'invalid_request')).toContain('subject_token_type');
-      expect(expectOAuthError(await tokenRequest(t.app, { ...params, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }), 'invalid_request')).toContain('subject_token_type');
-      expect(expectOAuthError(await tokenRequest(t.app, { ...params, actor_token_type: TOKEN_EXCHANGE.sessionTokenType }), 'invalid_request')).toContain('actor_token_type');
-      expect(expectOAuthError(await tokenRequest(t.app, { ...params, requested_token_type: 'urn:ietf:params:oauth:token-type:id_token' }), 'invalid_request')).toContain('requested_token_type');
+      expect(expectOAuthError(await tokenRequest(t.app, { ...params, subject_token_type: TOKEN_EXCHANGE.accessTokenType }), 'invalid_request')).toContain(
+        'subject_token_type',
+      );
+      expect(
+        expectOAuthError(await tokenRequest(t.app, { ...params, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }), 'invalid_request'),
+      ).toContain('subject_token_type');
+      expect(expectOAuthError(await tokenRequest(t.app, { ...params, actor_token_type: TOKEN_EXCHANGE.sessionTokenType }), 'invalid_request')).toContain(
+        'actor_token_type',
+      );
+      expect(
+        expectOAuthError(await tokenRequest(t.app, { ...params, requested_token_type: 'urn:ietf:params:oauth:token-type:id_token' }), 'invalid_request'),
+      ).toContain('requested_token_type');
     });
 
     it('a repeated parameter, or a body that is not a form, is invalid_request', async () => {
-      expect(expectOAuthError(await tokenRequest(t.app, { ...params, subject_token: [params.subject_token, params.subject_token] }), 'invalid_request')).toContain('subject_token must be sent once');
+      expect(
+        expectOAuthError(await tokenRequest(t.app, { ...params, subject_token: [params.subject_token, params.subject_token] }), 'invalid_request'),
+      ).toContain('subject_token must be sent once');
       const json = await anonymous(t.app).request('POST', '/oauth/token', params);
       expect(expectOAuthError(json, 'invalid_request')).toContain('application/x-www-form-urlencoded');
       expectOAuthError(await anonymous(t.app).request('POST', '/oauth/token'), 'invalid_request');
@@ -161,7 +171,9 @@ describe('the token exchange', () => {
     });
 
     it('form bodies stay refused on every other route (415)', async () => {
-      const res = await anonymous(t.app).request('POST', '/api/v1/auth/login', 'login=admin&password=x', { 'content-type': 'application/x-www-form-urlencoded' });
+      const res = await anonymous(t.app).request('POST', '/api/v1/auth/login', 'login=admin&password=x', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       expectProblem(res, 415, 'unsupported-media-type');
     });
   });
@@ -170,9 +182,13 @@ describe('the token exchange', () => {
     it('an impersonation token is neither an actor token nor a subject token', async () => {
       const idToken = await identityToken(run.backend, browserOf(viewer.session));
       const impersonation = await exchange(t.app, idToken, run.backendToken);
-      expect(expectOAuthError(await tokenRequest(t.app, exchangeParams(idToken, impersonation)), 'unauthorized_client')).toContain('impersonation token cannot act');
+      expect(expectOAuthError(await tokenRequest(t.app, exchangeParams(idToken, impersonation)), 'unauthorized_client')).toContain(
+        'impersonation token cannot act',
+      );
       expect((await exchanges())[0]).toMatchObject({ outcome: 'failed', reason: 'actor_is_impersonation_token' });
-      expect(expectOAuthError(await tokenRequest(t.app, exchangeParams(impersonation, run.backendToken)), 'invalid_grant')).toContain('cannot be exchanged again');
+      expect(expectOAuthError(await tokenRequest(t.app, exchangeParams(impersonation, run.backendToken)), 'invalid_grant')).toContain(
+        'cannot be exchanged again',
+      );
       expect((await exchanges())[0]).toMatchObject({ outcome: 'failed', reason: 'subject_is_impersonation_token' });
     });
 

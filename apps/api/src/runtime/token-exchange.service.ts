@@ -88,7 +88,11 @@ export class TokenExchangeService {
       return await this.issue(params, parties, ctx);
     } catch (error) {
       if (error instanceof OAuthFailure) {
-        await this.record(parties, { outcome: error.error === 'access_denied' ? 'denied' : 'failed', reason: error.reason, details: { error: error.error } }, ctx);
+        await this.record(
+          parties,
+          { outcome: error.error === 'access_denied' ? 'denied' : 'failed', reason: error.reason, details: { error: error.error } },
+          ctx,
+        );
       }
       throw error;
     }
@@ -132,12 +136,19 @@ export class TokenExchangeService {
         details: {
           tokenId: signed.jti,
           expiresAt: signed.expiresAt.toISOString(),
-          grant: decision.grant ? { sourceGroup: decision.grant.sourceGroup.name, targetGroup: decision.grant.targetGroup.name, reason: decision.grant.reason } : null,
+          grant: decision.grant
+            ? { sourceGroup: decision.grant.sourceGroup.name, targetGroup: decision.grant.targetGroup.name, reason: decision.grant.reason }
+            : null,
         },
       },
       ctx,
     );
-    return { access_token: signed.token, issued_token_type: TOKEN_EXCHANGE.accessTokenType, token_type: 'Bearer', expires_in: impersonationTokenLifetimeSeconds };
+    return {
+      access_token: signed.token,
+      issued_token_type: TOKEN_EXCHANGE.accessTokenType,
+      token_type: 'Bearer',
+      expires_in: impersonationTokenLifetimeSeconds,
+    };
   }
 
   /** The parameters RFC 8693 defines, each checked; unknown ones (`client_id`, …) are ignored (RFC 6749 §3.2). */
@@ -160,7 +171,10 @@ export class TokenExchangeService {
     const subjectToken = required('subject_token', 'the viewer’s identity token or session cookie value');
     const subjectTokenType = required('subject_token_type', `${TOKEN_EXCHANGE.jwtTokenType} or ${TOKEN_EXCHANGE.sessionTokenType}`);
     if (subjectTokenType !== TOKEN_EXCHANGE.jwtTokenType && subjectTokenType !== TOKEN_EXCHANGE.sessionTokenType) {
-      throw invalidRequest(`subject_token_type must be ${TOKEN_EXCHANGE.jwtTokenType} (an identity token) or ${TOKEN_EXCHANGE.sessionTokenType}.`, 'unsupported_subject_token_type');
+      throw invalidRequest(
+        `subject_token_type must be ${TOKEN_EXCHANGE.jwtTokenType} (an identity token) or ${TOKEN_EXCHANGE.sessionTokenType}.`,
+        'unsupported_subject_token_type',
+      );
     }
     const actorToken = required('actor_token', 'the backend token of the webapp run');
     const actorTokenType = required('actor_token_type', TOKEN_EXCHANGE.jwtTokenType);
@@ -176,7 +190,8 @@ export class TokenExchangeService {
       if (audience !== API_AUDIENCE) throw new OAuthFailure('invalid_target', `Tokens are issued for audience ${API_AUDIENCE} only.`, 'invalid_audience');
     }
     for (const resource of params.values.get('resource') ?? []) {
-      if (resource !== this.tokens.issuer) throw new OAuthFailure('invalid_target', `Tokens are issued for resource ${this.tokens.issuer} only.`, 'invalid_resource');
+      if (resource !== this.tokens.issuer)
+        throw new OAuthFailure('invalid_target', `Tokens are issued for resource ${this.tokens.issuer} only.`, 'invalid_resource');
     }
     if (one('scope') !== undefined) {
       throw new OAuthFailure('invalid_scope', 'Behalf defines no scopes: the token carries exactly the viewer’s rights. Send no scope.', 'invalid_scope');
@@ -190,7 +205,11 @@ export class TokenExchangeService {
    */
   private async actorOf(actorToken: string): Promise<VerifiedBackendToken & { actor: UserProfile }> {
     if (jwtType(actorToken) === TOKEN_TYPES.impersonation) {
-      throw new OAuthFailure('unauthorized_client', 'An impersonation token cannot act: the actor_token must be the run’s backend token.', 'actor_is_impersonation_token');
+      throw new OAuthFailure(
+        'unauthorized_client',
+        'An impersonation token cannot act: the actor_token must be the run’s backend token.',
+        'actor_is_impersonation_token',
+      );
     }
     const backend = await verifyBackendToken(actorToken, this.tokens, this.facts);
     if (typeof backend === 'string') throw ACTOR_REFUSALS[backend];
@@ -207,7 +226,11 @@ export class TokenExchangeService {
     }
     const typ = jwtType(subjectToken);
     if (typ === TOKEN_TYPES.impersonation) {
-      throw new OAuthFailure('invalid_grant', 'An impersonation token cannot be exchanged again: send the viewer’s identity token.', 'subject_is_impersonation_token');
+      throw new OAuthFailure(
+        'invalid_grant',
+        'An impersonation token cannot be exchanged again: send the viewer’s identity token.',
+        'subject_is_impersonation_token',
+      );
     }
     if (typ !== TOKEN_TYPES.identity) {
       throw new OAuthFailure('invalid_grant', `The subject_token must be an identity token (typ ${TOKEN_TYPES.identity}).`, 'subject_not_identity_token');

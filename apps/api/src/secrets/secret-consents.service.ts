@@ -25,7 +25,12 @@ export class SecretConsentsService {
 
   async list(ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<SecretConsent>> {
     const [after] = decodeCursor(cursor, ['uuid']) ?? [];
-    return toPage(await this.consents.list(ctx.principal.userId, after, limit + 1), limit, (c) => c, (c) => [c.webappId]);
+    return toPage(
+      await this.consents.list(ctx.principal.userId, after, limit + 1),
+      limit,
+      (c) => c,
+      (c) => [c.webappId],
+    );
   }
 
   async get(webappId: string, ctx: AuthenticatedContext): Promise<SecretConsent> {

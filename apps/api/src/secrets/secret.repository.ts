@@ -40,6 +40,9 @@ export class SecretRepository {
       orderBy: { name: 'asc' },
       select: { name: true, kekVersion: true, wrappedKey: true, ciphertext: true },
     });
-    return rows.map((r) => ({ name: r.name, sealed: { kekVersion: r.kekVersion, wrappedKey: Buffer.from(r.wrappedKey), ciphertext: Buffer.from(r.ciphertext) } }));
+    return rows.map((r) => ({
+      name: r.name,
+      sealed: { kekVersion: r.kekVersion, wrappedKey: Buffer.from(r.wrappedKey), ciphertext: Buffer.from(r.ciphertext) },
+    }));
   }
 }

@@ -11,7 +11,7 @@ import type { Principal } from '../kernel/principal';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, secretInfoSchema } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
-import {mySecretParams, putSecretBody, userParams, userSecretParams } from './secrets.dto';
+import { mySecretParams, putSecretBody, userParams, userSecretParams } from './secrets.dto';
 import { SecretsService } from './secrets.service';
 
 type Authed = RequestContext & { principal: Principal };

@@ -4,9 +4,7 @@ import { uuidField } from '../http/zod-validation';
 import { idParams } from '../identity/identity.dto';
 
 /** The name of a user's secret (also in webapps' `secretNames`). */
-export const secretName = z
-  .string({ error: 'expected a secret name' })
-  .regex(new RegExp(SECRET_NAME_PATTERN), 'expected 1 to 128 of A-Z a-z 0-9 _ . -');
+export const secretName = z.string({ error: 'expected a secret name' }).regex(new RegExp(SECRET_NAME_PATTERN), 'expected 1 to 128 of A-Z a-z 0-9 _ . -');
 
 export const mySecretParams = z.object({ name: secretName });
 export const userParams = idParams;

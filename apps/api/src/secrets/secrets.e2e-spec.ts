@@ -24,7 +24,8 @@ describe('user secrets through the API', () => {
   });
   afterAll(() => t.close());
 
-  const names = async (client: Client, url = '/api/v1/users/me/secrets') => (await client.request('GET', url)).json<Page<SecretInfo>>().items.map((s) => s.name);
+  const names = async (client: Client, url = '/api/v1/users/me/secrets') =>
+    (await client.request('GET', url)).json<Page<SecretInfo>>().items.map((s) => s.name);
 
   it('creates (201), replaces (200), lists without values and deletes', async () => {
     const created = await alice.session.request('PUT', secretPath('db.password'), { value: 'first-value-1' });
@@ -39,7 +40,10 @@ describe('user secrets through the API', () => {
     const list = await alice.session.request('GET', '/api/v1/users/me/secrets');
     expect(list.json<Page<SecretInfo>>().items.map((s) => Object.keys(s).sort())).toEqual([['createdAt', 'name', 'updatedAt']]);
     expect(list.body).not.toContain('value-');
-    expect(await t.app.get(SecretsService).reveal(alice.user.id, null)).toEqual({ secrets: [{ name: 'db.password', value: 'second-value-2' }], unreadable: [] });
+    expect(await t.app.get(SecretsService).reveal(alice.user.id, null)).toEqual({
+      secrets: [{ name: 'db.password', value: 'second-value-2' }],
+      unreadable: [],
+    });
 
     expect((await alice.session.request('DELETE', secretPath('db.password'))).statusCode).toBe(204);
     expectProblem(await alice.session.request('DELETE', secretPath('db.password')), 404, 'not-found');
@@ -71,7 +75,11 @@ describe('user secrets through the API', () => {
     expect((await admin.request('DELETE', `${url}/for-admin`)).statusCode).toBe(204);
     expect(await names(alice.session)).not.toContain('for-admin');
     const [event] = (await admin.request('GET', '/api/v1/audit-events?action=secret.delete&limit=1')).json<Page<AuditEvent>>().items;
-    expect(event).toMatchObject({ actor: { login: 'admin' }, target: { type: 'user', id: alice.user.id }, details: { name: 'for-admin', owner: alice.user.login } });
+    expect(event).toMatchObject({
+      actor: { login: 'admin' },
+      target: { type: 'user', id: alice.user.id },
+      details: { name: 'for-admin', owner: alice.user.login },
+    });
     expectProblem(await anonymous(t.app).request('GET', '/api/v1/users/me/secrets'), 401);
   });
 
@@ -118,8 +126,12 @@ describe('user secrets through the API', () => {
       for (const needle of needles) {
         const [hit] =
           c.data_type === 'bytea'
-            ? await sql<{ n: number }>(t.database.url, `SELECT count(*)::int AS n FROM "${c.table_name}" WHERE position($1::bytea IN "${c.column_name}") > 0`, [Buffer.from(needle)])
-            : await sql<{ n: number }>(t.database.url, `SELECT count(*)::int AS n FROM "${c.table_name}" WHERE strpos("${c.column_name}"::text, $1) > 0`, [needle]);
+            ? await sql<{ n: number }>(t.database.url, `SELECT count(*)::int AS n FROM "${c.table_name}" WHERE position($1::bytea IN "${c.column_name}") > 0`, [
+                Buffer.from(needle),
+              ])
+            : await sql<{ n: number }>(t.database.url, `SELECT count(*)::int AS n FROM "${c.table_name}" WHERE strpos("${c.column_name}"::text, $1) > 0`, [
+                needle,
+              ]);
         if (hit.n > 0) found.push(`${c.table_name}.${c.column_name}: ${needle}`);
       }
     }
@@ -129,7 +141,8 @@ describe('user secrets through the API', () => {
     const logs = t.logs.text;
     const audit = JSON.stringify(await sql(t.database.url, 'SELECT * FROM audit_events'));
     expect(audit).toContain('secret.create');
-    for (const needle of needles) expect({ needle, inLogs: logs.includes(needle), inAudit: audit.includes(needle) }).toEqual({ needle, inLogs: false, inAudit: false });
+    for (const needle of needles)
+      expect({ needle, inLogs: logs.includes(needle), inAudit: audit.includes(needle) }).toEqual({ needle, inLogs: false, inAudit: false });
   });
 
   it('refuses to open a ciphertext moved to another user or name, or copied there', async () => {
@@ -179,7 +192,12 @@ describe('rotating the key-encryption key', () => {
   }
 
   const versions = async (url: string) =>
-    (await sql<{ v: number; n: number }>(url, `SELECT kek_version AS v, count(*)::int AS n FROM (SELECT kek_version FROM user_secrets UNION ALL SELECT kek_version FROM signing_keys) x GROUP BY 1 ORDER BY 1`)).map((r) => [r.v, r.n]);
+    (
+      await sql<{ v: number; n: number }>(
+        url,
+        `SELECT kek_version AS v, count(*)::int AS n FROM (SELECT kek_version FROM user_secrets UNION ALL SELECT kek_version FROM signing_keys) x GROUP BY 1 ORDER BY 1`,
+      )
+    ).map((r) => [r.v, r.n]);
 
   it('re-wraps everything, interrupted half way and resumed, and reads every value back unchanged', async () => {
     const first = await seed();
@@ -244,8 +262,14 @@ describe('rotating the key-encryption key', () => {
       const admin = await loginAsAdmin(second.app);
       const report = (await admin.request('POST', '/api/v1/admin/kek/rewrap')).json<KekRewrapReport>();
       expect(report.failed).toHaveLength(12);
-      expect(report.failed[0]).toEqual({ record: expect.stringMatching(/^secret "s\d" of user /), kekVersion: 1, reason: 'KEK version 1 is not in BEHALF_KEK' });
-      expect((await second.app.get(SecretsService).reveal(someone.userId, [someone.name])).unreadable).toEqual([{ name: someone.name, reason: 'kek_version_missing' }]);
+      expect(report.failed[0]).toEqual({
+        record: expect.stringMatching(/^secret "s\d" of user /),
+        kekVersion: 1,
+        reason: 'KEK version 1 is not in BEHALF_KEK',
+      });
+      expect((await second.app.get(SecretsService).reveal(someone.userId, [someone.name])).unreadable).toEqual([
+        { name: someone.name, reason: 'kek_version_missing' },
+      ]);
     } finally {
       await second.close();
     }

@@ -49,7 +49,12 @@ export class SecretsService {
 
   async list(userId: string, limit: number, cursor: string | undefined): Promise<Page<SecretInfo>> {
     const [after] = decodeCursor(cursor, ['text']) ?? [];
-    return toPage(await this.secrets.list(userId, after, limit + 1), limit, (s) => s, (s) => [s.name]);
+    return toPage(
+      await this.secrets.list(userId, after, limit + 1),
+      limit,
+      (s) => s,
+      (s) => [s.name],
+    );
   }
 
   /** Admins: the names of another user's secrets; 404 when there is no such user. */

@@ -24,8 +24,7 @@ function lifetimeFrom(value: unknown, name: Lifetime): number {
 /** Reads a stored document leniently: unknown or malformed fields fall back to their defaults. */
 export function securitySettingsFrom(stored: unknown): SecuritySettings {
   const value = (stored ?? {}) as Partial<Record<keyof SecuritySettings, unknown>>;
-  const flag = (name: 'allowImpersonatingAdmins' | 'hideAccessTokens') =>
-    typeof value[name] === 'boolean' ? value[name] : DEFAULT_SECURITY_SETTINGS[name];
+  const flag = (name: 'allowImpersonatingAdmins' | 'hideAccessTokens') => (typeof value[name] === 'boolean' ? value[name] : DEFAULT_SECURITY_SETTINGS[name]);
   return {
     allowImpersonatingAdmins: flag('allowImpersonatingAdmins'),
     hideAccessTokens: flag('hideAccessTokens'),

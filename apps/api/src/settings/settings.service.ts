@@ -26,8 +26,10 @@ export class SettingsService {
   }
 
   security(): Promise<SecuritySettings> {
-    return this.cache.through(SECURITY_SETTINGS_KEY, () => this.feed.tableGeneration(TABLE), async () =>
-      Object.freeze(securitySettingsFrom(await this.settings.get(SECURITY_SETTINGS_KEY))),
+    return this.cache.through(
+      SECURITY_SETTINGS_KEY,
+      () => this.feed.tableGeneration(TABLE),
+      async () => Object.freeze(securitySettingsFrom(await this.settings.get(SECURITY_SETTINGS_KEY))),
     );
   }
 
@@ -38,7 +40,10 @@ export class SettingsService {
     // Other replicas learn it from the table's notification; this one at once.
     this.feed.changed(TABLE);
     const changes = changesBetween(before, after);
-    await this.audit.record({ action: 'settings.security.update', outcome: 'succeeded', target: { type: 'settings', id: SECURITY_SETTINGS_KEY }, details: { changes } }, ctx);
+    await this.audit.record(
+      { action: 'settings.security.update', outcome: 'succeeded', target: { type: 'settings', id: SECURITY_SETTINGS_KEY }, details: { changes } },
+      ctx,
+    );
     return after;
   }
 }

@@ -19,7 +19,10 @@ const rotateBody = z
       .default(false)
       .describe('with immediate: drop the key signing until now from the JWKS at once; every replica refuses its tokens within a second'),
   })
-  .refine((b) => !b.revokePrevious || b.immediate, { message: 'revokePrevious needs immediate: true (something must sign once the old key is gone)', path: ['revokePrevious'] })
+  .refine((b) => !b.revokePrevious || b.immediate, {
+    message: 'revokePrevious needs immediate: true (something must sign once the old key is gone)',
+    path: ['revokePrevious'],
+  })
   .default({ immediate: false, revokePrevious: false });
 
 @ApiTags('admin')
@@ -31,7 +34,8 @@ export class KeysController {
   @Post('rotate')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Adds a signing key: published at once, signing after the pre-publication delay (or at once when immediate); revokePrevious drops a compromised key at once.',
+    summary:
+      'Adds a signing key: published at once, signing after the pre-publication delay (or at once when immediate); revokePrevious drops a compromised key at once.',
   })
   @ApiJsonResponse(200, keyRotationSchema, 'The new key and its schedule.')
   rotate(@ValidBody(rotateBody) body: z.infer<typeof rotateBody>, @Ctx() ctx: RequestContext): Promise<KeyRotation> {

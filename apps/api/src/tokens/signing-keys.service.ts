@@ -34,7 +34,6 @@ export interface ActiveSigningKey {
   privateKey: PrivateKey;
 }
 
-
 /**
  * The JWT signing keys: created on first start, sealed under the key-encryption key ring,
  * rotated by admins, cached in memory by every replica and re-read when any replica rotates.
@@ -102,7 +101,9 @@ export class SigningKeys implements OnModuleInit {
       alg: key.alg,
       publishedAt: now.toISOString(),
       activatesAt: activatesAt.toISOString(),
-      previousKeyUnpublishedAt: previous ? (revoked ? now : new Date(activatesAt.getTime() + this.config.signingKeys.overlapSeconds * 1000)).toISOString() : null,
+      previousKeyUnpublishedAt: previous
+        ? (revoked ? now : new Date(activatesAt.getTime() + this.config.signingKeys.overlapSeconds * 1000)).toISOString()
+        : null,
       revokedKid: revoked,
     };
     await this.audit.record(
@@ -185,7 +186,9 @@ export class SigningKeys implements OnModuleInit {
       return await importPKCS8(pem, key.alg);
     } catch (error) {
       if (error instanceof KekVersionMissingError) {
-        throw new Error(`signing key ${key.kid} is sealed with key-encryption key version ${error.version}, which BEHALF_KEK does not contain (it has ${this.ring.versions.join(', ')})`);
+        throw new Error(
+          `signing key ${key.kid} is sealed with key-encryption key version ${error.version}, which BEHALF_KEK does not contain (it has ${this.ring.versions.join(', ')})`,
+        );
       }
       if (error instanceof UnsealError) {
         throw new Error(

@@ -49,7 +49,10 @@ describe('signing keys, JWKS and backend tokens', () => {
   });
 
   it('keeps the private key sealed in the database', async () => {
-    const [row] = await sql<{ private_key: Buffer; kek_version: number; public_jwk: object }>(t.database.url, 'SELECT private_key, kek_version, public_jwk FROM signing_keys');
+    const [row] = await sql<{ private_key: Buffer; kek_version: number; public_jwk: object }>(
+      t.database.url,
+      'SELECT private_key, kek_version, public_jwk FROM signing_keys',
+    );
     expect(row.kek_version).toBe(1);
     expect(row.private_key.toString('latin1')).not.toContain('PRIVATE KEY');
     expect(JSON.stringify(row.public_jwk)).not.toContain('"d"');
@@ -145,7 +148,9 @@ describe('signing keys, JWKS and backend tokens', () => {
     it('and audits each refusal without the token', async () => {
       const token = await sign({ aud: 'elsewhere' });
       await refused(token);
-      const events = (await admin.request('GET', '/api/v1/audit-events?action=auth.authenticate&outcome=failed&limit=50')).json<{ items: { reason: string }[] }>();
+      const events = (await admin.request('GET', '/api/v1/audit-events?action=auth.authenticate&outcome=failed&limit=50')).json<{
+        items: { reason: string }[];
+      }>();
       expect(events.items.map((e) => e.reason)).toContain('token_invalid');
       expect(JSON.stringify(events)).not.toContain(token.split('.')[2]);
     });
@@ -213,7 +218,8 @@ describe('key rotation', () => {
     // The key that signed it was there before: only its removal refuses it at its issue time.
     await expect(jwtVerify(before.backendToken, createLocalJWKSet(oldJwks), { currentDate: issuedAt })).resolves.toBeDefined();
 
-    const [event] = (await admin.request('GET', '/api/v1/audit-events?action=tokens.key.rotate')).json<{ items: { details: Record<string, unknown> }[] }>().items;
+    const [event] = (await admin.request('GET', '/api/v1/audit-events?action=tokens.key.rotate')).json<{ items: { details: Record<string, unknown> }[] }>()
+      .items;
     expect(event.details).toMatchObject({ kid: rotation.kid, previousKid: oldKid, immediate: false });
   });
 

@@ -35,7 +35,14 @@ export function lostAuthority(
   if (!identity.active) return 'identity_disabled';
   if (!webapp) return null; // deleted: its runs went with it
   const starterPrincipal = { userId: starter.id, login: starter.login, permissions: effectivePermissions(starter) };
-  const seenByStarter = { ...webapp, callerIsViewer: isListedViewer(webapp.settings.viewers, starter.id, starter.groups.map((g) => g.id)) };
+  const seenByStarter = {
+    ...webapp,
+    callerIsViewer: isListedViewer(
+      webapp.settings.viewers,
+      starter.id,
+      starter.groups.map((g) => g.id),
+    ),
+  };
   const runIdentity: RunIdentity = run.identity;
   const decision = startDecision(starterPrincipal, seenByStarter, () => effectivePermissions(identity), runIdentity);
   return decision.allowed ? null : `starter_${decision.reason}`;
@@ -95,7 +102,14 @@ export class RunAuthority implements RunAuthorityPort, OnApplicationBootstrap, O
     };
     for (const run of live) {
       if (!webapps.has(run.webappId)) webapps.set(run.webappId, await this.webapps.get(run.webappId, NOBODY));
-      const reason = lostAuthority(run, await userOf(run.startedBy.id), await userOf(run.identity.userId), webapps.get(run.webappId)!, await this.endOf(run.startedAt), now);
+      const reason = lostAuthority(
+        run,
+        await userOf(run.startedBy.id),
+        await userOf(run.identity.userId),
+        webapps.get(run.webappId)!,
+        await this.endOf(run.startedAt),
+        now,
+      );
       if (reason) await this.stop(run, reason, ctx);
     }
   }

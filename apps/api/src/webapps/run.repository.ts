@@ -114,7 +114,11 @@ export class RunRepository {
   }
 
   async state(runId: string): Promise<RunState | null> {
-    const [row] = await this.pool.prepared<{ webapp_id: string; identity_user_id: string; started_at: Date; stopped: boolean }>('behalf_run_state_2', RUN_STATE_SQL, [runId]);
+    const [row] = await this.pool.prepared<{ webapp_id: string; identity_user_id: string; started_at: Date; stopped: boolean }>(
+      'behalf_run_state_2',
+      RUN_STATE_SQL,
+      [runId],
+    );
     return row ? { webappId: row.webapp_id, identityUserId: row.identity_user_id, startedAt: row.started_at, stopped: row.stopped } : null;
   }
 }

@@ -10,7 +10,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, refreshedBackendTokenSchema, startedRunSchema, webappRunSchema } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
 import { RunsService } from './runs.service';
-import {runParams, startRunBody, webappParams } from './webapps.dto';
+import { runParams, startRunBody, webappParams } from './webapps.dto';
 import { AuthenticatedContext } from './webapps.service';
 
 @ApiTags('webapps')

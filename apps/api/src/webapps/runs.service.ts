@@ -151,7 +151,12 @@ export class RunsService {
     const after = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | undefined;
     if (after && Number.isNaN(Date.parse(after[0]))) throw invalidCursor();
     const { maxRunLifetimeSeconds } = await this.settings.security();
-    return toPage(await this.runs.list(webappId, mine, after, limit + 1), limit, (r) => withEnd(r, maxRunLifetimeSeconds), (r) => [r.startedAt, r.id]);
+    return toPage(
+      await this.runs.list(webappId, mine, after, limit + 1),
+      limit,
+      (r) => withEnd(r, maxRunLifetimeSeconds),
+      (r) => [r.startedAt, r.id],
+    );
   }
 
   /**
@@ -172,7 +177,10 @@ export class RunsService {
 
   private async requireActive(identity: RunIdentity): Promise<UserWithGroups> {
     const user = await this.users.withGroups(identity.userId);
-    const what = identity.source === 'starter' ? 'The starting user' : `The run-as user ${identity.login} (${identity.source === 'explicit' ? 'chosen by an admin' : 'the last modifier'})`;
+    const what =
+      identity.source === 'starter'
+        ? 'The starting user'
+        : `The run-as user ${identity.login} (${identity.source === 'explicit' ? 'chosen by an admin' : 'the last modifier'})`;
     if (!user) throw new ProblemError('conflict', `${what} has been deleted: an admin must choose another run-as user, or someone must edit the webapp.`);
     if (!user.active) throw new ProblemError('conflict', `${what} is disabled: enable them, or choose another run-as user.`);
     return user;

@@ -68,7 +68,10 @@ describe(runAsOf.name, () => {
 });
 
 describe(startDecision.name, () => {
-  const perms = (...p: Permission[]) => () => new Set<Permission>(p);
+  const perms =
+    (...p: Permission[]) =>
+    () =>
+      new Set<Permission>(p);
   const owner = principal('owner', ['mayCreateWebapps']);
 
   it('lets a manager start a webapp whose identity holds nothing they lack', () => {
@@ -94,8 +97,14 @@ describe(startDecision.name, () => {
 
   it('refuses non-managers outside starter mode, and those who cannot view', () => {
     expect(startDecision(principal('viewer'), webapp(), perms())).toEqual({ allowed: false, reason: 'not_a_manager' });
-    expect(startDecision(principal('viewer'), webapp({ identityMode: 'starter', access: 'restricted' }), perms())).toEqual({ allowed: false, reason: 'cannot_view' });
-    expect(startDecision(principal('viewer'), webapp({ identityMode: 'starter' }), perms('admin'))).toMatchObject({ allowed: true, identity: { userId: 'viewer', source: 'starter' } });
+    expect(startDecision(principal('viewer'), webapp({ identityMode: 'starter', access: 'restricted' }), perms())).toEqual({
+      allowed: false,
+      reason: 'cannot_view',
+    });
+    expect(startDecision(principal('viewer'), webapp({ identityMode: 'starter' }), perms('admin'))).toMatchObject({
+      allowed: true,
+      identity: { userId: 'viewer', source: 'starter' },
+    });
   });
 
   it('judges a live run by its own identity', () => {
@@ -107,7 +116,9 @@ describe(startDecision.name, () => {
 describe(permissionsBeyond.name, () => {
   it('is nothing for an admin starter, else what the identity holds beyond the starter', () => {
     expect(permissionsBeyond(new Set<Permission>(['admin']), new Set<Permission>(['admin']))).toEqual([]);
-    expect(permissionsBeyond(new Set<Permission>(['mayCreateWebapps', 'mayManageDatasets']), new Set<Permission>(['mayCreateWebapps']))).toEqual(['mayManageDatasets']);
+    expect(permissionsBeyond(new Set<Permission>(['mayCreateWebapps', 'mayManageDatasets']), new Set<Permission>(['mayCreateWebapps']))).toEqual([
+      'mayManageDatasets',
+    ]);
   });
 });
 

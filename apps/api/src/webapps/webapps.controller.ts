@@ -8,7 +8,7 @@ import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ApiJsonResponse, pageOf, webappSchema, webappSettingsViewSchema } from '../http/response-schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
-import {createWebappBody, patchSettingsBody, updateWebappBody, webappParams } from './webapps.dto';
+import { createWebappBody, patchSettingsBody, updateWebappBody, webappParams } from './webapps.dto';
 import { AuthenticatedContext, WebappsService } from './webapps.service';
 
 @ApiTags('webapps')

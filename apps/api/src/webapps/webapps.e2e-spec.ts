@@ -148,7 +148,10 @@ describe('webapps', () => {
       const source = { type: 'git', repository: 'https://git.example.com/team/app.git', ref: 'v2.1' };
       const bySource = await admin.request('PATCH', `/api/v1/webapps/${webapp.id}`, { source });
       expect(bySource.json<Webapp>()).toMatchObject({ source, lastModifiedBy: { login: 'admin' } });
-      expect((await auditOf('webapp.update', webapp.id))[0].details.changes).toMatchObject({ source: { from: null, to: source }, lastModifiedBy: { to: { login: 'admin' } } });
+      expect((await auditOf('webapp.update', webapp.id))[0].details.changes).toMatchObject({
+        source: { from: null, to: source },
+        lastModifiedBy: { to: { login: 'admin' } },
+      });
     });
 
     it('validates a source', async () => {
@@ -200,11 +203,14 @@ describe('webapps', () => {
         'body.viewers.users.0',
       ]);
       const unknown = '00000000-0000-4000-8000-000000000000';
-      expect(fieldErrors(await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { viewers: { users: [viewer.id, unknown], groups: [unknown] } }))).toEqual([
-        'body.viewers.groups.0',
-        'body.viewers.users.1',
+      expect(
+        fieldErrors(
+          await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { viewers: { users: [viewer.id, unknown], groups: [unknown] } }),
+        ),
+      ).toEqual(['body.viewers.groups.0', 'body.viewers.users.1']);
+      expect(fieldErrors(await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { secretNames: ['a', 'a'] }))).toEqual([
+        'body.secretNames',
       ]);
-      expect(fieldErrors(await creator.session.request('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { secretNames: ['a', 'a'] }))).toEqual(['body.secretNames']);
     });
 
     it('audits every settings change with its diff, and never makes the editor the last modifier', async () => {
@@ -272,9 +278,9 @@ describe('webapps', () => {
       expect((await settingsOf(creator.session, webapp.id)).runAsUserId).toBeNull();
       expect((await patchSettings(creator.session, webapp.id, { runAsUserId: creator.id })).effectiveRunAs.source).toBe('explicit');
       expect((await patchSettings(creator.session, webapp.id, { runAsUserId: null })).effectiveRunAs.source).toBe('last_modifier');
-      expect(fieldErrors(await admin.request('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { runAsUserId: '00000000-0000-4000-8000-000000000000' }))).toEqual([
-        'body.runAsUserId',
-      ]);
+      expect(
+        fieldErrors(await admin.request('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { runAsUserId: '00000000-0000-4000-8000-000000000000' })),
+      ).toEqual(['body.runAsUserId']);
     });
 
     it('is whoever starts it in starter mode', async () => {
@@ -362,11 +368,15 @@ describe('webapps', () => {
       } finally {
         await admin.request('PATCH', '/api/v1/settings/security', { backendTokenLifetimeSeconds: 3600 });
       }
-      expect(fieldErrors(await admin.request('PATCH', '/api/v1/settings/security', { backendTokenLifetimeSeconds: 3601, identityTokenLifetimeSeconds: 301, impersonationTokenLifetimeSeconds: 9 }))).toEqual([
-        'body.backendTokenLifetimeSeconds',
-        'body.identityTokenLifetimeSeconds',
-        'body.impersonationTokenLifetimeSeconds',
-      ]);
+      expect(
+        fieldErrors(
+          await admin.request('PATCH', '/api/v1/settings/security', {
+            backendTokenLifetimeSeconds: 3601,
+            identityTokenLifetimeSeconds: 301,
+            impersonationTokenLifetimeSeconds: 9,
+          }),
+        ),
+      ).toEqual(['body.backendTokenLifetimeSeconds', 'body.identityTokenLifetimeSeconds', 'body.impersonationTokenLifetimeSeconds']);
     });
 
     it('refreshes a live run’s token for its backend, and stops it for good', async () => {
@@ -416,7 +426,10 @@ describe('webapps', () => {
       expect(expectProblem(await run.backend.request('GET', '/api/v1/auth/me'), 401).detail).toBe('The webapp run this backend token belongs to has stopped.');
       await admin.request('PATCH', `/api/v1/users/${service.id}`, { status: 'active' });
       expectProblem(await run.backend.request('GET', '/api/v1/auth/me'), 401);
-      expect((await admin.request('GET', `/api/v1/webapps/${webapp.id}/runs/${run.runId}`)).json()).toMatchObject({ status: 'stopped', stopReason: 'identity_disabled' });
+      expect((await admin.request('GET', `/api/v1/webapps/${webapp.id}/runs/${run.runId}`)).json()).toMatchObject({
+        status: 'stopped',
+        stopReason: 'identity_disabled',
+      });
 
       const next = await startRun(t.app, creator.session, webapp.id);
       expect((await creator.session.request('DELETE', `/api/v1/webapps/${webapp.id}`)).statusCode).toBe(204);

@@ -134,7 +134,14 @@ export class WebappsService {
     if (runAsUserId !== undefined && runAsUserId !== before.settings.runAsUserId) {
       if (runAsUserId !== null && runAsUserId !== ctx.principal.userId && !ctx.principal.permissions.has('admin')) {
         await this.audit.record(
-          { action: 'access.denied', outcome: 'denied', reason: 'run_as_requires_admin', target: { type: 'webapp', id }, webappId: id, details: { runAsUserId } },
+          {
+            action: 'access.denied',
+            outcome: 'denied',
+            reason: 'run_as_requires_admin',
+            target: { type: 'webapp', id },
+            webappId: id,
+            details: { runAsUserId },
+          },
           ctx,
         );
         throw new ProblemError('forbidden', 'Only an admin may make a webapp run as another user.');
@@ -147,7 +154,14 @@ export class WebappsService {
       const widened = widenedSecretNames(before.settings.secretNames, patch.secretNames);
       if (widened !== null) {
         await this.audit.record(
-          { action: 'access.denied', outcome: 'denied', reason: 'secret_names_widen_requires_admin', target: { type: 'webapp', id }, webappId: id, details: { widened } },
+          {
+            action: 'access.denied',
+            outcome: 'denied',
+            reason: 'secret_names_widen_requires_admin',
+            target: { type: 'webapp', id },
+            webappId: id,
+            details: { widened },
+          },
           ctx,
         );
         throw new ProblemError(

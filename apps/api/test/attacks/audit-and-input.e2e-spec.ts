@@ -46,7 +46,9 @@ describe('attacks on the audit log and on input', () => {
       expect(poisoned.map((r) => r.statusCode)).toEqual(names.map(() => 400));
       expect(recorded).toHaveLength(20);
       for (const group of created.map((r) => r.json<Group>())) {
-        const records = await sql<{ n: string }>(t.database.url, `SELECT count(*) AS n FROM audit_events WHERE action = 'group.create' AND target_id = $1`, [group.id]);
+        const records = await sql<{ n: string }>(t.database.url, `SELECT count(*) AS n FROM audit_events WHERE action = 'group.create' AND target_id = $1`, [
+          group.id,
+        ]);
         expect(Number(records[0].n)).toBe(1);
       }
       const [stored] = (await admin.request('GET', '/api/v1/audit-events?action=test.poison&limit=1')).json<Page<AuditEvent>>().items;

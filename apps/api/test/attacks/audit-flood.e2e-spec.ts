@@ -10,11 +10,16 @@ describe('attacks on the audit log', () => {
       // Passport's strategies are process-wide, so a second app would take over the first's).
       const flooded = await startTestApp();
       const count = async (action: string, reason: string) =>
-        (await sql<{ id: string; details: { aggregated?: { count: number } } }>(flooded.database.url, 'SELECT id, details FROM audit_events WHERE action = $1 AND reason = $2 ORDER BY id', [action, reason]));
+        await sql<{ id: string; details: { aggregated?: { count: number } } }>(
+          flooded.database.url,
+          'SELECT id, details FROM audit_events WHERE action = $1 AND reason = $2 ORDER BY id',
+          [action, reason],
+        );
       try {
         const bogus = withBearer(flooded.app, `bhk_00000000-0000-4000-8000-000000000000_${'x'.repeat(43)}`);
         for (let i = 0; i < 150; i += 1) expectProblem(await bogus.request('GET', '/api/v1/auth/me'), 401);
-        for (let i = 0; i < 60; i += 1) await anonymous(flooded.app).request('POST', '/api/v1/auth/login', { login: 'flooded-account', password: 'wrong-password' });
+        for (let i = 0; i < 60; i += 1)
+          await anonymous(flooded.app).request('POST', '/api/v1/auth/login', { login: 'flooded-account', password: 'wrong-password' });
         for (let i = 0; i < 60; i += 1) await tokenRequest(flooded.app, exchangeParams('garbage', 'not.a.token'));
       } finally {
         // Stopping writes the counts of the minute; the database stays to be read.
@@ -35,5 +40,4 @@ describe('attacks on the audit log', () => {
       }
     });
   });
-
 });

@@ -156,17 +156,29 @@ describe('who holds a backend token, and who changes anything (property)', () =>
   async function step(op: Op, apps: Webapp[], runs: { webappId: string; runId: string }[], tokens: HeldToken[]): Promise<Expectation | { attack: Response }> {
     const as = (i: number): Client => sessions[i] ?? sessions[0]!;
     const app = 'app' in op ? apps[op.app % Math.max(1, apps.length)] : undefined;
-    const expect1 = async (res: Response, action: string, changed = true): Promise<Expectation> => ({ requestId: requestIdOf(res), status: res.statusCode, action, changed });
+    const expect1 = async (res: Response, action: string, changed = true): Promise<Expectation> => ({
+      requestId: requestIdOf(res),
+      status: res.statusCode,
+      action,
+      changed,
+    });
     switch (op.op) {
       case 'create': {
-        const res = await as(op.by).request('POST', '/api/v1/webapps', { name: `app-${apps.length}`, kind: 'dash', source: { type: 'image', image: `registry.example.com/app:${op.by}` } });
+        const res = await as(op.by).request('POST', '/api/v1/webapps', {
+          name: `app-${apps.length}`,
+          kind: 'dash',
+          source: { type: 'image', image: `registry.example.com/app:${op.by}` },
+        });
         if (res.statusCode === 201) apps.push(res.json<Webapp>());
         return expect1(res, 'webapp.create');
       }
       case 'editSource':
       case 'rename': {
         if (!app) return expect1(await as(0).request('GET', '/healthz'), 'none', false);
-        const body = op.op === 'rename' ? { name: `renamed-${Math.random().toString(36).slice(2, 8)}` } : { source: { type: 'image', image: `registry.example.com/app:${Date.now()}` } };
+        const body =
+          op.op === 'rename'
+            ? { name: `renamed-${Math.random().toString(36).slice(2, 8)}` }
+            : { source: { type: 'image', image: `registry.example.com/app:${Date.now()}` } };
         return expect1(await as(op.by).request('PATCH', `/api/v1/webapps/${app.id}`, body), 'webapp.update');
       }
       case 'transfer': {
@@ -204,7 +216,10 @@ describe('who holds a backend token, and who changes anything (property)', () =>
         return expect1(await as(0).request('PATCH', `/api/v1/users/${users[op.who].id}`, { password: `reset-password-${op.who}-xyz` }), 'user.update');
       case 'grant':
       case 'revoke': {
-        const [{ member }] = await q<{ member: boolean }>('SELECT EXISTS (SELECT 1 FROM memberships WHERE group_id = $1 AND user_id = $2) AS member', [grantable[op.group], users[op.who].id]);
+        const [{ member }] = await q<{ member: boolean }>('SELECT EXISTS (SELECT 1 FROM memberships WHERE group_id = $1 AND user_id = $2) AS member', [
+          grantable[op.group],
+          users[op.who].id,
+        ]);
         const url = `/api/v1/groups/${grantable[op.group]}/members/${users[op.who].id}`;
         return op.op === 'grant'
           ? expect1(await as(0).request('PUT', url), 'group.member.add', !member)
@@ -249,7 +264,9 @@ describe('who holds a backend token, and who changes anything (property)', () =>
     if ('attack' in outcome) {
       expect(outcome.attack.statusCode).toBeGreaterThanOrEqual(400);
       expect(outcome.attack.statusCode).toBeLessThan(500);
-      const changed = await q<{ action: string }>(`SELECT action FROM audit_events WHERE request_id = $1 AND outcome = 'succeeded'`, [requestIdOf(outcome.attack)]);
+      const changed = await q<{ action: string }>(`SELECT action FROM audit_events WHERE request_id = $1 AND outcome = 'succeeded'`, [
+        requestIdOf(outcome.attack),
+      ]);
       expect(changed).toEqual([]);
       return;
     }

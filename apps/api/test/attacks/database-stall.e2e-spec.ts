@@ -58,7 +58,11 @@ describe('a stalled database', () => {
       BEHALF_DB_ACQUIRE_TIMEOUT_MS: String(TIMEOUT_MS),
     });
     url = await server.url;
-    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }) });
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }),
+    });
     const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]);
     const csrf = cookies.find((c) => c.startsWith('behalf_csrf='))!.split('=')[1];
     const created = await fetch(`${url}/api/v1/api-keys`, {

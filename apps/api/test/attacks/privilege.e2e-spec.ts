@@ -40,7 +40,11 @@ describe('attacks on privilege', () => {
       expect(refused.detail).toContain('admin');
       expect(refused.detail).toMatch(/An admin can allow it by pinning/);
       expect(JSON.stringify(refused)).not.toMatch(/eyJ/);
-      expect((await auditOf('webapp.run.start', webapp.id))[0]).toMatchObject({ outcome: 'denied', reason: 'identity_outranks_starter', details: { missing: ['admin'] } });
+      expect((await auditOf('webapp.run.start', webapp.id))[0]).toMatchObject({
+        outcome: 'denied',
+        reason: 'identity_outranks_starter',
+        details: { missing: ['admin'] },
+      });
       const settings = (await owner.session.request('GET', `/api/v1/webapps/${webapp.id}/settings`)).json<WebappSettingsView>();
       expect(settings.effectiveRunAs).toMatchObject({ login: 'admin', source: 'last_modifier', permissions: expect.arrayContaining(['admin']) });
     });
@@ -60,7 +64,10 @@ describe('attacks on privilege', () => {
       await admin.request('PATCH', `/api/v1/webapps/${webapp.id}`, { ownerUserId: owner.id });
       const me = (await admin.request('GET', '/api/v1/auth/me')).json<{ id: string }>();
       const pinned = await patchSettings(admin, webapp.id, { runAsUserId: me.id });
-      expect(pinned).toMatchObject({ runAsPinnedByAdmin: true, effectiveRunAs: { source: 'explicit', explanation: expect.stringContaining('pinned by an admin') } });
+      expect(pinned).toMatchObject({
+        runAsPinnedByAdmin: true,
+        effectiveRunAs: { source: 'explicit', explanation: expect.stringContaining('pinned by an admin') },
+      });
       const run = await startRun(t.app, owner.session, webapp.id);
       expect(run.identity.login).toBe('admin');
       // Even then the backend token is webapp code: it administers nothing.
@@ -288,4 +295,3 @@ describe('attacks on privilege', () => {
 function fieldErrorsOf(res: { json<T>(): T; statusCode: number }): string[] {
   return (res.json<{ errors?: { path: string }[] }>().errors ?? []).map((e) => e.path);
 }
-

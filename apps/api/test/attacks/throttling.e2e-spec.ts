@@ -124,4 +124,3 @@ describe('attacks on throttling', () => {
     });
   });
 });
-
