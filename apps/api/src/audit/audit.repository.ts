@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent as AuditEventDto, AuditOutcome } from '@behalf/contracts';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../database/generated/client';
 import { AuditContent, auditHash, GENESIS_HASH } from './audit-hash';
-
-/** Serialises appends across every process and replica, so the chain never forks. */
-const AUDIT_CHAIN_LOCK = 4_242_001;
 
 /** The most outbox records one append moves into the chain. */
 export const OUTBOX_BATCH = 1000;
@@ -116,7 +114,7 @@ export class AuditRepository {
     const client = await this.pg.raw.connect();
     try {
       const results = (await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1;` +
+        `BEGIN; SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.auditChain}); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1;` +
           (outbox ? ` DELETE FROM audit_outbox WHERE id IN (SELECT id FROM audit_outbox ORDER BY id LIMIT ${OUTBOX_BATCH}) RETURNING id, content` : ''),
       )) as unknown as { rows: Record<string, unknown>[] }[];
       let prevHash = (results[2].rows[0]?.hash as string | undefined) ?? GENESIS_HASH;

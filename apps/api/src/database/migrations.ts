@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
 import { projectRoot } from '../common/project-root';
+import { ADVISORY_LOCKS } from './advisory-locks';
 import type { Logger } from '../logging/logger';
 
 /** `prisma/migrations`, found from the compiled or the source tree alike. */
@@ -12,7 +13,7 @@ export const MIGRATIONS_DIR = join(projectRoot(), 'prisma/migrations');
  * The advisory lock key Prisma's migration engine takes, so that our start-up step and a
  * `prisma migrate deploy` run elsewhere exclude each other too.
  */
-export const MIGRATION_LOCK_KEY = 72707369;
+export const MIGRATION_LOCK_KEY = ADVISORY_LOCKS.migrations;
 
 export interface MigrationFile {
   /** The folder name, `<timestamp>_<name>`: Prisma's `migration_name`. */

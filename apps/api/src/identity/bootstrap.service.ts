@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { Transactions } from '../database/transactions';
 import { randomSecret } from '../common/hashing';
 import { CONFIG, Config } from '../config/config';
@@ -9,9 +10,6 @@ import type { Logger } from '../logging/logger';
 import { GroupRepository } from './group.repository';
 import { PasswordHasher } from './password-hasher';
 import { UserRepository } from './user.repository';
-
-/** Serialises first-start bootstrap across replicas starting at once. */
-const BOOTSTRAP_LOCK = 4_242_003;
 
 export const ADMIN_GROUP = 'admins';
 export const ADMIN_LOGIN = 'admin';
@@ -39,7 +37,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     const passwordHash = await this.hasher.hash(password);
     // The admin and its record commit together (the record goes to the audit outbox).
     const created = await this.transactions.run(async () => {
-      await this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
+      await this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.bootstrapAdmin})`;
       if ((await this.users.count()) > 0) return undefined;
       const group =
         (await this.groups.findByName(ADMIN_GROUP)) ??

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Group, GroupMember, GroupPermissions } from '@behalf/contracts';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { PrismaService } from '../database/prisma.service';
 import { Db, isForeignKeyViolation, isNotFound, isUniqueViolation } from '../database/prisma-errors';
 import { Prisma } from '../database/generated/client';
@@ -34,9 +35,6 @@ export interface GroupInput {
 
 const conflict = (name: string) => new ProblemError('conflict', `A group named "${name}" already exists.`);
 export const groupNotFound = (id: string) => new ProblemError('not-found', `No group has id ${id}.`);
-
-/** Serialises every change that could leave Behalf without an active admin. */
-const ADMIN_INVARIANT_LOCK = 4_242_002;
 
 @Injectable()
 export class GroupRepository {
@@ -138,7 +136,7 @@ export class GroupRepository {
    */
   async preservingAnAdmin<T>(change: (db: Db) => Promise<T>, why: string): Promise<T> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_INVARIANT_LOCK})`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.adminInvariant})`;
       const result = await change(tx);
       const admins = await tx.user.count({
         where: { status: 'active', memberships: { some: { group: { isAdmin: true } } } },

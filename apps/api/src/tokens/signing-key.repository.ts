@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicJwk, SigningAlgorithm } from '@behalf/contracts';
 import type { Sealed } from '../crypto/envelope';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { PrismaService } from '../database/prisma.service';
 import { Db } from '../database/prisma-errors';
 
@@ -14,9 +15,6 @@ export interface StoredSigningKey {
   /** A compromised key: out of the JWKS, its tokens refused. */
   revokedAt: Date | null;
 }
-
-/** Serialises creating the first key across replicas starting at once. */
-const FIRST_KEY_LOCK = 4242003;
 
 @Injectable()
 export class SigningKeyRepository {
@@ -57,7 +55,7 @@ export class SigningKeyRepository {
   /** Creates the first key with `make` unless one exists; one replica wins, the others see it. */
   async ensureOne(make: () => Promise<StoredSigningKey>): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_KEY_LOCK})`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.firstSigningKey})`;
       if ((await tx.signingKey.count()) > 0) return false;
       await this.insert(await make(), tx);
       return true;
