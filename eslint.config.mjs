@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'apps/api/src/database/generated/**', '.data/**', 'bench/results/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'apps/api/src/platform/database/generated/**', '.data/**', 'bench/results/**'],
   },
   ...tseslint.configs.recommended,
   {

@@ -16,11 +16,11 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { closeApp, createApp } from '../../apps/api/src/app';
 import { projectRoot } from '../../apps/api/src/common/project-root';
-import { loadConfig } from '../../apps/api/src/config/config';
-import { EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from '../../apps/api/src/database/embedded-postgres';
-import { migrate, readMigrations } from '../../apps/api/src/database/migrations';
+import { loadConfig } from '../../apps/api/src/platform/config/config';
+import { EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from '../../apps/api/src/platform/database/embedded-postgres';
+import { migrate, readMigrations } from '../../apps/api/src/platform/database/migrations';
 import { ImpersonationService } from '../../apps/api/src/impersonation/impersonation.service';
-import { createLogger } from '../../apps/api/src/logging/logger';
+import { createLogger } from '../../apps/api/src/platform/logging/logger';
 
 const ROOT = projectRoot();
 const REPORT = join(ROOT, 'bench/results/impersonation-scale.json');

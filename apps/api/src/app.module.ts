@@ -2,8 +2,8 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, CLOCK, systemClock } from './kernel/clock';
-import { Config, CONFIG } from './config/config';
-import { DatabaseModule } from './database/database.module';
+import { Config, CONFIG } from './platform/config/config';
+import { DatabaseModule } from './platform/database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
@@ -13,9 +13,9 @@ import { SecretsModule } from './secrets/secrets.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WebappsModule } from './webapps/webapps.module';
 import { RuntimeModule } from './runtime/runtime.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { LOGGER } from './logging/logger.token';
-import type { Logger } from './logging/logger';
+import { MetricsModule } from './platform/metrics/metrics.module';
+import { LOGGER } from './platform/logging/logger.token';
+import type { Logger } from './platform/logging/logger';
 
 export interface AppModuleOptions {
   config: Config;

@@ -6,18 +6,18 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
-import { insecureDefaults } from './config/insecure-defaults';
+import { insecureDefaults } from './platform/config/insecure-defaults';
 import { projectRoot } from './common/project-root';
-import { BehalfFastifyAdapter } from './http/behalf-fastify.adapter';
-import { ProblemFilter, replyWithProblem } from './http/problem.filter';
-import { MAX_PARAM_LENGTH } from './http/to-problem';
-import { requestIdFor } from './http/request-id';
-import { parseFormBodiesOfFlaggedRoutes } from './http/form-body';
-import { streamBodiesOfFlaggedRoutes } from './http/streamed-body';
-import { PinoNestLogger } from './logging/logger';
-import { MetricsService } from './metrics/metrics.service';
+import { BehalfFastifyAdapter } from './platform/http/behalf-fastify.adapter';
+import { ProblemFilter, replyWithProblem } from './platform/http/problem.filter';
+import { MAX_PARAM_LENGTH } from './platform/http/to-problem';
+import { requestIdFor } from './platform/http/request-id';
+import { parseFormBodiesOfFlaggedRoutes } from './platform/http/form-body';
+import { streamBodiesOfFlaggedRoutes } from './platform/http/streamed-body';
+import { PinoNestLogger } from './platform/logging/logger';
+import { MetricsService } from './platform/metrics/metrics.service';
 import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit';
-import { buildOpenApiDocument } from './openapi/openapi';
+import { buildOpenApiDocument } from './platform/openapi/openapi';
 
 export const API_VERSION: string = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 

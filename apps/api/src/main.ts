@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeApp, createApp } from './app';
-import { loadConfigOrExit } from './config/config';
-import { DatabaseServer, openDatabaseServer } from './database/database-server';
-import { MigrationError, migrate, readMigrations } from './database/migrations';
-import { createLogger } from './logging/logger';
+import { loadConfigOrExit } from './platform/config/config';
+import { DatabaseServer, openDatabaseServer } from './platform/database/database-server';
+import { MigrationError, migrate, readMigrations } from './platform/database/migrations';
+import { createLogger } from './platform/logging/logger';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres, EmbeddedDatabase } from '../src/database/embedded-postgres';
-import { migrate } from '../src/database/migrations';
-import { createLogger } from '../src/logging/logger';
+import { startEmbeddedPostgres, EmbeddedDatabase } from '../src/platform/database/embedded-postgres';
+import { migrate } from '../src/platform/database/migrations';
+import { createLogger } from '../src/platform/logging/logger';
 import { databaseUrl, TEST_ADMIN_URL, TEST_DB_PREFIX, TEST_TEMPLATE_DB } from './test-env';
 
 declare global {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { readMigrations } from '../src/database/migrations';
+import { readMigrations } from '../src/platform/database/migrations';
 import { createTestDatabase } from './harness';
 import { spawnServer, stop, stopSpawned } from './spawn';
 

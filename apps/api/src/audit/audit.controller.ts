@@ -6,10 +6,10 @@ import { Authenticated } from '../auth/authenticated.decorator';
 import { listQuery } from '../kernel/pagination';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../kernel/principal';
-import { ValidQuery } from '../http/zod-validation';
+import { ValidQuery } from '../platform/http/zod-validation';
 import { AuditQueryService } from './audit-query.service';
 import { AuditQuery, auditQuery } from './audit.dto';
-import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, impersonationEventSchema, pageOf } from '../http/response-schemas';
+import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, impersonationEventSchema, pageOf } from '../platform/http/response-schemas';
 
 @ApiTags('audit')
 @Controller('api/v1/audit-events')

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent as AuditEventDto, AuditOutcome } from '@behalf/contracts';
-import { ADVISORY_LOCKS } from '../database/advisory-locks';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../database/generated/client';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Prisma } from '../platform/database/generated/client';
 import { AuditContent, auditHash, GENESIS_HASH } from './audit-hash';
 
 /** The most outbox records one append moves into the chain. */

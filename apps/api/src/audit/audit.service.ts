@@ -2,10 +2,10 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import type { AuditOutcome } from '@behalf/contracts';
 import { webappOf } from '../kernel/principal';
 import { CLOCK, Clock } from '../kernel/clock';
-import { Transactions } from '../database/transactions';
-import { LOGGER } from '../logging/logger.token';
-import type { Logger } from '../logging/logger';
-import { redactDeep } from '../logging/redact';
+import { Transactions } from '../platform/database/transactions';
+import { LOGGER } from '../platform/logging/logger.token';
+import type { Logger } from '../platform/logging/logger';
+import { redactDeep } from '../platform/logging/redact';
 import { AuditContent } from './audit-hash';
 import { storable } from './audit-sanitize';
 import { AuditRepository, OUTBOX_BATCH } from './audit.repository';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiKey } from '@behalf/contracts';
-import { PrismaService } from '../database/prisma.service';
-import { Db } from '../database/prisma-errors';
-import { Prisma } from '../database/generated/client';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Db } from '../platform/database/prisma-errors';
+import { Prisma } from '../platform/database/generated/client';
 import { toUserWithGroups, UserWithGroups, withGroups } from '../identity/user.repository';
 
 type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;

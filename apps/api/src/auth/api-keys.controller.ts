@@ -2,17 +2,17 @@ import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
 import { z } from 'zod';
-import { nameText } from '../http/input-text';
+import { nameText } from '../platform/http/input-text';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { pageQuery } from '../kernel/pagination';
-import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { ValidBody, ValidParams, ValidQuery, uuidField } from '../http/zod-validation';
+import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { ValidBody, ValidParams, ValidQuery, uuidField } from '../platform/http/zod-validation';
 import { ApiKeyService } from './api-key.service';
 import { Authenticated } from './authenticated.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { Principal } from '../kernel/principal';
-import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../http/response-schemas';
+import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../platform/http/response-schemas';
 
 export const createApiKeyBody = z.strictObject({
   name: nameText('a name', 100),

@@ -7,7 +7,7 @@ import { ProblemError } from '../kernel/problem';
 import { PasswordHasher } from '../identity/password-hasher';
 import { UserRepository } from '../identity/user.repository';
 import { clientSource } from '../kernel/request-context';
-import { Transactions } from '../database/transactions';
+import { Transactions } from '../platform/database/transactions';
 import { LOGIN_THROTTLES } from './auth.config';
 import { THROTTLE_REASONS } from './login-throttle';
 import { LoginThrottleRepository, throttleKeys } from './login-throttle.repository';

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiExtension } from '@nestjs/swagger';
 import type { Permission } from '@behalf/contracts';
-import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
 import type { CredentialKind } from '../kernel/principal';
 
 export const REQUIRED_PERMISSION = 'behalf:permission';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../database/prisma-errors';
+import { Db } from '../platform/database/prisma-errors';
 import type { CredentialRevocationPort } from '../identity/credential-revocation.port';
 import { ApiKeyRepository } from './api-key.repository';
 import { SessionRepository } from './session.repository';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PgPool } from '../database/pg-pool';
+import { PgPool } from '../platform/database/pg-pool';
 import { AttemptDecision, decideAttempt, ThrottleKind, ThrottlePolicies, ThrottleState } from './login-throttle';
 
 interface Row {

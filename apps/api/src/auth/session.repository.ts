@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { Db } from '../database/prisma-errors';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Db } from '../platform/database/prisma-errors';
 import { toUserWithGroups, UserWithGroups, withGroups } from '../identity/user.repository';
 
 export interface SessionRecord {

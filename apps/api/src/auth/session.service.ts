@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../kernel/clock';
 import { randomSecret, sha256Hex } from '../common/hashing';
-import { CONFIG, Config } from '../config/config';
+import { CONFIG, Config } from '../platform/config/config';
 import { TOUCH_INTERVAL_MS } from './auth.config';
 import { Principal } from '../kernel/principal';
 import { principalFor } from './principal-of-user';

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
-import { loadConfigOrExit } from '../config/config';
-import { DatabaseServer, openDatabaseServer } from '../database/database-server';
-import { createLogger } from '../logging/logger';
+import { loadConfigOrExit } from '../platform/config/config';
+import { DatabaseServer, openDatabaseServer } from '../platform/database/database-server';
+import { createLogger } from '../platform/logging/logger';
 import { REWRAP_BATCH_SIZE } from './kek.service';
 import { loadKeyRing } from './key-ring.provider';
 import { rewrapAll } from './sealed-records';

@@ -3,8 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { KekRewrapReport } from '@behalf/contracts';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { OwnTransactions } from '../database/transaction.interceptor';
-import { ApiJsonResponse, kekRewrapReportSchema } from '../http/response-schemas';
+import { OwnTransactions } from '../platform/database/transaction.interceptor';
+import { ApiJsonResponse, kekRewrapReportSchema } from '../platform/http/response-schemas';
 import { KekService } from './kek.service';
 
 @ApiTags('admin')

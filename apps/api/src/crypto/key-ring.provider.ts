@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Provider } from '@nestjs/common';
-import { CONFIG, Config } from '../config/config';
-import { LOGGER } from '../logging/logger.token';
-import type { Logger } from '../logging/logger';
+import { CONFIG, Config } from '../platform/config/config';
+import { LOGGER } from '../platform/logging/logger.token';
+import type { Logger } from '../platform/logging/logger';
 import { generateKeyRingText, KeyRing, KeyRingFormatError, parseKeyRing } from './key-ring';
 
 /** Injection token of the {@link KeyRing}. */

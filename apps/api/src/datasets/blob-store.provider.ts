@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Provider } from '@nestjs/common';
-import { CONFIG, Config } from '../config/config';
+import { CONFIG, Config } from '../platform/config/config';
 import { LocalBlobStore } from './blob-store';
 
 /** Injection token of the {@link BlobStore}. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { DatasetFile } from '@behalf/contracts';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { isForeignKeyViolation } from '../database/prisma-errors';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { isForeignKeyViolation } from '../platform/database/prisma-errors';
 import type { StoredBlob } from './blob-store';
 
 /** A file's metadata with the blob that holds its content. */

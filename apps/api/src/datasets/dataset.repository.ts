@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Dataset, DatasetGroupAccess, DatasetGroupPermission, UserSummary } from '@behalf/contracts';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../database/generated/client';
-import { isForeignKeyViolation, isNotFound, isUniqueViolation } from '../database/prisma-errors';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Prisma } from '../platform/database/generated/client';
+import { isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
 import { ProblemError } from '../kernel/problem';
 
 /** A dataset with the best access the caller it was read for holds through their groups. */

@@ -5,11 +5,11 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
 import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
-import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
 import { listQuery } from '../kernel/pagination';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { ApiJsonResponse, datasetGroupPermissionSchema, datasetPermissionsSchema, datasetSchema, pageOf } from '../http/response-schemas';
-import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { ApiJsonResponse, datasetGroupPermissionSchema, datasetPermissionsSchema, datasetSchema, pageOf } from '../platform/http/response-schemas';
+import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { createDatasetBody, datasetParams, groupPermissionParams, setGroupPermissionBody, updateDatasetBody } from './datasets.dto';
 import { AuthenticatedContext, DatasetsService } from './datasets.service';
 

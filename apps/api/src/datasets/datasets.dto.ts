@@ -1,7 +1,7 @@
 import { DATASET_GROUP_ACCESS, DATASET_NAME_PATTERN } from '@behalf/contracts';
 import { z } from 'zod';
 import { pageQuery } from '../kernel/pagination';
-import { uuidField } from '../http/zod-validation';
+import { uuidField } from '../platform/http/zod-validation';
 
 const NAME_RULE = 'expected 1 to 64 characters: lower-case letters, digits, ".", "_" or "-", starting with a letter or digit';
 const name = z.string({ error: NAME_RULE }).regex(new RegExp(DATASET_NAME_PATTERN), NAME_RULE);

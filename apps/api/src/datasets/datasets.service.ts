@@ -10,7 +10,7 @@ import type {
   UserSummary,
 } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
-import { Transactions } from '../database/transactions';
+import { Transactions } from '../platform/database/transactions';
 import { RequestContext } from '../kernel/request-context';
 import type { Principal } from '../kernel/principal';
 import { changesBetween } from '../common/changes';

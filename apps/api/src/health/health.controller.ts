@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthStatus } from '@behalf/contracts';
 import { Public } from '../auth/public.decorator';
-import { DatabaseHealthService } from '../database/database-health.service';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { ApiJsonResponse, healthSchema } from '../http/response-schemas';
+import { DatabaseHealthService } from '../platform/database/database-health.service';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { ApiJsonResponse, healthSchema } from '../platform/http/response-schemas';
 import { ProblemError } from '../kernel/problem';
 
 @ApiTags('probes')

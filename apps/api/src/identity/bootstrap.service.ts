@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { ADVISORY_LOCKS } from '../database/advisory-locks';
-import { Transactions } from '../database/transactions';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
+import { Transactions } from '../platform/database/transactions';
 import { randomSecret } from '../common/hashing';
-import { CONFIG, Config } from '../config/config';
-import { PrismaService } from '../database/prisma.service';
-import { LOGGER } from '../logging/logger.token';
-import type { Logger } from '../logging/logger';
+import { CONFIG, Config } from '../platform/config/config';
+import { PrismaService } from '../platform/database/prisma.service';
+import { LOGGER } from '../platform/logging/logger.token';
+import type { Logger } from '../platform/logging/logger';
 import { GroupRepository } from './group.repository';
 import { PasswordHasher } from './password-hasher';
 import { UserRepository } from './user.repository';

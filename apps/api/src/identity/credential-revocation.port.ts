@@ -1,4 +1,4 @@
-import type { Db } from '../database/prisma-errors';
+import type { Db } from '../platform/database/prisma-errors';
 
 /**
  * What identity changes need of authentication: ending every session and API key of a user in

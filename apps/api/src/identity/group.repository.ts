@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Group, GroupMember, GroupPermissions } from '@behalf/contracts';
-import { ADVISORY_LOCKS } from '../database/advisory-locks';
-import { PrismaService } from '../database/prisma.service';
-import { Db, isForeignKeyViolation, isNotFound, isUniqueViolation } from '../database/prisma-errors';
-import { Prisma } from '../database/generated/client';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Db, isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
+import { Prisma } from '../platform/database/generated/client';
 import { ProblemError } from '../kernel/problem';
 
 type GroupRow = Prisma.GroupGetPayload<object>;

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { listQuery } from '../kernel/pagination';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { GroupsService } from './groups.service';
 import { createGroupBody, idParams, memberParams, updateGroupBody } from './identity.dto';
-import { ApiJsonResponse, groupMemberSchema, groupSchema, pageOf } from '../http/response-schemas';
+import { ApiJsonResponse, groupMemberSchema, groupSchema, pageOf } from '../platform/http/response-schemas';
 
 @ApiTags('groups')
 @Controller('api/v1/groups')

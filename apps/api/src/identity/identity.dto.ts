@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { nameText } from '../http/input-text';
-import { uuidField } from '../http/zod-validation';
+import { nameText } from '../platform/http/input-text';
+import { uuidField } from '../platform/http/zod-validation';
 import { pageQuery } from '../kernel/pagination';
 
 const login = z

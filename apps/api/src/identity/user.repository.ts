@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { GroupPermissions, Permission, User } from '@behalf/contracts';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { Db, isNotFound, isUniqueViolation } from '../database/prisma-errors';
-import { Prisma } from '../database/generated/client';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Db, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
+import { Prisma } from '../platform/database/generated/client';
 import { ProblemError } from '../kernel/problem';
 
 type UserRow = Prisma.UserGetPayload<object>;

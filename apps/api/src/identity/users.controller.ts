@@ -4,11 +4,11 @@ import type { Page, User } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { createUserBody, idParams, listUsersQuery, updateUserBody } from './identity.dto';
 import { UsersService } from './users.service';
-import { ApiJsonResponse, pageOf, userSchema } from '../http/response-schemas';
+import { ApiJsonResponse, pageOf, userSchema } from '../platform/http/response-schemas';
 
 @ApiTags('users')
 @Controller('api/v1/users')

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ImpersonationGrant } from '@behalf/contracts';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { isForeignKeyViolation, isNotFound } from '../database/prisma-errors';
-import { Prisma } from '../database/generated/client';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { isForeignKeyViolation, isNotFound } from '../platform/database/prisma-errors';
+import { Prisma } from '../platform/database/generated/client';
 import { ProblemError } from '../kernel/problem';
 import { UserRef } from '../common/user-ref';
 import { SECURITY_SETTINGS_KEY, securitySettingsFrom } from '../settings/security-settings';

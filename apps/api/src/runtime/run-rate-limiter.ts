@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { CONFIG, Config } from '../config/config';
+import { CONFIG, Config } from '../platform/config/config';
 
 /**
  * How often one webapp run may call the token endpoint and the runtime endpoints, per replica:

@@ -8,12 +8,12 @@ import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { Public } from '../auth/public.decorator';
-import { OwnTransactions } from '../database/transaction.interceptor';
-import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { FORM_BODY, FormParams } from '../http/form-body';
-import { ApiJsonResponse, authInfoSchema, issuedIdentityTokenSchema, oauthErrorSchema, tokenExchangeResponseSchema } from '../http/response-schemas';
-import { ValidBody } from '../http/zod-validation';
+import { OwnTransactions } from '../platform/database/transaction.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { FORM_BODY, FormParams } from '../platform/http/form-body';
+import { ApiJsonResponse, authInfoSchema, issuedIdentityTokenSchema, oauthErrorSchema, tokenExchangeResponseSchema } from '../platform/http/response-schemas';
+import { ValidBody } from '../platform/http/zod-validation';
 import { RuntimeService } from './runtime.service';
 import { OAuthFailure, TokenExchangeService } from './token-exchange.service';
 

@@ -5,7 +5,7 @@ import { AuditInput, AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { SessionService } from '../auth/session.service';
 import { isUuid } from '../common/user-ref';
-import { FormParams } from '../http/form-body';
+import { FormParams } from '../platform/http/form-body';
 import { SettingsService } from '../settings/settings.service';
 import type { UserProfile } from '../identity/user.repository';
 import { JwtRefusal, JwtRefusedError } from '../tokens/jwt';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SecretConsent } from '@behalf/contracts';
-import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../database/generated/client';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Prisma } from '../platform/database/generated/client';
 
 const withWebapp = { webapp: { select: { name: true } } } satisfies Prisma.SecretConsentInclude;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SecretInfo } from '@behalf/contracts';
 import type { Sealed } from '../crypto/envelope';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService } from '../platform/database/prisma.service';
 
 @Injectable()
 export class SecretRepository {

@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { listQuery } from '../kernel/pagination';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { LeavesPolicyUnchanged } from '../database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
 import type { Principal } from '../kernel/principal';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { ApiJsonResponse, pageOf, secretInfoSchema } from '../http/response-schemas';
-import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { ApiJsonResponse, pageOf, secretInfoSchema } from '../platform/http/response-schemas';
+import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { mySecretParams, putSecretBody, userParams, userSecretParams } from './secrets.dto';
 import { SecretsService } from './secrets.service';
 

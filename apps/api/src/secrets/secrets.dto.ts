@@ -1,6 +1,6 @@
 import { SECRET_NAME_PATTERN, SECRET_VALUE_MAX_BYTES } from '@behalf/contracts';
 import { z } from 'zod';
-import { uuidField } from '../http/zod-validation';
+import { uuidField } from '../platform/http/zod-validation';
 import { idParams } from '../identity/identity.dto';
 
 /** The name of a user's secret (also in webapps' `secretNames`). */

@@ -4,8 +4,8 @@ import type { SecuritySettings } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { ApiJsonResponse, securitySettingsSchema } from '../http/response-schemas';
-import { ValidBody } from '../http/zod-validation';
+import { ApiJsonResponse, securitySettingsSchema } from '../platform/http/response-schemas';
+import { ValidBody } from '../platform/http/zod-validation';
 import { patchSecuritySettingsBody } from './security-settings';
 import { SettingsService } from './settings.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../database/generated/client';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Prisma } from '../platform/database/generated/client';
 
 /** Global settings: one JSON document per key. */
 @Injectable()

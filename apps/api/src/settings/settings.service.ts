@@ -4,8 +4,8 @@ import { AuditService } from '../audit/audit.service';
 import { changesBetween } from '../common/changes';
 import { RequestContext } from '../kernel/request-context';
 import { GenerationalCache } from '../common/generational-cache';
-import { CONFIG, Config } from '../config/config';
-import { ChangeFeed } from '../database/change-feed.service';
+import { CONFIG, Config } from '../platform/config/config';
+import { ChangeFeed } from '../platform/database/change-feed.service';
 import { SECURITY_SETTINGS_KEY, securitySettingsFrom } from './security-settings';
 import { SettingsRepository } from './settings.repository';
 

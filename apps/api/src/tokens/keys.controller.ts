@@ -4,8 +4,8 @@ import type { KeyRotation } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { ApiJsonResponse, keyRotationSchema } from '../http/response-schemas';
-import { ValidBody } from '../http/zod-validation';
+import { ApiJsonResponse, keyRotationSchema } from '../platform/http/response-schemas';
+import { ValidBody } from '../platform/http/zod-validation';
 import { SigningKeys } from './signing-keys.service';
 
 const rotateBody = z

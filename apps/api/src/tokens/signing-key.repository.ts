@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicJwk, SigningAlgorithm } from '@behalf/contracts';
 import type { Sealed } from '../crypto/envelope';
-import { ADVISORY_LOCKS } from '../database/advisory-locks';
-import { PrismaService } from '../database/prisma.service';
-import { Db } from '../database/prisma-errors';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Db } from '../platform/database/prisma-errors';
 
 export interface StoredSigningKey {
   kid: string;

@@ -4,14 +4,14 @@ import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, import
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
-import { CONFIG, Config } from '../config/config';
+import { CONFIG, Config } from '../platform/config/config';
 import { KekVersionMissingError, open, seal, UnsealError } from '../crypto/envelope';
 import type { KeyRing } from '../crypto/key-ring';
 import { KEY_RING } from '../crypto/key-ring.provider';
 import { signingKeyContext } from '../crypto/sealed-records';
-import { ChangeFeed } from '../database/change-feed.service';
-import { LOGGER } from '../logging/logger.token';
-import type { Logger } from '../logging/logger';
+import { ChangeFeed } from '../platform/database/change-feed.service';
+import { LOGGER } from '../platform/logging/logger.token';
+import type { Logger } from '../platform/logging/logger';
 import { keySchedule } from './key-schedule';
 import { SigningKeyRepository, StoredSigningKey } from './signing-key.repository';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, JWTPayload } from 'jose';
 import { CLOCK, Clock } from '../kernel/clock';
-import { CONFIG, Config } from '../config/config';
-import { ChangeFeed } from '../database/change-feed.service';
+import { CONFIG, Config } from '../platform/config/config';
+import { ChangeFeed } from '../platform/database/change-feed.service';
 import { CLOCK_TOLERANCE_SECONDS, JwtRefusedError, SignedJwt, signJwt, verifyJwt } from './jwt';
 import { SigningKeys } from './signing-keys.service';
 

@@ -3,8 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Jwks, OpenIdConfiguration } from '@behalf/contracts';
 import { SIGNING_ALGORITHMS, TOKEN_EXCHANGE } from '@behalf/contracts';
 import { Public } from '../auth/public.decorator';
-import { CONFIG, Config } from '../config/config';
-import { ApiJsonResponse, jwksSchema, openIdConfigurationSchema } from '../http/response-schemas';
+import { CONFIG, Config } from '../platform/config/config';
+import { ApiJsonResponse, jwksSchema, openIdConfigurationSchema } from '../platform/http/response-schemas';
 import { SigningKeys } from './signing-keys.service';
 
 /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { RunAsSource, UserSummary, WebappRun } from '@behalf/contracts';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../database/generated/client';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Prisma } from '../platform/database/generated/client';
 
 type Row = Prisma.WebappRunGetPayload<object>;
 

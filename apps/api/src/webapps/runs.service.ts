@@ -6,7 +6,7 @@ import { effectivePermissions } from '../auth/principal-of-user';
 import { DatasetsService } from '../datasets/datasets.service';
 import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, invalidCursor, toPage } from '../kernel/pagination';
-import { CONFIG, Config } from '../config/config';
+import { CONFIG, Config } from '../platform/config/config';
 import { ProblemError } from '../kernel/problem';
 import { UserRepository, UserWithGroups } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';

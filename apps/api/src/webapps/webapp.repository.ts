@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { UserSummary, Webapp, WebappKind, WebappSettings, WebappSource } from '@behalf/contracts';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../database/generated/client';
-import { isForeignKeyViolation, isNotFound } from '../database/prisma-errors';
+import { PgPool } from '../platform/database/pg-pool';
+import { PrismaService } from '../platform/database/prisma.service';
+import { Prisma } from '../platform/database/generated/client';
+import { isForeignKeyViolation, isNotFound } from '../platform/database/prisma-errors';
 import { ProblemError } from '../kernel/problem';
 
 /** A webapp with its settings, and whether the caller it was read for is among its viewers. */

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { listQuery } from '../kernel/pagination';
 import { Ctx } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { ApiProblems } from '../http/api-problems.decorator';
-import { ApiJsonResponse, pageOf, webappSchema, webappSettingsViewSchema } from '../http/response-schemas';
-import { ValidBody, ValidParams, ValidQuery } from '../http/zod-validation';
+import { ApiProblems } from '../platform/http/api-problems.decorator';
+import { ApiJsonResponse, pageOf, webappSchema, webappSettingsViewSchema } from '../platform/http/response-schemas';
+import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { createWebappBody, patchSettingsBody, updateWebappBody, webappParams } from './webapps.dto';
 import { AuthenticatedContext, WebappsService } from './webapps.service';
 

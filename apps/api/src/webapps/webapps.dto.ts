@@ -1,7 +1,7 @@
 import { IDENTITY_MODES, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
 import { z } from 'zod';
-import { nameText } from '../http/input-text';
-import { uuidField } from '../http/zod-validation';
+import { nameText } from '../platform/http/input-text';
+import { uuidField } from '../platform/http/zod-validation';
 import { secretName } from '../secrets/secrets.dto';
 
 const name = nameText('a name', 200);

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
-import { sortKeys } from '../common/canonical-json';
+import { sortKeys } from '../../common/canonical-json';
 import { PROBLEM_SCHEMA_NAME, problemContent } from '../http/api-problems.decorator';
 
 const problemSchema = {

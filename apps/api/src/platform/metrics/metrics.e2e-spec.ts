@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from '../../test/harness';
+import { startTestApp, TestApp } from '../../../test/harness';
 
 describe('GET /metrics', () => {
   describe('without BEHALF_METRICS_TOKEN', () => {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { API_VERSION, configureApp } from '../app';
-import { projectRoot } from '../common/project-root';
+import { API_VERSION, configureApp } from '../../app';
+import { projectRoot } from '../../common/project-root';
 import { loadConfig } from '../config/config';
 import { readMigrations } from '../database/migrations';
 import { createLogger } from '../logging/logger';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset, Group, StartedRun, User, Webapp } from '@behalf/contracts';
-import { loginAsAdmin } from '../../test/clients';
-import { apiKeyClient, createGroup, createUser } from '../../test/fixtures/identity';
-import { createWebapp } from '../../test/fixtures/webapps';
-import { startTestApp, TestApp } from '../../test/harness';
-import { projectRoot } from '../common/project-root';
+import { loginAsAdmin } from '../../../test/clients';
+import { apiKeyClient, createGroup, createUser } from '../../../test/fixtures/identity';
+import { createWebapp } from '../../../test/fixtures/webapps';
+import { startTestApp, TestApp } from '../../../test/harness';
+import { projectRoot } from '../../common/project-root';
 
 /**
  * Issue 14's fuzz test: every route of the committed OpenAPI document gets hostile values in each

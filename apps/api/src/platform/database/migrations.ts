@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
-import { projectRoot } from '../common/project-root';
+import { projectRoot } from '../../common/project-root';
 import { ADVISORY_LOCKS } from './advisory-locks';
 import type { Logger } from '../logging/logger';
 

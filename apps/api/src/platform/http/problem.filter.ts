@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE } from '@behalf/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { problemBody } from '../kernel/problem';
+import { problemBody } from '../../kernel/problem';
 import { classifyError } from './to-problem';
 
 /**

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../../test/harness';
+import { projectRoot } from '../../common/project-root';
+import { createTestDatabase, TestDatabase } from '../../../test/harness';
 
 /**
  * `schema.prisma` and the SQL migrations must describe one schema. Prisma's own parser (its
@@ -34,7 +35,7 @@ interface DmmfEnum {
   values: { name: string; dbName: string | null }[];
 }
 
-const schemaPath = resolve(__dirname, '../../../../prisma/schema.prisma');
+const schemaPath = join(projectRoot(), 'prisma/schema.prisma');
 const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: readFileSync(schemaPath, 'utf8') }))) as {
   datamodel: { models: DmmfModel[]; indexes: DmmfIndex[]; enums: DmmfEnum[] };
 };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, LogCapture, sql as query, TestDatabase } from '../../test/harness';
+import { createTestDatabase, LogCapture, sql as query, TestDatabase } from '../../../test/harness';
 import { createLogger } from '../logging/logger';
 import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './migrations';
 

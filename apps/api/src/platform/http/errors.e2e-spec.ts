@@ -1,6 +1,6 @@
 import { PROBLEM_CONTENT_TYPE } from '@behalf/contracts';
-import { ProbeModule } from '../../test/fixtures/probe.module';
-import { startTestApp, TestApp } from '../../test/harness';
+import { ProbeModule } from '../../../test/fixtures/probe.module';
+import { startTestApp, TestApp } from '../../../test/harness';
 
 const validBody = { name: 'n', count: 1, owner: { email: 'a@example.com' } };
 

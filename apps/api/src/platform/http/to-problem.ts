@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ProblemCode } from '@behalf/contracts';
 import { isConcurrentUpdateConflict, isDatabaseUnavailable } from '../database/prisma-errors';
-import { ProblemError } from '../kernel/problem';
+import { ProblemError } from '../../kernel/problem';
 
 /** How long a client should wait before retrying when the database did not answer. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;

@@ -3,7 +3,7 @@ import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import { ProblemFieldError } from '@behalf/contracts';
 import { z } from 'zod';
 import { hostileText } from './input-text';
-import { ProblemError } from '../kernel/problem';
+import { ProblemError } from '../../kernel/problem';
 
 type Source = 'body' | 'query' | 'params';
 

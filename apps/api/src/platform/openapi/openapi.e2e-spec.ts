@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loginAsAdmin } from '../../test/clients';
-import { apiKeyClient, createGroup, createUser, addMember } from '../../test/fixtures/identity';
-import { startTestApp, TestApp } from '../../test/harness';
+import { join } from 'node:path';
+import { loginAsAdmin } from '../../../test/clients';
+import { projectRoot } from '../../common/project-root';
+import { apiKeyClient, createGroup, createUser, addMember } from '../../../test/fixtures/identity';
+import { startTestApp, TestApp } from '../../../test/harness';
 import {
   apiKeySchema,
   auditEventSchema,
@@ -14,7 +15,7 @@ import {
   userSchema,
 } from '../http/response-schemas';
 
-const committedPath = resolve(__dirname, '../../openapi.json');
+const committedPath = join(projectRoot(), 'apps/api/openapi.json');
 
 describe('OpenAPI', () => {
   let t: TestApp;
