@@ -9,7 +9,8 @@ import type { Principal } from '../kernel/principal';
 import { ValidQuery } from '../platform/http/zod-validation';
 import { AuditQueryService } from './audit-query.service';
 import { AuditQuery, auditQuery } from './audit.dto';
-import { ApiJsonResponse, auditEventSchema, auditVerificationSchema, impersonationEventSchema, pageOf } from '../platform/http/response-schemas';
+import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
+import { auditEventSchema, auditVerificationSchema, impersonationEventSchema } from './audit.schemas';
 
 @ApiTags('audit')
 @Controller('api/v1/audit-events')

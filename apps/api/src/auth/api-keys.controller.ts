@@ -12,7 +12,8 @@ import { ApiKeyService } from './api-key.service';
 import { Authenticated } from './authenticated.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { Principal } from '../kernel/principal';
-import { apiKeySchema, ApiJsonResponse, createdApiKeySchema, pageOf } from '../platform/http/response-schemas';
+import { apiKeySchema, createdApiKeySchema } from './auth.schemas';
+import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
 
 export const createApiKeyBody = z.strictObject({
   name: nameText('a name', 100),

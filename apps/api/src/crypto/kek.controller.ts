@@ -4,7 +4,8 @@ import type { KekRewrapReport } from '@behalf/contracts';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
-import { ApiJsonResponse, kekRewrapReportSchema } from '../platform/http/response-schemas';
+import { ApiJsonResponse } from '../platform/http/response-schemas';
+import { kekRewrapReportSchema } from './crypto.schemas';
 import { KekService } from './kek.service';
 
 @ApiTags('admin')

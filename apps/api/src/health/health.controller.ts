@@ -4,7 +4,8 @@ import { HealthStatus } from '@behalf/contracts';
 import { Public } from '../auth/public.decorator';
 import { DatabaseHealthService } from '../platform/database/database-health.service';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
-import { ApiJsonResponse, healthSchema } from '../platform/http/response-schemas';
+import { ApiJsonResponse } from '../platform/http/response-schemas';
+import { healthSchema } from './health.schemas';
 import { ProblemError } from '../kernel/problem';
 
 @ApiTags('probes')

@@ -9,7 +9,8 @@ import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { GroupsService } from './groups.service';
 import { createGroupBody, idParams, memberParams, updateGroupBody } from './identity.dto';
-import { ApiJsonResponse, groupMemberSchema, groupSchema, pageOf } from '../platform/http/response-schemas';
+import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
+import { groupMemberSchema, groupSchema } from './identity.schemas';
 
 @ApiTags('groups')
 @Controller('api/v1/groups')

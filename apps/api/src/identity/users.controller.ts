@@ -8,7 +8,8 @@ import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { createUserBody, idParams, listUsersQuery, updateUserBody } from './identity.dto';
 import { UsersService } from './users.service';
-import { ApiJsonResponse, pageOf, userSchema } from '../platform/http/response-schemas';
+import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
+import { userSchema } from './identity.schemas';
 
 @ApiTags('users')
 @Controller('api/v1/users')

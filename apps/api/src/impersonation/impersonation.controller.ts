@@ -9,7 +9,8 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal } from '../kernel/principal';
 import { listQuery } from '../kernel/pagination';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
-import { ApiJsonResponse, impersonationDecisionSchema, impersonationGrantSchema, pageOf } from '../platform/http/response-schemas';
+import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
+import { impersonationDecisionSchema, impersonationGrantSchema } from './impersonation.schemas';
 import { ValidBody, ValidParams, ValidQuery, uuidField } from '../platform/http/zod-validation';
 import { ImpersonationService } from './impersonation.service';
 

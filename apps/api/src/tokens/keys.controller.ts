@@ -4,7 +4,8 @@ import type { KeyRotation } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { ApiJsonResponse, keyRotationSchema } from '../platform/http/response-schemas';
+import { ApiJsonResponse } from '../platform/http/response-schemas';
+import { keyRotationSchema } from './tokens.schemas';
 import { ValidBody } from '../platform/http/zod-validation';
 import { SigningKeys } from './signing-keys.service';
 

@@ -4,7 +4,8 @@ import type { Jwks, OpenIdConfiguration } from '@behalf/contracts';
 import { SIGNING_ALGORITHMS, TOKEN_EXCHANGE } from '@behalf/contracts';
 import { Public } from '../auth/public.decorator';
 import { CONFIG, Config } from '../platform/config/config';
-import { ApiJsonResponse, jwksSchema, openIdConfigurationSchema } from '../platform/http/response-schemas';
+import { ApiJsonResponse } from '../platform/http/response-schemas';
+import { jwksSchema, openIdConfigurationSchema } from './tokens.schemas';
 import { SigningKeys } from './signing-keys.service';
 
 /**

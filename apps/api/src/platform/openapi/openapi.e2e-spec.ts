@@ -4,16 +4,10 @@ import { loginAsAdmin } from '../../../test/clients';
 import { projectRoot } from '../../common/project-root';
 import { apiKeyClient, createGroup, createUser, addMember } from '../../../test/fixtures/identity';
 import { startTestApp, TestApp } from '../../../test/harness';
-import {
-  apiKeySchema,
-  auditEventSchema,
-  auditVerificationSchema,
-  groupMemberSchema,
-  groupSchema,
-  meSchema,
-  pageOf,
-  userSchema,
-} from '../http/response-schemas';
+import { apiKeySchema, meSchema } from '../../auth/auth.schemas';
+import { auditEventSchema, auditVerificationSchema } from '../../audit/audit.schemas';
+import { groupMemberSchema, groupSchema, userSchema } from '../../identity/identity.schemas';
+import { pageOf } from '../http/response-schemas';
 
 const committedPath = join(projectRoot(), 'apps/api/openapi.json');
 
