@@ -8,6 +8,9 @@ export interface SecretInfo {
 /** The rule for secret names, shared by the API and webapps' `secretNames`. */
 export const SECRET_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,128}$';
 
+/** What a refused secret name is told. */
+export const SECRET_NAME_RULE = 'expected 1 to 128 of A-Z a-z 0-9 _ . -';
+
 /** Largest secret value: 64 KiB of UTF-8. */
 export const SECRET_VALUE_MAX_BYTES = 65_536;
 

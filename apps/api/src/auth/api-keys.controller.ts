@@ -9,8 +9,8 @@ import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interce
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery, uuidField } from '../platform/http/zod-validation';
 import { ApiKeyService } from './api-key.service';
-import { Authenticated } from './authenticated.decorator';
-import { CurrentPrincipal } from './current-principal.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
+import { CurrentPrincipal } from '../platform/http/current-principal.decorator';
 import { Principal } from '../kernel/principal';
 import { apiKeySchema, createdApiKeySchema } from './auth.schemas';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';

@@ -13,10 +13,10 @@ import { ApiJsonResponse } from '../platform/http/response-schemas';
 import { meSchema } from './auth.schemas';
 import { ValidBody } from '../platform/http/zod-validation';
 import { AuthService } from './auth.service';
-import { ANY_CREDENTIAL, Authenticated } from './authenticated.decorator';
-import { CurrentPrincipal } from './current-principal.decorator';
+import { ANY_CREDENTIAL, Authenticated } from '../platform/http/authenticated.decorator';
+import { CurrentPrincipal } from '../platform/http/current-principal.decorator';
 import { Principal } from '../kernel/principal';
-import { Public } from './public.decorator';
+import { Public } from '../platform/http/public.decorator';
 
 export const loginBody = z.strictObject({
   login: z.string({ error: 'expected a login' }).min(1, 'expected a login').max(256, 'expected at most 256 characters'),

@@ -7,10 +7,10 @@ import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../kernel/request-context';
 import { sha256Hex } from '../common/hashing';
 import { ProblemError } from '../kernel/problem';
-import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from './authenticated.decorator';
+import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from '../platform/http/authenticated.decorator';
 import { constantTimeEqual } from '../kernel/constant-time';
 import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';
-import { IS_PUBLIC } from './public.decorator';
+import { IS_PUBLIC } from '../platform/http/public.decorator';
 import { API_KEY_STRATEGY, bearerApiKey, bearerJwt, cookiesOf, failureOf, JWT_STRATEGY, SESSION_STRATEGY } from './strategies';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

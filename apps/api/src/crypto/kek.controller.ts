@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { KekRewrapReport } from '@behalf/contracts';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
 import { ApiJsonResponse } from '../platform/http/response-schemas';
 import { kekRewrapReportSchema } from './crypto.schemas';

@@ -6,7 +6,7 @@ import { ChangeFeed } from '../platform/database/change-feed.service';
 import { PgPool } from '../platform/database/pg-pool';
 import { LOGGER } from '../platform/logging/logger.token';
 import type { Logger } from '../platform/logging/logger';
-import type { KeyRing } from './key-ring';
+import type { KeyRing } from '../platform/config/key-ring';
 import { KEY_RING } from './key-ring.provider';
 import { recordsMissingFromRing, rewrapAll } from './sealed-records';
 

@@ -5,7 +5,7 @@ import type { Provider } from '@nestjs/common';
 import { CONFIG, Config } from '../platform/config/config';
 import { LOGGER } from '../platform/logging/logger.token';
 import type { Logger } from '../platform/logging/logger';
-import { generateKeyRingText, KeyRing, KeyRingFormatError, parseKeyRing } from './key-ring';
+import { generateKeyRingText, KeyRing, KeyRingFormatError, parseKeyRing } from '../platform/config/key-ring';
 
 /** Injection token of the {@link KeyRing}. */
 export const KEY_RING = Symbol('KEY_RING');

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { KekVersionMissingError, rewrap, Sealed } from './envelope';
-import type { KeyRing } from './key-ring';
+import type { KeyRing } from '../platform/config/key-ring';
 
 /**
  * Every table holding values sealed under the key-encryption key ring, with how to name a record

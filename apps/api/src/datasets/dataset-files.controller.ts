@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
-import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
+import { ANY_CREDENTIAL, Authenticated } from '../platform/http/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { STREAMED_BODY } from '../platform/http/streamed-body';

@@ -4,7 +4,7 @@ import type { Dataset, DatasetGroupPermission, DatasetPermissions, Page } from '
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
-import { ANY_CREDENTIAL, Authenticated } from '../auth/authenticated.decorator';
+import { ANY_CREDENTIAL, Authenticated } from '../platform/http/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
 import { listQuery } from '../kernel/pagination';
 import { ApiProblems } from '../platform/http/api-problems.decorator';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthStatus } from '@behalf/contracts';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../platform/http/public.decorator';
 import { DatabaseHealthService } from '../platform/database/database-health.service';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse } from '../platform/http/response-schemas';

@@ -4,7 +4,7 @@ import type { Group, GroupMember, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { listQuery } from '../kernel/pagination';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { GroupsService } from './groups.service';

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, User } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { createUserBody, idParams, listUsersQuery, updateUserBody } from './identity.dto';

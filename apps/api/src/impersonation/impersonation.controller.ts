@@ -4,8 +4,8 @@ import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/co
 import { z } from 'zod';
 import { nameText } from '../platform/http/input-text';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
+import { CurrentPrincipal } from '../platform/http/current-principal.decorator';
 import { Principal } from '../kernel/principal';
 import { listQuery } from '../kernel/pagination';
 import { ApiProblems } from '../platform/http/api-problems.decorator';

@@ -4,7 +4,7 @@ import type { Page, SecretConsent } from '@behalf/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
 import { listQuery } from '../kernel/pagination';
 import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { listQuery } from '../kernel/pagination';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
 import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
 import type { Principal } from '../kernel/principal';
 import { ApiProblems } from '../platform/http/api-problems.decorator';

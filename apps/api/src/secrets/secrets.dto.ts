@@ -1,10 +1,10 @@
-import { SECRET_NAME_PATTERN, SECRET_VALUE_MAX_BYTES } from '@behalf/contracts';
+import { SECRET_NAME_PATTERN, SECRET_NAME_RULE, SECRET_VALUE_MAX_BYTES } from '@behalf/contracts';
 import { z } from 'zod';
 import { uuidField } from '../platform/http/zod-validation';
 import { idParams } from '../identity/identity.dto';
 
 /** The name of a user's secret (also in webapps' `secretNames`). */
-export const secretName = z.string({ error: 'expected a secret name' }).regex(new RegExp(SECRET_NAME_PATTERN), 'expected 1 to 128 of A-Z a-z 0-9 _ . -');
+export const secretName = z.string({ error: 'expected a secret name' }).regex(new RegExp(SECRET_NAME_PATTERN), SECRET_NAME_RULE);
 
 export const mySecretParams = z.object({ name: secretName });
 export const userParams = idParams;

@@ -6,7 +6,7 @@ import { anonymous, Client, expectProblem, fieldErrors, loginAsAdmin, SessionCli
 import { createUser, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp, TEST_KEK } from '../../test/harness';
 import { projectRoot } from '../common/project-root';
-import { parseKeyRing } from '../crypto/key-ring';
+import { parseKeyRing } from '../platform/config/key-ring';
 import { rewrapAll } from '../crypto/sealed-records';
 import { SecretsService } from './secrets.service';
 

@@ -5,7 +5,7 @@ import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, toPage } from '../kernel/pagination';
 import { KekVersionMissingError, open, seal } from '../crypto/envelope';
-import type { KeyRing } from '../crypto/key-ring';
+import type { KeyRing } from '../platform/config/key-ring';
 import { KEY_RING } from '../crypto/key-ring.provider';
 import { userSecretContext } from '../crypto/sealed-records';
 import { ProblemError } from '../kernel/problem';

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { KeyRotation } from '@behalf/contracts';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
 import { ApiJsonResponse } from '../platform/http/response-schemas';
 import { keyRotationSchema } from './tokens.schemas';
 import { ValidBody } from '../platform/http/zod-validation';

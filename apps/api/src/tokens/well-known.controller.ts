@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Jwks, OpenIdConfiguration } from '@behalf/contracts';
 import { SIGNING_ALGORITHMS, TOKEN_EXCHANGE } from '@behalf/contracts';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../platform/http/public.decorator';
 import { CONFIG, Config } from '../platform/config/config';
 import { ApiJsonResponse } from '../platform/http/response-schemas';
 import { jwksSchema, openIdConfigurationSchema } from './tokens.schemas';

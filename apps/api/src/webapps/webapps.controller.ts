@@ -4,7 +4,7 @@ import type { Page, Webapp, WebappSettingsView } from '@behalf/contracts';
 import { z } from 'zod';
 import { listQuery } from '../kernel/pagination';
 import { Ctx } from '../kernel/request-context';
-import { Authenticated } from '../auth/authenticated.decorator';
+import { Authenticated } from '../platform/http/authenticated.decorator';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
 import { webappSchema, webappSettingsViewSchema } from './webapps.schemas';

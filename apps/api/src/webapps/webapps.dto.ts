@@ -1,13 +1,14 @@
-import { IDENTITY_MODES, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
+import { IDENTITY_MODES, SECRET_NAME_PATTERN, SECRET_NAME_RULE, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
 import { z } from 'zod';
 import { nameText } from '../platform/http/input-text';
 import { uuidField } from '../platform/http/zod-validation';
-import { secretName } from '../secrets/secrets.dto';
 
 const name = nameText('a name', 200);
 const kind = z.enum(WEBAPP_KINDS, { error: `expected one of ${WEBAPP_KINDS.join(', ')}` });
 const description = z.string({ error: 'expected a description' }).max(2000, 'expected at most 2000 characters');
 const bool = z.boolean({ error: 'expected true or false' });
+/** A secret name, by the rule the secrets domain applies (shared through the contracts). */
+const secretName = z.string({ error: 'expected a secret name' }).regex(new RegExp(SECRET_NAME_PATTERN), SECRET_NAME_RULE);
 
 /** Distinct ids, at most `max`. */
 const ids = (max: number) =>

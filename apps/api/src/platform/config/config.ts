@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { KeyRing, KeyRingFormatError, parseKeyRing } from '../../crypto/key-ring';
+import { KeyRing, KeyRingFormatError, parseKeyRing } from './key-ring';
 
 /** `address` or `address/prefix`, IPv4 or IPv6. */
 function isCidr(entry: string): boolean {

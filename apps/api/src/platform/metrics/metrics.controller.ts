@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { constantTimeEqual } from '../../kernel/constant-time';
-import { Public } from '../../auth/public.decorator';
+import { Public } from '../http/public.decorator';
 import { CONFIG, Config } from '../config/config';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemError } from '../../kernel/problem';

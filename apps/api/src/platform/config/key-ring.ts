@@ -1,3 +1,8 @@
+/**
+ * The key-encryption key ring and its text format (`<version>:<base64 of 32 bytes>[,…]`). It lives
+ * with the configuration, which parses `BEHALF_KEK` once at start-up and names the variable when it
+ * is wrong; crypto receives the parsed ring and never reads the environment.
+ */
 import { randomBytes } from 'node:crypto';
 
 /** Bytes of one key-encryption key: AES-256. */

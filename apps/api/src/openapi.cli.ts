@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { API_VERSION, configureApp } from '../../app';
-import { projectRoot } from '../../common/project-root';
-import { loadConfig } from '../config/config';
-import { readMigrations } from '../database/migrations';
-import { createLogger } from '../logging/logger';
+import { API_VERSION, configureApp } from './app';
+import { projectRoot } from './common/project-root';
+import { loadConfig } from './platform/config/config';
+import { readMigrations } from './platform/database/migrations';
+import { createLogger } from './platform/logging/logger';
 
 /** Where the committed OpenAPI document lives. */
 export const OPENAPI_FILE = join(projectRoot(), 'apps/api/openapi.json');

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ProblemError } from '../kernel/problem';
-import { Principal, principalOf } from '../kernel/principal';
+import { ProblemError } from '../../kernel/problem';
+import { Principal, principalOf } from '../../kernel/principal';
 
 /** The authenticated caller. Fails closed: a route using it without authentication is a 401. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {

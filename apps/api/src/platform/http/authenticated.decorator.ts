@@ -1,8 +1,8 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiExtension } from '@nestjs/swagger';
 import type { Permission } from '@behalf/contracts';
-import { ApiProblems } from '../platform/http/api-problems.decorator';
-import type { CredentialKind } from '../kernel/principal';
+import { ApiProblems } from './api-problems.decorator';
+import type { CredentialKind } from '../../kernel/principal';
 
 export const REQUIRED_PERMISSION = 'behalf:permission';
 export const ACCEPTED_CREDENTIALS = 'behalf:credentials';
