@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
-import { decodeCursor, invalidCursor, toPage } from '../kernel/pagination';
+import { decodeCursor, toPage } from '../kernel/pagination';
 import { UserRef, userRef } from '../common/user-ref';
 import type { AuditQuery } from './audit.dto';
 import { AuditRepository } from './audit.repository';
@@ -12,7 +12,6 @@ export class AuditQueryService {
 
   async list(query: AuditQuery): Promise<Page<AuditEvent>> {
     const [before] = decodeCursor(query.cursor, ['integer']) ?? [];
-    if (before !== undefined && !/^\d{1,19}$/.test(before)) throw invalidCursor();
     const actor: Partial<UserRef> = query.actor === undefined ? {} : userRef(query.actor);
     const subject: Partial<UserRef> = query.subject === undefined ? {} : userRef(query.subject);
     const rows = await this.repository.list(
@@ -45,7 +44,6 @@ export class AuditQueryService {
    */
   async impersonationEvents(userId: string, limit: number, cursor: string | undefined): Promise<Page<ImpersonationEvent>> {
     const [before] = decodeCursor(cursor, ['integer']) ?? [];
-    if (before !== undefined && !/^\d{1,19}$/.test(before)) throw invalidCursor();
     const rows = await this.repository.list(
       { onBehalfOfUserId: userId, fromWebapps: true, beforeId: before !== undefined ? BigInt(before) : undefined },
       limit + 1,

@@ -7,7 +7,7 @@ import { LOGGER } from '../platform/logging/logger.token';
 import type { Logger } from '../platform/logging/logger';
 import { redactDeep } from '../platform/logging/redact';
 import { AuditContent } from './audit-hash';
-import { storable } from './audit-sanitize';
+import { storable } from '../kernel/text';
 import { AuditRepository, OUTBOX_BATCH } from './audit.repository';
 import { clientSource, RequestContext } from '../kernel/request-context';
 
@@ -99,8 +99,10 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
     if (input.outcome === 'succeeded' && this.transactions.active) {
       // Moving the outbox may fail (the database went away): the record is durable in the
       // outbox all the same, and the sweep will chain it, so the committed change stands.
-      this.transactions.afterCommit(() =>
-        this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'audit outbox not moved yet; the sweep will')),
+      // One move per transaction, however many records it wrote.
+      this.transactions.afterCommit(
+        () => this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'audit outbox not moved yet; the sweep will')),
+        this,
       );
       return this.repository.enqueue(content);
     }
@@ -133,7 +135,8 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
     });
   }
 
-  private contentOf(input: AuditInput, context: RequestContext | undefined): AuditContent {
+  /** The record's content; a context without a request id is a record of no single request (an aggregate). */
+  private contentOf(input: AuditInput, context: (Omit<RequestContext, 'requestId'> & { requestId?: string }) | undefined): AuditContent {
     const principal = context?.principal;
     // Under an impersonation token the run identity acts, on behalf of the viewer: both are kept.
     const impersonation = principal?.via.kind === 'impersonation' ? principal.via : undefined;
@@ -155,7 +158,7 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
       targetId: input.target?.id ?? null,
       reason: input.reason ?? null,
       clientIp: context?.clientIp ?? null,
-      requestId: context?.requestId || null,
+      requestId: context?.requestId ?? null,
       // Defence in depth: whatever a caller put in details, credentials never reach the log.
       details: redactDeep(
         impersonation ? { ...input.details, impersonation: { runId: impersonation.runId, tokenId: impersonation.tokenId } } : (input.details ?? {}),
@@ -232,7 +235,7 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
                   aggregated: { count: a.repeated, from: new Date(a.minute * MINUTE_MS).toISOString(), to: new Date((a.minute + 1) * MINUTE_MS).toISOString() },
                 },
               },
-              { ...a.context, requestId: '' },
+              { clientIp: a.context.clientIp, principal: a.context.principal },
             ),
           ).catch((error: unknown) => this.logger.error({ err: error }, 'aggregated audit record failed')),
         ),

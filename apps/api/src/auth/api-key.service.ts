@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
 import { randomSecret, sha256Hex } from '../common/hashing';
-import { decodeCursor, invalidCursor, toPage } from '../kernel/pagination';
+import { decodeCursor, toPage } from '../kernel/pagination';
 import { ProblemError } from '../kernel/problem';
 import { constantTimeEqual } from '../kernel/constant-time';
 import { apiKeyPrefix, formatApiKey, parseApiKey } from './api-key-format';
@@ -61,7 +61,6 @@ export class ApiKeyService {
     }
     const after = decodeCursor(cursor, ['timestamp', 'uuid']);
     const afterKey = after ? { createdAt: new Date(after[0]), id: after[1] } : undefined;
-    if (afterKey && Number.isNaN(afterKey.createdAt.getTime())) throw invalidCursor();
     const rows = await this.keys.list(target === '*' ? undefined : target, afterKey, limit + 1);
     return toPage(
       rows,

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isUuid } from '../common/user-ref';
+import { isUuid } from '../kernel/uuid';
 
 /** A stored blob: content is immutable once stored, so a blob id names one version. */
 export interface StoredBlob {

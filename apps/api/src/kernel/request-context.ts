@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Principal, principalOf } from './principal';
@@ -16,19 +16,10 @@ export interface RequestContext {
  * /64 and could otherwise rotate through addresses at will.
  */
 export function clientSource(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1];
-  if (isIP(ip) !== 6) return ip;
-  return `${expandIpv6(ip).slice(0, 4).join(':')}::/64`;
-}
-
-/** The eight groups of an IPv6 address, without zone, each as written (leading zeros dropped). */
-function expandIpv6(ip: string): string[] {
-  const [head, tail = ''] = ip.split('%')[0].split('::');
-  const left = head ? head.split(':') : [];
-  const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
-  const fill = ip.includes('::') ? Array(8 - left.length - right.length).fill('0') : [];
-  return [...left, ...fill, ...right].map((g) => (g.replace(/^0+/, '') || '0').toLowerCase());
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${address.toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
 }
 
 export function requestContextOf(request: FastifyRequest): RequestContext {

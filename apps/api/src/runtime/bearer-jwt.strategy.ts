@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../kernel/request-context';
 import { Principal } from '../kernel/principal';
 import { bearerJwt, JWT_STRATEGY, refuse } from '../auth/strategies';
-import { isUuid } from '../common/user-ref';
+import { isUuid } from '../kernel/uuid';
 import type { UserProfile } from '../identity/user.repository';
 import { JwtRefusal, JwtRefusedError } from '../tokens/jwt';
 import { jwtType, TokenService } from '../tokens/token.service';

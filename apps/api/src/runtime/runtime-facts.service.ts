@@ -5,6 +5,7 @@ import { CONFIG, Config } from '../platform/config/config';
 import { ChangeFeed } from '../platform/database/change-feed.service';
 import { UserProfile, UserRepository } from '../identity/user.repository';
 import { ImpersonationService } from '../impersonation/impersonation.service';
+import { runEndsAt } from '../webapps/run-lifetime';
 import { RunRepository, RunState } from '../webapps/run.repository';
 import { WebappPolicy, WebappRepository } from '../webapps/webapp.repository';
 import { SettingsService } from '../settings/settings.service';
@@ -18,7 +19,7 @@ import { ActingDecision, actingDecision } from './acting-policy';
  */
 @Injectable()
 export class RuntimeFacts {
-  private readonly runs: GenerationalCache<RunState | null>;
+  private readonly runs: GenerationalCache<(RunState & { endsAt: Date }) | null>;
   private readonly webapps: GenerationalCache<WebappPolicy | null>;
   private readonly users: GenerationalCache<UserProfile | null>;
 
@@ -37,16 +38,23 @@ export class RuntimeFacts {
     this.users = new GenerationalCache(config.decisionCacheTtlMs);
   }
 
-  /** The run's state; a run past the maximum run lifetime counts as stopped from that instant. */
+  /**
+   * The run's state; a run past the maximum run lifetime counts as stopped from that instant. Its
+   * end is worked out when the state is read: a change of the setting moves the generation too.
+   */
   async run(runId: string): Promise<RunState | null> {
     const state = await this.runs.through(
       runId,
       () => this.feed.generation,
-      () => this.runRepository.state(runId),
+      () => this.loadRun(runId),
     );
-    if (!state || state.stopped) return state;
-    const { maxRunLifetimeSeconds } = await this.settings.security();
-    return state.startedAt.getTime() + maxRunLifetimeSeconds * 1000 <= this.clock.now().getTime() ? { ...state, stopped: true } : state;
+    if (!state || state.stopped || state.endsAt.getTime() > this.clock.now().getTime()) return state;
+    return { ...state, stopped: true };
+  }
+
+  private async loadRun(runId: string): Promise<(RunState & { endsAt: Date }) | null> {
+    const state = await this.runRepository.state(runId);
+    return state && { ...state, endsAt: runEndsAt(state.startedAt, (await this.settings.security()).maxRunLifetimeSeconds) };
   }
 
   webapp(webappId: string): Promise<WebappPolicy | null> {

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { Principal } from '../kernel/principal';
 import { SessionService } from '../auth/session.service';
-import { isUuid } from '../common/user-ref';
+import { isUuid } from '../kernel/uuid';
 import { ProblemError } from '../kernel/problem';
 import type { UserProfile } from '../identity/user.repository';
 import { SecretConsentRepository } from '../secrets/secret-consent.repository';
@@ -55,7 +55,7 @@ export class RuntimeService {
 
   async authInfo(headers: Headers, withSecrets: boolean, ctx: RequestContext): Promise<AuthInfo> {
     const action = 'runtime.auth_info';
-    const backend = await this.backendOf(ctx, action);
+    const backend = await this.backendOf(ctx);
     const webapp = await this.webappOf(backend);
     const viewer = await this.viewerOf(webapp, headers, backend, action);
     if (!viewer.user) {
@@ -125,7 +125,7 @@ export class RuntimeService {
 
   async identityToken(headers: Headers, ctx: RequestContext): Promise<IssuedIdentityToken> {
     const action = 'runtime.identity_token';
-    const backend = await this.backendOf(ctx, action);
+    const backend = await this.backendOf(ctx);
     const webapp = await this.webappOf(backend);
     const { user, credential } = await this.viewerOf(webapp, headers, backend, action);
     const { identityTokenLifetimeSeconds } = await this.settings.security();
@@ -150,20 +150,20 @@ export class RuntimeService {
     return { token: signed.token, expiresAt: signed.expiresAt.toISOString() };
   }
 
-  /** Runtime endpoints serve webapp backends alone: a person's session or key gets a 403. */
-  private async backendOf(ctx: RequestContext, action: string): Promise<BackendContext> {
+  /**
+   * The calling backend, within its run's rate limit. The routes admit backend tokens alone (the
+   * guard refuses every other credential, audited); this fails closed should that ever change.
+   */
+  private async backendOf(ctx: RequestContext): Promise<BackendContext> {
     const principal = ctx.principal;
-    if (principal?.via.kind === 'backend_token') {
-      const wait = await this.limiter.consume(principal.via.runId);
-      if (wait !== null) {
-        throw new ProblemError('too-many-requests', `This webapp run calls the runtime API too often: try again in ${wait} s.`, undefined, {
-          'retry-after': String(wait),
-        });
-      }
-      return ctx as BackendContext;
+    if (principal?.via.kind !== 'backend_token') throw new ProblemError('forbidden', 'Only a webapp backend may call the runtime API.');
+    const wait = await this.limiter.consume(principal.via.runId);
+    if (wait !== null) {
+      throw new ProblemError('too-many-requests', `This webapp run calls the runtime API too often: try again in ${wait} s.`, undefined, {
+        'retry-after': String(wait),
+      });
     }
-    await this.audit.record({ action, outcome: 'denied', reason: 'not_a_backend_token', details: { via: principal?.via.kind ?? null } }, ctx);
-    throw new ProblemError('forbidden', 'Only a webapp backend may call the runtime API: authenticate with its run’s backend token.');
+    return ctx as BackendContext;
   }
 
   private async webappOf(backend: BackendContext): Promise<WebappPolicy> {

@@ -4,7 +4,7 @@ import { ANONYMOUS_SUBJECT, API_AUDIENCE, identityAudience, TOKEN_EXCHANGE, TOKE
 import { AuditInput, AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { SessionService } from '../auth/session.service';
-import { isUuid } from '../common/user-ref';
+import { isUuid } from '../kernel/uuid';
 import { FormParams } from '../platform/http/form-body';
 import { SettingsService } from '../settings/settings.service';
 import type { UserProfile } from '../identity/user.repository';
@@ -255,15 +255,27 @@ export class TokenExchangeService {
    */
   private record(parties: Parties, outcome: Pick<AuditInput, 'outcome' | 'reason' | 'details'>, ctx: RequestContext): Promise<void> {
     const { backend, viewer } = parties;
-    return (backend ? this.audit.record.bind(this.audit) : this.audit.refusal.bind(this.audit))(
+    if (!backend) {
+      return this.audit.refusal(
+        {
+          action: 'token.exchange',
+          ...outcome,
+          actor: { userId: null, login: null },
+          onBehalfOf: viewer,
+          details: { ...outcome.details, subjectTokenType: parties.subjectTokenType ?? null },
+        },
+        ctx,
+      );
+    }
+    return this.audit.record(
       {
         action: 'token.exchange',
         ...outcome,
-        actor: backend ? { userId: backend.actor.id, login: backend.actor.login } : { userId: null, login: null },
+        actor: { userId: backend.actor.id, login: backend.actor.login },
         onBehalfOf: viewer,
-        webappId: backend?.webappId,
-        target: backend ? { type: 'webapp_run', id: backend.runId } : undefined,
-        details: { ...outcome.details, subjectTokenType: parties.subjectTokenType ?? null, ...(backend ? { actorTokenId: backend.tokenId } : {}) },
+        webappId: backend.webappId,
+        target: { type: 'webapp_run', id: backend.runId },
+        details: { ...outcome.details, subjectTokenType: parties.subjectTokenType ?? null, actorTokenId: backend.tokenId },
       },
       ctx,
     );

@@ -25,16 +25,15 @@ export class SecretConsentRepository {
     return row ? toConsent(row) : null;
   }
 
-  /** Creates or replaces the consent; says which it was. */
-  async put(userId: string, webappId: string, names: string[], at: Date): Promise<{ created: boolean; consent: SecretConsent }> {
-    const existed = await this.prisma.secretConsent.findUnique({ where: { userId_webappId: { userId, webappId } }, select: { userId: true } });
+  /** Creates or replaces the consent. */
+  async put(userId: string, webappId: string, names: string[], at: Date): Promise<SecretConsent> {
     const row = await this.prisma.secretConsent.upsert({
       where: { userId_webappId: { userId, webappId } },
       create: { userId, webappId, names, createdAt: at, updatedAt: at },
       update: { names, updatedAt: at },
       include: withWebapp,
     });
-    return { created: !existed, consent: toConsent(row) };
+    return toConsent(row);
   }
 
   async delete(userId: string, webappId: string): Promise<SecretConsent | null> {

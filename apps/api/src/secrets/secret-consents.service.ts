@@ -43,18 +43,18 @@ export class SecretConsentsService {
     // A webapp the caller may not view is a 404, as everywhere.
     await this.webapps.authorize(webappId, ctx, 'view');
     const before = await this.consents.get(ctx.principal.userId, webappId);
-    const result = await this.consents.put(ctx.principal.userId, webappId, [...new Set(names)].sort(), this.clock.now());
+    const consent = await this.consents.put(ctx.principal.userId, webappId, [...new Set(names)].sort(), this.clock.now());
     await this.audit.record(
       {
         action: 'secret.consent.set',
         outcome: 'succeeded',
         target: { type: 'user', id: ctx.principal.userId },
         webappId,
-        details: { webapp: result.consent.webappName, names: result.consent.names, previously: before?.names ?? null },
+        details: { webapp: consent.webappName, names: consent.names, previously: before?.names ?? null },
       },
       ctx,
     );
-    return result;
+    return { created: before === null, consent };
   }
 
   async revoke(webappId: string, ctx: AuthenticatedContext): Promise<void> {

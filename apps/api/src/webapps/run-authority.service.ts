@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Permission, RunIdentity } from '@behalf/contracts';
+import type { RunIdentity } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../kernel/request-context';
 import { effectivePermissions } from '../auth/principal-of-user';
@@ -11,6 +11,7 @@ import { UserRepository, UserWithGroups } from '../identity/user.repository';
 import { LOGGER } from '../platform/logging/logger.token';
 import type { Logger } from '../platform/logging/logger';
 import { SettingsService } from '../settings/settings.service';
+import { runEndsAt } from './run-lifetime';
 import { RunRecord, RunRepository } from './run.repository';
 import { isListedViewer, startDecision } from './webapp-access';
 import { WebappRecord, WebappRepository } from './webapp.repository';
@@ -84,16 +85,11 @@ export class RunAuthority implements RunAuthorityPort, OnApplicationBootstrap, O
     clearInterval(this.sweepTimer);
   }
 
-  /** When a run started at `startedAt` ends at the latest. */
-  async endOf(startedAt: Date | string): Promise<Date> {
-    const { maxRunLifetimeSeconds } = await this.settings.security();
-    return new Date(new Date(startedAt).getTime() + maxRunLifetimeSeconds * 1000);
-  }
-
   async reconcile(scope: RunScope, ctx?: RequestContext): Promise<void> {
     const live = await this.runs.live(scope);
     if (live.length === 0) return;
     const now = this.clock.now();
+    const { maxRunLifetimeSeconds } = await this.settings.security();
     const users = new Map<string, UserWithGroups | null>();
     const webapps = new Map<string, WebappRecord | null>();
     const userOf = async (id: string) => {
@@ -107,7 +103,7 @@ export class RunAuthority implements RunAuthorityPort, OnApplicationBootstrap, O
         await userOf(run.startedBy.id),
         await userOf(run.identity.userId),
         webapps.get(run.webappId)!,
-        await this.endOf(run.startedAt),
+        runEndsAt(run.startedAt, maxRunLifetimeSeconds),
         now,
       );
       if (reason) await this.stop(run, reason, ctx);
@@ -147,9 +143,4 @@ export class RunAuthority implements RunAuthorityPort, OnApplicationBootstrap, O
     for (const run of expired) if (await this.stop(run, 'max_lifetime')) stopped += 1;
     return stopped;
   }
-}
-
-/** The identity's permissions, for explanations. */
-export function permissionsOf(user: UserWithGroups | null): Permission[] {
-  return user ? [...effectivePermissions(user)].sort() : [];
 }

@@ -115,7 +115,7 @@ export class RunRepository {
 
   async state(runId: string): Promise<RunState | null> {
     const [row] = await this.pool.prepared<{ webapp_id: string; identity_user_id: string; started_at: Date; stopped: boolean }>(
-      'behalf_run_state_2',
+      'behalf_run_state',
       RUN_STATE_SQL,
       [runId],
     );

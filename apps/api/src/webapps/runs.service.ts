@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { effectivePermissions } from '../auth/principal-of-user';
 import { DatasetsService } from '../datasets/datasets.service';
 import { CLOCK, Clock } from '../kernel/clock';
-import { decodeCursor, invalidCursor, toPage } from '../kernel/pagination';
+import { decodeCursor, toPage } from '../kernel/pagination';
 import { CONFIG, Config } from '../platform/config/config';
 import { ProblemError } from '../kernel/problem';
 import { UserRepository, UserWithGroups } from '../identity/user.repository';
@@ -14,12 +14,13 @@ import type { SignedJwt } from '../tokens/jwt';
 import { TokenService } from '../tokens/token.service';
 import { runAsOf, startDecision } from './webapp-access';
 import { RunAuthority } from './run-authority.service';
+import { runEndsAt } from './run-lifetime';
 import { RunRecord, RunRepository } from './run.repository';
 import { AuthenticatedContext, WebappsService } from './webapps.service';
 
 /** The run with its latest end, from the maximum run lifetime in force. */
 function withEnd(run: RunRecord, maxRunLifetimeSeconds: number): WebappRun {
-  return { ...run, endsAt: new Date(Date.parse(run.startedAt) + maxRunLifetimeSeconds * 1000).toISOString() };
+  return { ...run, endsAt: runEndsAt(run.startedAt, maxRunLifetimeSeconds).toISOString() };
 }
 
 const runNotFound = (runId: string) => new ProblemError('not-found', `This webapp has no run with id ${runId}.`);
@@ -49,12 +50,9 @@ export class RunsService {
    */
   async start(webappId: string, input: { upstreamUrl?: string }, ctx: AuthenticatedContext): Promise<StartedRun> {
     const webapp = await this.webapps.authorize(webappId, ctx, 'view');
-    if (webapp.access !== 'manage' && webapp.settings.identityMode !== 'starter') {
-      throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may start it (anyone who may view it, in starter mode).');
-    }
-    const planned = runAsOf(webapp, { id: ctx.principal.userId, login: ctx.principal.login });
-    const identityUser = await this.requireActive(planned);
-    const decision = startDecision(ctx.principal, webapp, () => effectivePermissions(identityUser));
+    const planned = await this.users.withGroups(runAsOf(webapp, { id: ctx.principal.userId, login: ctx.principal.login }).userId);
+    // The rule judges who may start before it asks what the identity holds: a non-manager learns nothing of it.
+    const decision = startDecision(ctx.principal, webapp, () => (planned ? effectivePermissions(planned) : new Set()));
     if (!decision.allowed) {
       if (decision.reason !== 'identity_outranks_starter') {
         throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may start it (anyone who may view it, in starter mode).');
@@ -78,6 +76,7 @@ export class RunsService {
       );
     }
     const { identity } = decision;
+    const identityUser = this.requireActive(identity, planned);
     const at = this.clock.now();
     const run = await this.runs.create({
       webappId,
@@ -119,7 +118,7 @@ export class RunsService {
     if (new Date(run.endsAt).getTime() <= this.clock.now().getTime()) {
       throw new ProblemError('conflict', 'This run has reached the maximum run lifetime: start a new one.');
     }
-    await this.requireActive(run.identity);
+    this.requireActive(run.identity, await this.users.withGroups(run.identity.userId));
     const token = await this.backendToken(webappId, run);
     await this.audit.record(
       {
@@ -149,7 +148,6 @@ export class RunsService {
     const webapp = await this.webapps.authorize(webappId, ctx, 'view');
     const mine = webapp.access === 'manage' ? undefined : ctx.principal.userId;
     const after = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | undefined;
-    if (after && Number.isNaN(Date.parse(after[0]))) throw invalidCursor();
     const { maxRunLifetimeSeconds } = await this.settings.security();
     return toPage(
       await this.runs.list(webappId, mine, after, limit + 1),
@@ -175,8 +173,8 @@ export class RunsService {
     return withEnd(run, (await this.settings.security()).maxRunLifetimeSeconds);
   }
 
-  private async requireActive(identity: RunIdentity): Promise<UserWithGroups> {
-    const user = await this.users.withGroups(identity.userId);
+  /** `user` (the identity, as read), unless deleted or disabled: a 409 that names them. */
+  private requireActive(identity: RunIdentity, user: UserWithGroups | null): UserWithGroups {
     const what =
       identity.source === 'starter'
         ? 'The starting user'
@@ -189,7 +187,7 @@ export class RunsService {
   /** A backend token for the run, expiring with it at the latest. */
   private async backendToken(webappId: string, run: Pick<WebappRun, 'id' | 'identity' | 'startedAt'>): Promise<SignedJwt> {
     const { backendTokenLifetimeSeconds, maxRunLifetimeSeconds } = await this.settings.security();
-    const left = Math.floor((Date.parse(run.startedAt) + maxRunLifetimeSeconds * 1000 - this.clock.now().getTime()) / 1000);
+    const left = Math.floor((runEndsAt(run.startedAt, maxRunLifetimeSeconds).getTime() - this.clock.now().getTime()) / 1000);
     return this.tokens.issue({
       typ: TOKEN_TYPES.backend,
       subject: run.identity.userId,

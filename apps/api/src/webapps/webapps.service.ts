@@ -48,8 +48,7 @@ export class WebappsService {
     const access = webapp ? webappAccess(ctx.principal, webapp) : 'none';
     if (!webapp || access === 'none') throw webappNotFound(id);
     if (level === 'manage' && access !== 'manage') {
-      await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: 'not_webapp_owner', target: { type: 'webapp', id }, webappId: id }, ctx);
-      throw new ProblemError('forbidden', 'Only the webapp’s owner and admins may do this.');
+      throw await this.refused(id, 'not_webapp_owner', 'Only the webapp’s owner and admins may do this.', ctx);
     }
     return { ...webapp, access };
   }
@@ -132,19 +131,8 @@ export class WebappsService {
     const change: WebappChange = { at: this.clock.now() };
     const { runAsUserId, identityPropagation, ...rest } = patch;
     if (runAsUserId !== undefined && runAsUserId !== before.settings.runAsUserId) {
-      if (runAsUserId !== null && runAsUserId !== ctx.principal.userId && !ctx.principal.permissions.has('admin')) {
-        await this.audit.record(
-          {
-            action: 'access.denied',
-            outcome: 'denied',
-            reason: 'run_as_requires_admin',
-            target: { type: 'webapp', id },
-            webappId: id,
-            details: { runAsUserId },
-          },
-          ctx,
-        );
-        throw new ProblemError('forbidden', 'Only an admin may make a webapp run as another user.');
+      if (runAsUserId !== null && runAsUserId !== ctx.principal.userId && !admin) {
+        throw await this.refused(id, 'run_as_requires_admin', 'Only an admin may make a webapp run as another user.', ctx, { runAsUserId });
       }
       const user = runAsUserId === null ? null : await this.users.get(runAsUserId);
       if (runAsUserId !== null && !user) throw invalid('body.runAsUserId', 'no user has this id');
@@ -153,23 +141,11 @@ export class WebappsService {
     if (patch.secretNames !== undefined && !admin) {
       const widened = widenedSecretNames(before.settings.secretNames, patch.secretNames);
       if (widened !== null) {
-        await this.audit.record(
-          {
-            action: 'access.denied',
-            outcome: 'denied',
-            reason: 'secret_names_widen_requires_admin',
-            target: { type: 'webapp', id },
-            webappId: id,
-            details: { widened },
-          },
-          ctx,
-        );
-        throw new ProblemError(
-          'forbidden',
+        const why =
           widened.length === 0
             ? 'Only an admin may let a webapp receive all of its viewers’ secrets (secretNames: null).'
-            : `Only an admin may add secret names a webapp may receive (${widened.join(', ')}); you may remove names.`,
-        );
+            : `Only an admin may add secret names a webapp may receive (${widened.join(', ')}); you may remove names.`;
+        throw await this.refused(id, 'secret_names_widen_requires_admin', why, ctx, { widened });
       }
     }
     if (patch.viewers) {
@@ -198,6 +174,12 @@ export class WebappsService {
     );
     await this.authority.reconcile({ webappId: id }, ctx);
     return this.settingsView(after, ctx.principal);
+  }
+
+  /** Records a refusal about webapp `id` and returns its 403, for the caller to throw. */
+  private async refused(id: string, reason: string, detail: string, ctx: AuthenticatedContext, details?: Record<string, unknown>): Promise<ProblemError> {
+    await this.audit.record({ action: 'access.denied', outcome: 'denied', reason, target: { type: 'webapp', id }, webappId: id, details }, ctx);
+    return new ProblemError('forbidden', detail);
   }
 
   private async settingsView(webapp: WebappRecord, caller: Principal): Promise<WebappSettingsView> {

@@ -1,11 +1,11 @@
 import type { AuditEvent, AuditVerification, Group, Page } from '@behalf/contracts';
 import { AuditService } from '../../src/audit/audit.service';
+import { encodeCursor } from '../../src/kernel/pagination';
 import { anonymous, expectProblem, loginAsAdmin, Response, SessionClient } from '../clients';
 import { apiKeyClient, createGroup } from '../fixtures/identity';
 import { createWebapp } from '../fixtures/webapps';
 import { sql, startTestApp, TestApp } from '../harness';
 
-const cursorOf = (key: unknown[]) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 const fieldsOf = (res: Response) => (expectProblem(res, 400, 'validation-failed').errors as { path: string }[]).map((e) => e.path);
 
 /** Replays of issue 14's attacks on the audit log (7) and of hostile input (9); 8 is in audit-flood.e2e-spec.ts. */
@@ -98,13 +98,13 @@ describe('attacks on the audit log and on input', () => {
       const webapp = await createWebapp(admin);
       const { client: key } = await apiKeyClient(t.app, admin);
       const cases: [string, string, unknown, string][] = [
-        ['GET', `/api/v1/webapps?cursor=${cursorOf(['a', 'not-a-uuid'])}`, undefined, 'query.cursor'],
-        ['GET', `/api/v1/api-keys?cursor=${cursorOf(['2030-01-01T00:00:00.000Z', 'not-a-uuid'])}`, undefined, 'query.cursor'],
-        ['GET', `/api/v1/groups/${group.id}/impersonation-targets?cursor=${cursorOf(['not-a-uuid'])}`, undefined, 'query.cursor'],
-        ['GET', `/api/v1/webapps/${webapp.id}/runs?cursor=${cursorOf(['yesterday', group.id])}`, undefined, 'query.cursor'],
-        ['GET', `/api/v1/datasets?cursor=${cursorOf(['a\u0000'])}`, undefined, 'query.cursor'],
-        ['GET', `/api/v1/users/me/secrets?cursor=${cursorOf(['\u0000'])}`, undefined, 'query.cursor'],
-        ['GET', `/api/v1/audit-events?cursor=${cursorOf(['99999999999999999999'])}`, undefined, 'query.cursor'],
+        ['GET', `/api/v1/webapps?cursor=${encodeCursor(['a', 'not-a-uuid'])}`, undefined, 'query.cursor'],
+        ['GET', `/api/v1/api-keys?cursor=${encodeCursor(['2030-01-01T00:00:00.000Z', 'not-a-uuid'])}`, undefined, 'query.cursor'],
+        ['GET', `/api/v1/groups/${group.id}/impersonation-targets?cursor=${encodeCursor(['not-a-uuid'])}`, undefined, 'query.cursor'],
+        ['GET', `/api/v1/webapps/${webapp.id}/runs?cursor=${encodeCursor(['yesterday', group.id])}`, undefined, 'query.cursor'],
+        ['GET', `/api/v1/datasets?cursor=${encodeCursor(['a\u0000'])}`, undefined, 'query.cursor'],
+        ['GET', `/api/v1/users/me/secrets?cursor=${encodeCursor(['\u0000'])}`, undefined, 'query.cursor'],
+        ['GET', `/api/v1/audit-events?cursor=${encodeCursor(['99999999999999999999'])}`, undefined, 'query.cursor'],
         ['GET', '/api/v1/users?q=%00', undefined, 'query.q'],
         ['POST', '/api/v1/webapps', { name: 'a\u0000', kind: 'dash' }, 'body.name'],
         ['POST', '/api/v1/api-keys', { name: 'x\u0000' }, 'body.name'],

@@ -5,7 +5,8 @@ import type { Db } from './prisma-errors';
 export interface Unit {
   owner: object;
   tx: Db;
-  afterCommit: (() => unknown)[];
+  /** In order of registration; a hook registered again under the same key runs once. */
+  afterCommit: Map<unknown, () => unknown>;
 }
 
 /**

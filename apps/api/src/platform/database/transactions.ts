@@ -25,19 +25,23 @@ export class Transactions {
   async run<T>(work: () => Promise<T>): Promise<T> {
     const owner = prismaTarget(this.prisma);
     if (ambientTransaction(owner)) return work();
-    const hooks: (() => unknown)[] = [];
+    const hooks = new Map<unknown, () => unknown>();
     const result = await this.prisma.$transaction((tx) => transactionScope.run({ owner, tx, afterCommit: hooks }, work), {
       maxWait: this.config.database.acquireTimeoutMs,
       timeout: this.config.database.transactionTimeoutMs,
     });
-    for (const hook of hooks) await hook();
+    for (const hook of hooks.values()) await hook();
     return result;
   }
 
-  /** Runs `hook` after the ambient transaction commits (at once when there is none). */
-  afterCommit(hook: () => unknown): void {
+  /**
+   * Runs `hook` after the ambient transaction commits (at once when there is none). With `once`,
+   * hooks registered under the same key run once per transaction: work that covers every call
+   * (moving the audit outbox) is not repeated for each.
+   */
+  afterCommit(hook: () => unknown, once: unknown = Symbol()): void {
     const unit = transactionScope.getStore();
-    if (unit && unit.owner === prismaTarget(this.prisma)) unit.afterCommit.push(hook);
-    else void hook();
+    if (!unit || unit.owner !== prismaTarget(this.prisma)) void hook();
+    else if (!unit.afterCommit.has(once)) unit.afterCommit.set(once, hook);
   }
 }

@@ -1,8 +1,8 @@
 import type { ProblemFieldError } from '@behalf/contracts';
 import { z } from 'zod';
+import { LONE_SURROGATE } from '../../kernel/text';
 
 const NUL = /\u0000/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const CONTROL = /[\u0000-\u001F\u007F]/;
 
 /** What is wrong with one string anywhere in a request, or null. */

@@ -1,5 +1,13 @@
-/** NUL, and UTF-16 surrogates without their other half: what PostgreSQL's text and JSON refuse. */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** A UTF-16 surrogate without its other half. */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** NUL, and lone surrogates: what PostgreSQL's text and JSON refuse. */
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`, 'g');
+
+/** Whether PostgreSQL can store `text` as it is. */
+export function isStorable(text: string): boolean {
+  return text.search(UNSTORABLE) === -1;
+}
 
 /** `text` with every character PostgreSQL cannot store replaced by U+FFFD. */
 export function storableText(text: string): string {

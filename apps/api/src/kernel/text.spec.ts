@@ -1,4 +1,4 @@
-import { storable, storableText } from './audit-sanitize';
+import { isStorable, storable, storableText } from './text';
 
 describe(storable.name, () => {
   it('replaces NUL and lone surrogates, in values and keys, at any depth', () => {
@@ -11,5 +11,12 @@ describe(storable.name, () => {
   it('keeps well-formed text, pairs and other values as they are', () => {
     const at = new Date(0);
     expect(storable({ emoji: '😀', n: 1, b: true, none: null, at })).toEqual({ emoji: '😀', n: 1, b: true, none: null, at });
+  });
+});
+
+describe(isStorable.name, () => {
+  it('tells text PostgreSQL can store from text it refuses', () => {
+    expect(['plain', '😀', ''].map(isStorable)).toEqual([true, true, true]);
+    expect(['a\u0000', '\uD800', 'x\uDC00'].map(isStorable)).toEqual([false, false, false]);
   });
 });
