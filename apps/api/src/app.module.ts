@@ -1,14 +1,19 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, CLOCK, systemClock } from './kernel/clock';
 import { Config, CONFIG } from './platform/config/config';
+import { CacheModule } from './platform/cache/cache.module';
+import { LocalWritesInterceptor } from './platform/cache/local-writes.interceptor';
 import { DatabaseModule } from './platform/database/database.module';
+import { TransactionInterceptor } from './platform/database/transaction.interceptor';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
 import { SettingsModule } from './settings/settings.module';
 import { DatasetsModule } from './datasets/datasets.module';
+import { KekModule } from './kek/kek.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WebappsModule } from './webapps/webapps.module';
@@ -38,6 +43,7 @@ export class AppModule {
       global: true,
       imports: [
         DatabaseModule.forRoot(options.databaseUrl, options.migrations),
+        CacheModule,
         MetricsModule,
         AuditModule,
         AuthModule,
@@ -48,6 +54,7 @@ export class AppModule {
         WebappsModule,
         RuntimeModule,
         SecretsModule,
+        KekModule,
         DatasetsModule,
         HealthModule,
         ...(options.extraModules ?? []),
@@ -56,6 +63,9 @@ export class AppModule {
         { provide: CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: options.logger },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
+        // In this order: the cache bump after a write happens once its transaction committed.
+        { provide: APP_INTERCEPTOR, useExisting: LocalWritesInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: TransactionInterceptor },
       ],
       exports: [CONFIG, LOGGER, CLOCK],
     };

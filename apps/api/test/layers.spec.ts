@@ -83,6 +83,24 @@ describe('the layers of apps/api/src', () => {
     expect(importsOf('platform').filter((l) => !['common', 'kernel'].includes(l))).toEqual([]);
   });
 
+  it('keeps sealing below every domain: crypto knows no table, no audit, no change feed', () => {
+    expect(importsOf('crypto').filter((l) => !['common', 'kernel', 'platform'].includes(l))).toEqual([]);
+    const crypto = sources(join(SRC, 'crypto')).map((f) => readFileSync(f, 'utf8'));
+    expect(crypto.filter((text) => /\b(FROM|UPDATE)\s+(signing_keys|user_secrets)\b/.test(text))).toEqual([]);
+    expect(crypto.filter((text) => /change-feed|audit/.test(text))).toEqual([]);
+  });
+
+  it('leaves the settings table to settings, and the cache bump after writes to the cache platform', () => {
+    const outside = sources().filter((f) => !f.startsWith(join(SRC, 'settings') + sep) && /\bFROM settings\b/.test(readFileSync(f, 'utf8')));
+    expect(outside.map((f) => relative(SRC, f))).toEqual([]);
+    const databaseInterceptors = sources(join(SRC, 'platform/database')).filter((f) => /ChangeFeed|LeavesPolicyUnchanged/.test(readFileSync(f, 'utf8')));
+    expect(databaseInterceptors.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('uses no forwardRef: a lower module declares a port, a higher one provides it', () => {
+    expect(sources().filter((f) => readFileSync(f, 'utf8').includes('forwardRef'))).toEqual([]);
+  });
+
   it('has no import loop between folders', () => {
     expect(loops(graph)).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { nameText } from '../platform/http/input-text';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { pageQuery } from '../kernel/pagination';
-import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ValidBody, ValidParams, ValidQuery, uuidField } from '../platform/http/zod-validation';
 import { ApiKeyService } from './api-key.service';

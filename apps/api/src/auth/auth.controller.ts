@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { CONFIG, Config } from '../platform/config/config';
 import { secureCookies } from '../platform/config/insecure-defaults';
-import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse } from '../platform/http/response-schemas';

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { KekController } from './kek.controller';
-import { KekService } from './kek.service';
 import { keyRingProvider, KEY_RING } from './key-ring.provider';
+import { SealedStores } from './sealed-store';
 
-/** The key-encryption key ring that seals signing keys and users' secrets at rest, and its upkeep. */
-@Module({ controllers: [KekController], providers: [keyRingProvider, KekService], exports: [KEY_RING] })
+/**
+ * Sealing at rest: the key-encryption key ring and the registry of tables holding sealed values
+ * (each owning module registers its own). It knows no domain; the ring's upkeep is `kek/`'s.
+ */
+@Module({ providers: [keyRingProvider, { provide: SealedStores, useFactory: () => new SealedStores() }], exports: [KEY_RING, SealedStores] })
 export class CryptoModule {}

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
 import { ANY_CREDENTIAL, Authenticated } from '../platform/http/authenticated.decorator';
-import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { STREAMED_BODY } from '../platform/http/streamed-body';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';

@@ -9,7 +9,7 @@ import { expectProblem, fieldErrors, loginAsAdmin, SessionClient } from '../../t
 import { backendRunningAs, createDataset, fileUrl, grantDataset, putFile } from '../../test/fixtures/datasets';
 import { addMember, apiKeyClient, createGroup, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp } from '../../test/harness';
-import { ChangeFeed } from '../platform/database/change-feed.service';
+import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { blobsDirectory } from './blob-store.provider';
 
 const MAX_FILE_BYTES = 64 * 1024;

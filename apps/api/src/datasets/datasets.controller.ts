@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
 import { ANY_CREDENTIAL, Authenticated } from '../platform/http/authenticated.decorator';
-import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { listQuery } from '../kernel/pagination';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';

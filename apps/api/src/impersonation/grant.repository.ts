@@ -6,8 +6,7 @@ import { isForeignKeyViolation, isNotFound } from '../platform/database/prisma-e
 import { Prisma } from '../platform/database/generated/client';
 import { ProblemError } from '../kernel/problem';
 import { UserRef } from '../common/user-ref';
-import { SECURITY_SETTINGS_KEY, securitySettingsFrom } from '../settings/security-settings';
-import { DecisionFacts } from './policy';
+import { GrantFacts } from './policy';
 
 const withGroups = { sourceGroup: true, targetGroup: true } as const;
 type GrantRow = Prisma.ImpersonationGrantGetPayload<{ include: typeof withGroups }>;
@@ -25,7 +24,7 @@ function toGrant(row: GrantRow): ImpersonationGrant {
 
 /**
  * Everything one decision needs, in one statement that only walks primary keys and indexes:
- * both users with their status and admin flag, the security settings, and the best grant from a
+ * both users with their status and admin flag, and the best grant from a
  * group of the actor to a group of the subject (an unexpired one first, then the latest expired).
  * Each user is matched by one indexed equality, by id or by login (never an OR, which would defeat
  * both indexes): four variants, each its own prepared statement.
@@ -40,7 +39,6 @@ function factsQuery(actorById: boolean, subjectById: boolean): string {
       EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = a.id AND g.is_admin) AS a_admin,
       s.id::text AS s_id, s.login AS s_login, s.status = 'active' AS s_active,
       EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = s.id AND g.is_admin) AS s_admin,
-      (SELECT value FROM settings WHERE key = '${SECURITY_SETTINGS_KEY}') AS security,
       gr.source_id::text AS g_source_id, gr.source_name AS g_source_name,
       gr.target_id::text AS g_target_id, gr.target_name AS g_target_name,
       gr.reason AS g_reason, gr.expires_at AS g_expires_at
@@ -71,7 +69,6 @@ interface FactsRow {
   s_login: string | null;
   s_active: boolean | null;
   s_admin: boolean | null;
-  security: unknown;
   g_source_id: string | null;
   g_source_name: string | null;
   g_target_id: string | null;
@@ -139,7 +136,7 @@ export class GrantRepository {
   }
 
   /** The facts of one decision (see `factsQuery`); null when either user does not exist. */
-  async decisionFacts(actor: UserRef, subject: UserRef, now: Date): Promise<DecisionFacts | null> {
+  async decisionFacts(actor: UserRef, subject: UserRef, now: Date): Promise<GrantFacts | null> {
     const byId = (ref: UserRef) => ref.id !== undefined;
     const rows = await this.pg.prepared<FactsRow>(
       `decision-facts-${byId(actor) ? 'id' : 'login'}-${byId(subject) ? 'id' : 'login'}`,
@@ -151,7 +148,6 @@ export class GrantRepository {
     return {
       actor: { id: row.a_id, login: row.a_login!, active: row.a_active === true, admin: row.a_admin === true },
       subject: { id: row.s_id, login: row.s_login!, active: row.s_active === true, admin: row.s_admin === true },
-      allowImpersonatingAdmins: securitySettingsFrom(row.security).allowImpersonatingAdmins,
       ...(row.g_source_id
         ? {
             grant: {

@@ -3,15 +3,16 @@ import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/co
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
-import { GenerationalCache } from '../common/generational-cache';
+import { GenerationalCache } from '../platform/cache/generational-cache';
 import { decodeCursor, toPage } from '../kernel/pagination';
 import { UserRef, userRef } from '../common/user-ref';
 import { CONFIG, Config } from '../platform/config/config';
-import { ChangeFeed } from '../platform/database/change-feed.service';
+import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { ProblemError } from '../kernel/problem';
 import { groupNotFound, GroupRepository } from '../identity/group.repository';
+import { SettingsService } from '../settings/settings.service';
 import { GrantRepository } from './grant.repository';
-import { decide, Decision, DecisionFacts } from './policy';
+import { decide, Decision, DecisionFacts, GrantFacts } from './policy';
 
 function refKey(ref: UserRef): string {
   return ref.id ? `i:${ref.id}` : `l:${ref.login}`;
@@ -20,13 +21,14 @@ function refKey(ref: UserRef): string {
 @Injectable()
 export class ImpersonationService {
   /** Facts, not decisions, are cached, so a grant's expiry is judged against the clock on every use. */
-  private readonly cache: GenerationalCache<DecisionFacts | null>;
+  private readonly cache: GenerationalCache<GrantFacts | null>;
 
   constructor(
     private readonly grants: GrantRepository,
     private readonly groups: GroupRepository,
     private readonly feed: ChangeFeed,
     private readonly audit: AuditService,
+    private readonly settings: SettingsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) config: Config,
   ) {
@@ -38,11 +40,15 @@ export class ImpersonationService {
    * generation is read before the query, so facts read across a change are never cached.
    */
   async facts(actor: UserRef, subject: UserRef): Promise<DecisionFacts | null> {
-    return this.cache.through(
-      `${refKey(actor)}|${refKey(subject)}`,
-      () => this.feed.generation,
-      () => this.grants.decisionFacts(actor, subject, this.clock.now()),
-    );
+    const [facts, settings] = await Promise.all([
+      this.cache.through(
+        `${refKey(actor)}|${refKey(subject)}`,
+        () => this.feed.generation,
+        () => this.grants.decisionFacts(actor, subject, this.clock.now()),
+      ),
+      this.settings.security(),
+    ]);
+    return facts && { ...facts, allowImpersonatingAdmins: settings.allowImpersonatingAdmins };
   }
 
   /** Decides without recording anything: for callers that record the decision in their own audit event. */

@@ -14,6 +14,9 @@ export interface DecisionFacts {
   allowImpersonatingAdmins: boolean;
 }
 
+/** The facts the grants' tables hold (the rest, a security setting, comes from the settings). */
+export type GrantFacts = Omit<DecisionFacts, 'allowImpersonatingAdmins'>;
+
 export interface Decision {
   allowed: boolean;
   reason: ImpersonationReason;

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../kernel/clock';
-import { GenerationalCache } from '../common/generational-cache';
+import { GenerationalCache } from '../platform/cache/generational-cache';
 import { CONFIG, Config } from '../platform/config/config';
-import { ChangeFeed } from '../platform/database/change-feed.service';
+import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { UserProfile, UserRepository } from '../identity/user.repository';
 import { ImpersonationService } from '../impersonation/impersonation.service';
 import { runEndsAt } from '../webapps/run-lifetime';

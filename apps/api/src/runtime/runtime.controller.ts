@@ -9,7 +9,7 @@ import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../platform/http/authenticated.decorator';
 import { Public } from '../platform/http/public.decorator';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
-import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { FORM_BODY, FormParams } from '../platform/http/form-body';
 import { ApiJsonResponse } from '../platform/http/response-schemas';

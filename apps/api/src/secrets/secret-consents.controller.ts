@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Ctx } from '../kernel/request-context';
 import { Authenticated } from '../platform/http/authenticated.decorator';
 import { listQuery } from '../kernel/pagination';
-import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
 import { secretConsentSchema } from './secrets.schemas';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { listQuery } from '../kernel/pagination';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../platform/http/authenticated.decorator';
-import { LeavesPolicyUnchanged } from '../platform/database/local-writes.interceptor';
+import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import type { Principal } from '../kernel/principal';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';

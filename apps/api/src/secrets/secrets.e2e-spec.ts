@@ -7,7 +7,9 @@ import { createUser, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp, TEST_KEK } from '../../test/harness';
 import { projectRoot } from '../common/project-root';
 import { parseKeyRing } from '../platform/config/key-ring';
-import { rewrapAll } from '../crypto/sealed-records';
+import { rewrapAll, SealedStores } from '../crypto/sealed-store';
+import { signingKeyStore } from '../tokens/signing-key.sealed-store';
+import { userSecretStore } from './user-secret.sealed-store';
 import { SecretsService } from './secrets.service';
 
 const secretPath = (name: string) => `/api/v1/users/me/secrets/${name}`;
@@ -207,7 +209,7 @@ describe('rotating the key-encryption key', () => {
 
     // Interrupted: two batches of four, then stop.
     const pool = new Pool({ connectionString: url, max: 1 });
-    const partial = await rewrapAll(pool, parseKeyRing(`${V1},${V2}`), { batchSize: 4, maxBatches: 3 });
+    const partial = await rewrapAll(pool, parseKeyRing(`${V1},${V2}`), new SealedStores([signingKeyStore, userSecretStore]), { batchSize: 4, maxBatches: 3 });
     await pool.end();
     expect(partial.complete).toBe(false);
     const midway = await versions(url);
@@ -250,7 +252,7 @@ describe('rotating the key-encryption key', () => {
     await first.stop();
     // Move only the signing key (the first batch) to version 2, so the API can start without version 1.
     const pool = new Pool({ connectionString: first.database.url, max: 1 });
-    await rewrapAll(pool, parseKeyRing(`${V1},${V2}`), { batchSize: 100, maxBatches: 1 });
+    await rewrapAll(pool, parseKeyRing(`${V1},${V2}`), new SealedStores([signingKeyStore, userSecretStore]), { batchSize: 100, maxBatches: 1 });
     await pool.end();
 
     const second = await startTestApp({ database: first.database, env: { BEHALF_KEK: V2 } });
@@ -279,7 +281,7 @@ describe('rotating the key-encryption key', () => {
 /** Runs `npm run kek:rewrap`'s built entry point. */
 function runCli(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot(), 'dist/apps/api/crypto/kek-rewrap.cli.js')], {
+    const child = spawn(process.execPath, [join(projectRoot(), 'dist/apps/api/kek/kek-rewrap.cli.js')], {
       env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -7,7 +7,7 @@ import { decodeCursor, toPage } from '../kernel/pagination';
 import { KekVersionMissingError, open, seal } from '../crypto/envelope';
 import type { KeyRing } from '../platform/config/key-ring';
 import { KEY_RING } from '../crypto/key-ring.provider';
-import { userSecretContext } from '../crypto/sealed-records';
+import { userSecretContext } from './user-secret.sealed-store';
 import { ProblemError } from '../kernel/problem';
 import { userNotFound, UserRepository } from '../identity/user.repository';
 import { SecretRepository } from './secret.repository';

@@ -3,9 +3,9 @@ import type { SecuritySettings } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { changesBetween } from '../common/changes';
 import { RequestContext } from '../kernel/request-context';
-import { GenerationalCache } from '../common/generational-cache';
+import { GenerationalCache } from '../platform/cache/generational-cache';
 import { CONFIG, Config } from '../platform/config/config';
-import { ChangeFeed } from '../platform/database/change-feed.service';
+import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { SECURITY_SETTINGS_KEY, securitySettingsFrom } from './security-settings';
 import { SettingsRepository } from './settings.repository';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, JWTPayload } from 'jose';
 import { CLOCK, Clock } from '../kernel/clock';
 import { CONFIG, Config } from '../platform/config/config';
-import { ChangeFeed } from '../platform/database/change-feed.service';
+import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { CLOCK_TOLERANCE_SECONDS, JwtRefusedError, SignedJwt, signJwt, verifyJwt } from './jwt';
 import { SigningKeys } from './signing-keys.service';
 

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CryptoModule } from '../crypto/crypto.module';
+import { SealedStores } from '../crypto/sealed-store';
 import { KeysController } from './keys.controller';
 import { SigningKeyRepository } from './signing-key.repository';
+import { signingKeyStore } from './signing-key.sealed-store';
 import { SigningKeys } from './signing-keys.service';
 import { TokenService } from './token.service';
 import { WellKnownController } from './well-known.controller';
@@ -13,4 +15,8 @@ import { WellKnownController } from './well-known.controller';
   providers: [SigningKeyRepository, SigningKeys, TokenService],
   exports: [TokenService],
 })
-export class TokensModule {}
+export class TokensModule {
+  constructor(stores: SealedStores) {
+    stores.register(signingKeyStore);
+  }
+}

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../kernel/request-context';
 import { effectivePermissions } from '../auth/principal-of-user';
 import { CLOCK, Clock } from '../kernel/clock';
-import { ChangeFeed } from '../platform/database/change-feed.service';
+import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { Transactions } from '../platform/database/transactions';
 import type { RunAuthorityPort, RunScope } from '../identity/run-authority.port';
 import { UserRepository, UserWithGroups } from '../identity/user.repository';

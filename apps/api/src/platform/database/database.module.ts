@@ -1,14 +1,16 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ChangeFeed } from './change-feed.service';
 import { DatabaseHealthService } from './database-health.service';
 import { DATABASE_URL, KNOWN_MIGRATIONS } from './database.tokens';
-import { LocalWritesInterceptor } from './local-writes.interceptor';
 import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
 import { TransactionInterceptor } from './transaction.interceptor';
 import { Transactions } from './transactions';
 
+/**
+ * PostgreSQL: Prisma behind the transaction-aware proxy, the plain pool for hot paths, the
+ * transaction helper and its interceptor (registered globally by the composition root, which
+ * orders the global interceptors).
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -20,14 +22,11 @@ export class DatabaseModule {
         { provide: KNOWN_MIGRATIONS, useValue: migrations },
         PrismaService,
         DatabaseHealthService,
-        ChangeFeed,
         PgPool,
         Transactions,
-        // In this order: the cache bump after a write happens once its transaction committed.
-        { provide: APP_INTERCEPTOR, useClass: LocalWritesInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: TransactionInterceptor },
+        TransactionInterceptor,
       ],
-      exports: [PrismaService, DatabaseHealthService, ChangeFeed, PgPool, Transactions],
+      exports: [DATABASE_URL, PrismaService, DatabaseHealthService, PgPool, Transactions, TransactionInterceptor],
     };
   }
 }

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata
 import { Reflector } from '@nestjs/core';
 import { Observable, tap } from 'rxjs';
 import { ChangeFeed } from './change-feed.service';
-import { isUnflaggedWrite } from './write-route';
+import { isUnflaggedWrite } from '../database/write-route';
 
 const LEAVES_POLICY_UNCHANGED = 'behalf:leaves-policy-unchanged';
 

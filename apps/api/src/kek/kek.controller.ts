@@ -5,7 +5,7 @@ import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../platform/http/authenticated.decorator';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
 import { ApiJsonResponse } from '../platform/http/response-schemas';
-import { kekRewrapReportSchema } from './crypto.schemas';
+import { kekRewrapReportSchema } from './kek.schemas';
 import { KekService } from './kek.service';
 
 @ApiTags('admin')

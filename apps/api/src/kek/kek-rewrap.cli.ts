@@ -2,9 +2,11 @@ import { Pool } from 'pg';
 import { loadConfigOrExit } from '../platform/config/config';
 import { DatabaseServer, openDatabaseServer } from '../platform/database/database-server';
 import { createLogger } from '../platform/logging/logger';
+import { loadKeyRing } from '../crypto/key-ring.provider';
+import { rewrapAll, SealedStores } from '../crypto/sealed-store';
+import { userSecretStore } from '../secrets/user-secret.sealed-store';
+import { signingKeyStore } from '../tokens/signing-key.sealed-store';
 import { REWRAP_BATCH_SIZE } from './kek.service';
-import { loadKeyRing } from './key-ring.provider';
-import { rewrapAll } from './sealed-records';
 
 /**
  * `npm run kek:rewrap`: re-wraps every data key to the newest KEK in BEHALF_KEK, in batches of
@@ -21,7 +23,7 @@ async function run(): Promise<number> {
     const ring = await loadKeyRing(config, logger);
     server = await openDatabaseServer(config, logger);
     pool = new Pool({ connectionString: server.url, max: 1, application_name: 'behalf-kek-rewrap' });
-    const report = await rewrapAll(pool, ring, { batchSize: REWRAP_BATCH_SIZE });
+    const report = await rewrapAll(pool, ring, new SealedStores([signingKeyStore, userSecretStore]), { batchSize: REWRAP_BATCH_SIZE });
     for (const f of report.failed) logger.error(f, `could not re-wrap ${f.record}: ${f.reason}`);
     logger.info(
       report,

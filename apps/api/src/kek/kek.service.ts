@@ -1,32 +1,33 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { KekRewrapReport } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
+import { KEY_RING } from '../crypto/key-ring.provider';
+import { recordsMissingFromRing, rewrapAll, SealedStores } from '../crypto/sealed-store';
 import { RequestContext } from '../kernel/request-context';
-import { ChangeFeed } from '../platform/database/change-feed.service';
-import { PgPool } from '../platform/database/pg-pool';
-import { LOGGER } from '../platform/logging/logger.token';
-import type { Logger } from '../platform/logging/logger';
 import type { KeyRing } from '../platform/config/key-ring';
-import { KEY_RING } from './key-ring.provider';
-import { recordsMissingFromRing, rewrapAll } from './sealed-records';
+import { ChangeFeed } from '../platform/cache/change-feed.service';
+import { PgPool } from '../platform/database/pg-pool';
+import type { Logger } from '../platform/logging/logger';
+import { LOGGER } from '../platform/logging/logger.token';
 
 /** Records re-wrapped per transaction: bounded, so a re-wrap never holds many locks for long. */
 export const REWRAP_BATCH_SIZE = 100;
 
-/** The key ring's maintenance: the start-up inventory and re-wrapping to the current KEK. */
+/** The key ring's upkeep: the start-up inventory and re-wrapping to the current KEK, audited. */
 @Injectable()
-export class KekService implements OnModuleInit {
+export class KekService implements OnApplicationBootstrap {
   constructor(
     private readonly pool: PgPool,
     private readonly feed: ChangeFeed,
     private readonly audit: AuditService,
+    private readonly stores: SealedStores,
     @Inject(KEY_RING) private readonly ring: KeyRing,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Names, at start-up, every record the ring cannot open because it lacks the record's KEK version. */
-  async onModuleInit(): Promise<void> {
-    const missing = await recordsMissingFromRing(this.pool.raw, this.ring);
+  /** Names, at start-up (once every module registered its sealed stores), every record the ring cannot open. */
+  async onApplicationBootstrap(): Promise<void> {
+    const missing = await recordsMissingFromRing(this.pool.raw, this.ring, this.stores);
     if (missing.length === 0) return;
     const versions = [...new Set(missing.map((m) => m.kekVersion))].sort((a, b) => a - b);
     this.logger.error(
@@ -38,7 +39,7 @@ export class KekService implements OnModuleInit {
   }
 
   async rewrap(ctx: RequestContext): Promise<KekRewrapReport> {
-    const report = await rewrapAll(this.pool.raw, this.ring, { batchSize: REWRAP_BATCH_SIZE });
+    const report = await rewrapAll(this.pool.raw, this.ring, this.stores, { batchSize: REWRAP_BATCH_SIZE });
     this.feed.changed('signing_keys');
     await this.audit.record(
       {

@@ -2,8 +2,8 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@ne
 import { Client } from 'pg';
 import { LOGGER } from '../logging/logger.token';
 import type { Logger } from '../logging/logger';
-import { DATABASE_URL } from './database.tokens';
-import { Transactions } from './transactions';
+import { DATABASE_URL } from '../database/database.tokens';
+import { Transactions } from '../database/transactions';
 
 /** The channel the migration's triggers notify on every committed policy-relevant change. */
 export const POLICY_CHANNEL = 'behalf_policy_changed';

@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { ChangeFeed } from './change-feed.service';
+import { LocalWritesInterceptor } from './local-writes.interceptor';
+
+/**
+ * Caches that follow the change feed: the feed itself (LISTEN/NOTIFY generations, every replica)
+ * and the interceptor that moves this replica's generation after a write it served (registered
+ * globally by the composition root, which orders the global interceptors).
+ */
+@Global()
+@Module({ providers: [ChangeFeed, LocalWritesInterceptor], exports: [ChangeFeed, LocalWritesInterceptor] })
+export class CacheModule {}
