@@ -17,7 +17,10 @@ import { KekModule } from './kek/kek.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WebappsModule } from './webapps/webapps.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { RuntimeModule } from './runtime/runtime.module';
+import { TokenPrincipals } from './runtime/token-principals';
+import { TOKEN_AUTHENTICATOR } from './auth/token-authentication.port';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { LOGGER } from './platform/logging/logger.token';
 import type { Logger } from './platform/logging/logger';
@@ -53,6 +56,7 @@ export class AppModule {
         TokensModule,
         WebappsModule,
         RuntimeModule,
+        OAuthModule,
         SecretsModule,
         KekModule,
         DatasetsModule,
@@ -63,11 +67,13 @@ export class AppModule {
         { provide: CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: options.logger },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
+        // Ports: a lower module declares what it needs, a higher one provides it.
+        { provide: TOKEN_AUTHENTICATOR, useExisting: TokenPrincipals },
         // In this order: the cache bump after a write happens once its transaction committed.
         { provide: APP_INTERCEPTOR, useExisting: LocalWritesInterceptor },
         { provide: APP_INTERCEPTOR, useExisting: TransactionInterceptor },
       ],
-      exports: [CONFIG, LOGGER, CLOCK],
+      exports: [CONFIG, LOGGER, CLOCK, TOKEN_AUTHENTICATOR],
     };
   }
 }

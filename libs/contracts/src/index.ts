@@ -10,3 +10,5 @@ export * from './webapps';
 export * from './secrets';
 export * from './datasets';
 export * from './runtime';
+export * from './codes';
+export * from './token-claims';

@@ -1,5 +1,4 @@
 /** What webapp backends get from Behalf about their viewers, and the OAuth token exchange. */
-import type { RegisteredClaims } from './tokens';
 
 /** `aud` of identity tokens: the webapp they were issued for. */
 export const identityAudience = (webappId: string): string => `webapp:${webappId}`;
@@ -53,23 +52,6 @@ export type AuthInfo = AnonymousAuthInfo | ViewerAuthInfo;
 export interface IssuedIdentityToken {
   token: string;
   expiresAt: string;
-}
-
-/** Claims of an identity token (`typ: behalf-id+jwt`): `sub` is the viewer's id (or `anonymous`), `aud` `webapp:<id>`. */
-export interface IdentityTokenClaims extends RegisteredClaims {
-  /** The login, or `Anonymous`. */
-  preferred_username: string;
-  email?: string;
-  name?: string;
-  groups: string[];
-}
-
-/** Claims of an impersonation access token (`typ: at+jwt`, RFC 9068): `sub` is the viewer acted as. */
-export interface ImpersonationTokenClaims extends RegisteredClaims {
-  /** `webapp:<id>` */
-  client_id: string;
-  /** Who acts: the run's identity, from that webapp and run (RFC 8693 §4.1). */
-  act: { sub: string; login: string; webapp_id: string; run_id: string };
 }
 
 /** RFC 8693 identifiers `POST /oauth/token` understands. */

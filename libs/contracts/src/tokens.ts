@@ -11,24 +11,6 @@ export const API_AUDIENCE = 'behalf-api';
 export const SIGNING_ALGORITHMS = ['EdDSA', 'ES256'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
-/** The registered claims every JWT Behalf issues carries (RFC 7519 §4.1). */
-export interface RegisteredClaims {
-  iss: string;
-  sub: string;
-  aud: string;
-  iat: number;
-  nbf: number;
-  exp: number;
-  jti: string;
-}
-
-/** Claims of a backend token (`typ: behalf-backend+jwt`); `sub` is the run's identity. */
-export interface BackendTokenClaims extends RegisteredClaims {
-  aud: typeof API_AUDIENCE;
-  webapp_id: string;
-  run_id: string;
-}
-
 /** A public signing key as the JWKS lists it. */
 export interface PublicJwk {
   kty: 'OKP' | 'EC';

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { AuditAction } from '@behalf/contracts';
 import type { AuditOutcome } from '@behalf/contracts';
 import { webappOf } from '../kernel/principal';
 import { CLOCK, Clock } from '../kernel/clock';
@@ -12,7 +13,7 @@ import { AuditRepository, OUTBOX_BATCH } from './audit.repository';
 import { clientSource, RequestContext } from '../kernel/request-context';
 
 export interface AuditInput {
-  action: string;
+  action: AuditAction;
   outcome: AuditOutcome;
   /** Defaults to the request's principal. */
   actor?: { userId: string | null; login: string | null };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApiKey, CreatedApiKey, Page } from '@behalf/contracts';
+import type { ApiKey, CreatedApiKey, Page, RefusalCode } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
@@ -13,6 +13,9 @@ import { ApiKeyRepository } from './api-key.repository';
 import { TOUCH_INTERVAL_MS } from './auth.config';
 import { hasPermission, isTokenPrincipal, Principal } from '../kernel/principal';
 import { principalFor } from './principal-of-user';
+
+/** Why an API key does not hold (codes of the catalogue). */
+export type ApiKeyRefusal = Extract<RefusalCode, 'malformed_api_key' | 'unknown_api_key' | 'api_key_revoked' | 'api_key_expired' | 'user_disabled'>;
 
 @Injectable()
 export class ApiKeyService {
@@ -82,7 +85,7 @@ export class ApiKeyService {
   }
 
   /** The principal of a presented key, or why it is refused. */
-  async authenticate(presented: string): Promise<Principal | { refused: string; keyId?: string }> {
+  async authenticate(presented: string): Promise<Principal | { refused: ApiKeyRefusal; keyId?: string }> {
     const parsed = parseApiKey(presented);
     if (!parsed) return { refused: 'malformed_api_key' };
     const key = await this.keys.findForAuthentication(parsed.id);

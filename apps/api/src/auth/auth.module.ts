@@ -13,11 +13,12 @@ import { CredentialRevoker } from './credential-revoker.service';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { SessionRepository } from './session.repository';
 import { SessionService } from './session.service';
-import { ApiKeyStrategy, SessionStrategy } from './strategies';
+import { ApiKeyStrategy, BearerTokenStrategy, SessionStrategy } from './strategies';
 
 /**
  * Login, sessions, API keys, the passport strategies and the one global guard. Global for one
- * export: the credential revoker that identity changes call through the port they declare.
+ * export: the credential revoker that identity changes call through the port they declare. Tokens
+ * are judged through TOKEN_AUTHENTICATOR, which the runtime provides (bound by the composition root).
  */
 @Global()
 @Module({
@@ -34,6 +35,7 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies';
     { provide: CREDENTIAL_REVOKER, useExisting: CredentialRevoker },
     SessionStrategy,
     ApiKeyStrategy,
+    BearerTokenStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
   exports: [CREDENTIAL_REVOKER, SessionService],

@@ -10,6 +10,7 @@ import { ProblemError } from '../kernel/problem';
 import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from '../platform/http/authenticated.decorator';
 import { constantTimeEqual } from '../kernel/constant-time';
 import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';
+import { refusalMessage } from '../kernel/refusal';
 import { IS_PUBLIC } from '../platform/http/public.decorator';
 import { API_KEY_STRATEGY, bearerApiKey, bearerJwt, cookiesOf, failureOf, JWT_STRATEGY, SESSION_STRATEGY } from './strategies';
 
@@ -23,25 +24,6 @@ const CREDENTIAL_NAMES: Record<CredentialKind, string> = {
 };
 
 const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="behalf"' };
-
-const REFUSALS: Record<string, string> = {
-  session_expired: 'The session has expired: log in again.',
-  session_idle_timeout: 'The session ended after a period of inactivity: log in again.',
-  api_key_expired: 'The API key has expired.',
-  api_key_revoked: 'The API key has been revoked.',
-  token_expired: 'The token has expired.',
-  run_stopped: 'The webapp run this backend token belongs to has stopped.',
-  run_identity_inactive: 'The user this webapp run acts as is disabled or deleted.',
-  impersonation_revoked: 'The impersonation this token was issued for no longer holds.',
-};
-
-/** What a refusal tells the caller; impersonation tokens also say which rule no longer holds. */
-function refusalMessage(reason: string | undefined): string {
-  if (!reason) return 'The credential presented is not valid.';
-  const [kind, rule] = reason.split(':');
-  const message = REFUSALS[kind] ?? 'The credential presented is not valid.';
-  return rule ? `${message.slice(0, -1)}: ${rule}.` : message;
-}
 
 /**
  * The one global guard. Every route needs an authenticated principal unless it says `@Public()`:

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { RefusalCode } from '@behalf/contracts';
 import { CLOCK, Clock } from '../kernel/clock';
 import { randomSecret, sha256Hex } from '../common/hashing';
 import { CONFIG, Config } from '../platform/config/config';
@@ -14,6 +15,9 @@ export interface NewSession {
 }
 
 /** Browser sessions: opaque 256-bit cookie values, stored only as SHA-256. */
+/** Why a session cookie does not hold (codes of the catalogue). */
+export type SessionRefusal = Extract<RefusalCode, 'unknown_session' | 'session_expired' | 'session_idle_timeout' | 'user_disabled'>;
+
 @Injectable()
 export class SessionService {
   constructor(
@@ -42,7 +46,7 @@ export class SessionService {
    * The principal of a session cookie, or a reason it is refused. The lookup is by hash (the
    * unique index), so no comparison of secrets happens in JavaScript.
    */
-  async authenticate(token: string): Promise<Principal | { refused: string }> {
+  async authenticate(token: string): Promise<Principal | { refused: SessionRefusal }> {
     const session = await this.sessions.findByTokenHash(sha256Hex(token));
     const refused = await this.holds(session);
     if (refused) return refused;
@@ -54,13 +58,13 @@ export class SessionService {
    * Whose session a viewer's cookie is (as a webapp backend passes it on), or why it is
    * refused: the same timeouts as {@link authenticate}; whether the user is active is the caller's.
    */
-  async userOf(token: string): Promise<{ userId: string } | { refused: string }> {
+  async userOf(token: string): Promise<{ userId: string } | { refused: SessionRefusal }> {
     const session = await this.sessions.findTimingByTokenHash(sha256Hex(token));
     return (await this.holds(session)) ?? { userId: session!.userId };
   }
 
   /** Undefined when the session holds (and is then marked seen, now and then); else why not. */
-  private async holds(session: Omit<SessionTiming, 'userId'> | null): Promise<{ refused: string } | undefined> {
+  private async holds(session: Omit<SessionTiming, 'userId'> | null): Promise<{ refused: SessionRefusal } | undefined> {
     if (!session) return { refused: 'unknown_session' };
     const now = this.clock.now();
     if (session.expiresAt <= now) return { refused: 'session_expired' };

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyRequest } from 'fastify';
@@ -7,16 +7,18 @@ import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../kernel/request-context';
 import { ApiKeyService } from './api-key.service';
 import { Principal } from '../kernel/principal';
+import { Refusal, refusalReason } from '../kernel/refusal';
 import { SessionService } from './session.service';
+import { TOKEN_AUTHENTICATOR, TokenAuthenticationPort } from './token-authentication.port';
 
 export const SESSION_STRATEGY = 'session';
 export const API_KEY_STRATEGY = 'api-key';
-/** Behalf's own JWTs as bearer credentials (backend tokens); provided by the webapps domain. */
+/** Behalf's own JWTs as bearer credentials (backend and impersonation tokens), judged through {@link TOKEN_AUTHENTICATOR}. */
 export const JWT_STRATEGY = 'jwt';
 
 /** Why authentication failed, kept on the request for the guard's problem and audit record. */
 export const AUTH_FAILURE = Symbol('behalf:auth-failure');
-type WithFailure = FastifyRequest & { [AUTH_FAILURE]?: string };
+type WithFailure = FastifyRequest & { [AUTH_FAILURE]?: Refusal };
 
 /** `Authorization: Bearer bhk_…` */
 export function bearerApiKey(request: FastifyRequest): string | undefined {
@@ -31,8 +33,8 @@ export function bearerJwt(request: FastifyRequest): string | undefined {
 }
 
 /** Records why a strategy refused the request, for the guard's problem. */
-export function refuse(request: FastifyRequest, reason: string): void {
-  (request as WithFailure)[AUTH_FAILURE] = reason;
+export function refuse(request: FastifyRequest, refusal: Refusal): void {
+  (request as WithFailure)[AUTH_FAILURE] = refusal;
 }
 
 export function cookiesOf(request: FastifyRequest): Record<string, string | undefined> {
@@ -53,7 +55,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
     if (!key) return false;
     const result = await this.apiKeys.authenticate(key);
     if ('refused' in result) {
-      refuse(request, result.refused);
+      refuse(request, { code: result.refused });
       // Aggregated per source, reason and minute: anyone can send refused keys.
       await this.audit.refusal(
         {
@@ -81,13 +83,41 @@ export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY
     if (!token) return false;
     const result = await this.sessions.authenticate(token);
     if ('refused' in result) {
-      refuse(request, result.refused);
+      refuse(request, { code: result.refused });
       return false;
     }
     return result;
   }
 }
 
-export function failureOf(request: FastifyRequest): string | undefined {
+/**
+ * `Authorization: Bearer <JWT>`: a backend token or an impersonation token, judged by the
+ * runtime through the port (the run and the whole policy, on every request). Identity tokens are
+ * never API credentials. Refusals are audited, aggregated: anyone can send refused tokens.
+ */
+@Injectable()
+export class BearerTokenStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+  constructor(
+    @Inject(TOKEN_AUTHENTICATOR) private readonly tokens: TokenAuthenticationPort,
+    private readonly audit: AuditService,
+  ) {
+    super();
+  }
+
+  async validate(request: FastifyRequest): Promise<Principal | false> {
+    const token = bearerJwt(request);
+    if (!token) return false;
+    const result = await this.tokens.authenticate(token);
+    if ('principal' in result) return result.principal;
+    refuse(request, result.refused);
+    await this.audit.refusal(
+      { action: 'auth.authenticate', outcome: 'failed', reason: refusalReason(result.refused), details: { via: result.via } },
+      requestContextOf(request),
+    );
+    return false;
+  }
+}
+
+export function failureOf(request: FastifyRequest): Refusal | undefined {
   return (request as WithFailure)[AUTH_FAILURE];
 }

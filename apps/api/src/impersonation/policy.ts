@@ -17,11 +17,10 @@ export interface DecisionFacts {
 /** The facts the grants' tables hold (the rest, a security setting, comes from the settings). */
 export type GrantFacts = Omit<DecisionFacts, 'allowImpersonatingAdmins'>;
 
-export interface Decision {
-  allowed: boolean;
-  reason: ImpersonationReason;
-  grant?: DecisionFacts['grant'];
-}
+/** The policy's answer: allowed (as oneself, or by a grant), or refused with the rule's reason. */
+export type Decision =
+  | { allowed: true; reason: Extract<ImpersonationReason, 'allowed' | 'self'>; grant?: DecisionFacts['grant'] }
+  | { allowed: false; reason: Exclude<ImpersonationReason, 'allowed' | 'self'>; grant?: DecisionFacts['grant'] };
 
 /**
  * The impersonation policy, rules 2–4 of DESIGN.md, as a pure function. The order of the checks

@@ -13,11 +13,12 @@ import type { RunState } from '../webapps/run.repository';
  */
 export type ActingReason = ImpersonationReason | 'impersonation_not_allowed' | 'run_stopped' | 'not_run_identity' | 'viewer_cannot_view';
 
-export interface ActingDecision {
-  allowed: boolean;
-  reason: ActingReason;
-  grant?: DecisionFacts['grant'];
-}
+/** Why a backend may not act as a viewer: every reason but `allowed` and `self`. */
+export type ActingRefusal = Exclude<ActingReason, 'allowed' | 'self'>;
+
+/** The answer, a discriminated union: allowed (as oneself, or by a grant), or refused with its reason. */
+export type ActingDecision =
+  { allowed: true; reason: 'allowed' | 'self'; grant?: DecisionFacts['grant'] } | { allowed: false; reason: ActingRefusal; grant?: DecisionFacts['grant'] };
 
 /** Everything one decision reads, from the runtime's caches. */
 export interface ActingFacts {

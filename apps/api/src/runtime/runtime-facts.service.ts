@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { BackendTokenClaims, SecuritySettings } from '@behalf/contracts';
 import { CLOCK, Clock } from '../kernel/clock';
 import { GenerationalCache } from '../platform/cache/generational-cache';
 import { CONFIG, Config } from '../platform/config/config';
@@ -9,12 +10,33 @@ import { runEndsAt } from '../webapps/run-lifetime';
 import { RunRepository, RunState } from '../webapps/run.repository';
 import { WebappPolicy, WebappRepository } from '../webapps/webapp.repository';
 import { SettingsService } from '../settings/settings.service';
+import type { DecisionFacts } from '../impersonation/policy';
 import { ActingDecision, actingDecision } from './acting-policy';
 
+/** A backend token's run, as the token names it, and the run's identity. */
+export interface BackendFacts {
+  run: RunState;
+  webappId: string;
+  runId: string;
+  /** The run's identity (the token's `sub`), or null when that user was deleted. */
+  actor: UserProfile | null;
+  tokenId: string;
+}
+
+/** Everything one token exchange decides on, read once (the actor comes with the backend). */
+export interface ExchangeFacts {
+  run: RunState;
+  actor: UserProfile;
+  webapp: WebappPolicy | null;
+  viewer: UserProfile | null;
+  grantFacts: DecisionFacts | null;
+  settings: SecuritySettings;
+}
+
 /**
- * What the runtime's hot paths (auth info, token exchange, every call made with a backend or
- * impersonation token) read about runs, webapps and users, cached per replica for one
- * change-feed generation: any committed change to users, groups, memberships, grants, webapps,
+ * The runtime's read model: what its hot paths (auth info, the token exchange, every call made
+ * with a backend or impersonation token) read about runs, webapps, users, grants and settings,
+ * cached per replica for one change-feed generation: any committed change to users, groups, memberships, grants, webapps,
  * their viewers, runs or settings, on any replica, empties them within the notification's delay.
  */
 @Injectable()
@@ -71,6 +93,29 @@ export class RuntimeFacts {
       () => this.feed.generation,
       () => this.userRepository.profile(userId),
     );
+  }
+
+  /**
+   * The run a backend token names and the run's identity, or null when the token's claims do not
+   * match a run (another webapp, another identity, no such run): the one check shared by API
+   * calls made with the token and by the token exchange's `actor_token`. Whether the run still
+   * runs and its identity is active, each caller judges.
+   */
+  async backend(claims: BackendTokenClaims): Promise<BackendFacts | null> {
+    const run = await this.run(claims.run_id);
+    if (!run || run.webappId !== claims.webapp_id || run.identityUserId !== claims.sub) return null;
+    return { run, webappId: claims.webapp_id, runId: claims.run_id, actor: await this.user(claims.sub), tokenId: claims.jti };
+  }
+
+  /** The facts of one exchange by `actor` (already read with its backend token) for `viewerId`, read at once. */
+  async exchange(run: RunState, actor: UserProfile, viewerId: string): Promise<ExchangeFacts> {
+    const [webapp, viewer, grantFacts, settings] = await Promise.all([
+      this.webapp(run.webappId),
+      this.user(viewerId),
+      this.impersonation.facts({ id: actor.id }, { id: viewerId }),
+      this.settings.security(),
+    ]);
+    return { run, actor, webapp, viewer, grantFacts, settings };
   }
 
   /**

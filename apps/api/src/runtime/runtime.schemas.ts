@@ -1,5 +1,4 @@
-import type { AuthInfo, IssuedIdentityToken, OAuthError, TokenExchangeResponse } from '@behalf/contracts';
-import { OAUTH_ERRORS, TOKEN_EXCHANGE } from '@behalf/contracts';
+import type { AuthInfo, IssuedIdentityToken } from '@behalf/contracts';
 import { z } from 'zod';
 import { timestamp, uuid } from '../platform/http/response-schemas';
 
@@ -27,15 +26,3 @@ export const issuedIdentityTokenSchema = z.object({
   token: z.string().describe('a JWT, typ behalf-id+jwt, aud webapp:<id>'),
   expiresAt: timestamp,
 }) satisfies z.ZodType<IssuedIdentityToken>;
-
-export const tokenExchangeResponseSchema = z.object({
-  access_token: z.string().describe('an impersonation access token: a JWT, typ at+jwt'),
-  issued_token_type: z.literal(TOKEN_EXCHANGE.accessTokenType),
-  token_type: z.literal('Bearer'),
-  expires_in: z.number().int(),
-}) satisfies z.ZodType<TokenExchangeResponse>;
-
-export const oauthErrorSchema = z.object({
-  error: z.enum(OAUTH_ERRORS),
-  error_description: z.string(),
-}) satisfies z.ZodType<OAuthError>;

@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthInfo, IssuedIdentityToken, ViewerAuthInfo } from '@behalf/contracts';
-import { ANONYMOUS_LOGIN, ANONYMOUS_SUBJECT, identityAudience, TOKEN_TYPES } from '@behalf/contracts';
+import type { AuditAction, AuthInfo, IssuedIdentityToken, ViewerAuthInfo } from '@behalf/contracts';
+import { ANONYMOUS_LOGIN, ANONYMOUS_SUBJECT } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { Principal } from '../kernel/principal';
 import { SessionService } from '../auth/session.service';
-import { isUuid } from '../kernel/uuid';
 import { ProblemError } from '../kernel/problem';
 import type { UserProfile } from '../identity/user.repository';
 import { SecretConsentRepository } from '../secrets/secret-consent.repository';
 import { SecretsService } from '../secrets/secrets.service';
 import { SettingsService } from '../settings/settings.service';
+import { IdentityTokens } from '../tokens/identity-token';
 import { JwtRefusedError } from '../tokens/jwt';
-import { TokenService } from '../tokens/token.service';
 import { webappNotFound, WebappPolicy } from '../webapps/webapp.repository';
 import { mayView } from './acting-policy';
 import { RunRateLimiter } from './run-rate-limiter';
@@ -44,7 +43,7 @@ const VIEWER_REFUSALS: Record<string, string> = {
 export class RuntimeService {
   constructor(
     private readonly facts: RuntimeFacts,
-    private readonly tokens: TokenService,
+    private readonly identityTokens: IdentityTokens,
     private readonly sessions: SessionService,
     private readonly secrets: SecretsService,
     private readonly consents: SecretConsentRepository,
@@ -54,7 +53,7 @@ export class RuntimeService {
   ) {}
 
   async authInfo(headers: Headers, withSecrets: boolean, ctx: RequestContext): Promise<AuthInfo> {
-    const action = 'runtime.auth_info';
+    const action: AuditAction = 'runtime.auth_info';
     const backend = await this.backendOf(ctx);
     const webapp = await this.webappOf(backend);
     const viewer = await this.viewerOf(webapp, headers, backend, action);
@@ -124,20 +123,16 @@ export class RuntimeService {
   }
 
   async identityToken(headers: Headers, ctx: RequestContext): Promise<IssuedIdentityToken> {
-    const action = 'runtime.identity_token';
+    const action: AuditAction = 'runtime.identity_token';
     const backend = await this.backendOf(ctx);
     const webapp = await this.webappOf(backend);
     const { user, credential } = await this.viewerOf(webapp, headers, backend, action);
     const { identityTokenLifetimeSeconds } = await this.settings.security();
-    const signed = await this.tokens.issue({
-      typ: TOKEN_TYPES.identity,
-      subject: user ? user.id : ANONYMOUS_SUBJECT,
-      audience: identityAudience(webapp.id),
-      lifetimeSeconds: identityTokenLifetimeSeconds,
-      claims: user
-        ? { preferred_username: user.login, name: user.displayName, ...(user.email ? { email: user.email } : {}), groups: user.groups.map((g) => g.name) }
-        : { preferred_username: ANONYMOUS_LOGIN, groups: [] },
-    });
+    const signed = await this.identityTokens.issue(
+      user && { id: user.id, login: user.login, displayName: user.displayName, email: user.email, groups: user.groups.map((g) => g.name) },
+      webapp.id,
+      identityTokenLifetimeSeconds,
+    );
     await this.audit.record(
       {
         action,
@@ -178,7 +173,7 @@ export class RuntimeService {
    * webapp, else 401. A credential that does not hold: 401 (never anonymous, so a stale cookie is
    * visible as such). A viewer the webapp's access setting excludes: 403. Refusals are audited.
    */
-  private async viewerOf(webapp: WebappPolicy, headers: Headers, backend: BackendContext, action: string): Promise<Viewer> {
+  private async viewerOf(webapp: WebappPolicy, headers: Headers, backend: BackendContext, action: AuditAction): Promise<Viewer> {
     const credential = viewerCredentialOf(headers);
     const found = await this.userOf(credential, webapp);
     if (found === 'anonymous') {
@@ -202,7 +197,7 @@ export class RuntimeService {
     return { user: found, credential: credential.kind };
   }
 
-  private async refuseViewer(action: string, credential: ViewerCredential, reason: string, backend: BackendContext): Promise<never> {
+  private async refuseViewer(action: AuditAction, credential: ViewerCredential, reason: string, backend: BackendContext): Promise<never> {
     await this.audit.record({ action, outcome: 'denied', reason: `viewer_${reason}`, details: { via: credential.kind } }, backend);
     throw new ProblemError('viewer-unauthenticated', VIEWER_REFUSALS[reason] ?? 'The viewer’s credential is not valid.');
   }
@@ -217,9 +212,8 @@ export class RuntimeService {
       userId = session.userId;
     } else {
       try {
-        const claims = await this.tokens.verify(credential.token, { typ: TOKEN_TYPES.identity, audience: identityAudience(webapp.id) });
+        const claims = await this.identityTokens.parse(credential.token, webapp.id);
         if (claims.sub === ANONYMOUS_SUBJECT) return 'anonymous';
-        if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) return 'token_invalid';
         userId = claims.sub;
       } catch (error) {
         if (error instanceof JwtRefusedError) return error.reason;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SIGNING_ALGORITHMS } from '@behalf/contracts';
+import { RefusalCode, SIGNING_ALGORITHMS } from '@behalf/contracts';
 import { errors, JWTHeaderParameters, JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { z } from 'zod';
 import type { ActiveSigningKey, VerifyKey } from './signing-keys.service';
 
 /** Tolerated clock difference between replicas (and verifiers), in seconds. */
@@ -41,17 +42,28 @@ export async function signJwt(key: ActiveSigningKey, jwt: JwtToSign): Promise<Si
   return { token, jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
 }
 
-/** Why a JWT was refused: expired ones get their own message, everything else is just invalid. */
-export type JwtRefusal = 'token_expired' | 'token_invalid';
+/** Why a JWT was refused (codes of the catalogue): expired ones get their own message, everything else is just invalid. */
+export type JwtRefusal = Extract<RefusalCode, 'token_expired' | 'token_invalid'>;
 
 export class JwtRefusedError extends Error {
   constructor(
     readonly reason: JwtRefusal,
+    /** jose's code (`ERR_JWT_EXPIRED`, …), or `ERR_CLAIMS_SHAPE` when the claims are not the kind's. */
     readonly code: string,
   ) {
     super(reason);
     this.name = 'JwtRefusedError';
   }
+}
+
+/**
+ * The verified payload as the claims of its kind (a zod schema from the contracts).
+ * @throws JwtRefusedError when a claim is missing or has the wrong shape
+ */
+export function claimsOf<T>(schema: z.ZodType<T>, payload: JWTPayload): T {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new JwtRefusedError('token_invalid', 'ERR_CLAIMS_SHAPE');
+  return parsed.data;
 }
 
 export interface JwtExpectations {

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page, RefreshedBackendToken, RunIdentity, StartedRun, WebappRun } from '@behalf/contracts';
-import { API_AUDIENCE, TOKEN_TYPES } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { effectivePermissions } from '../auth/principal-of-user';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -11,7 +10,7 @@ import { ProblemError } from '../kernel/problem';
 import { UserRepository, UserWithGroups } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';
 import type { SignedJwt } from '../tokens/jwt';
-import { TokenService } from '../tokens/token.service';
+import { BackendTokens } from '../tokens/backend-token';
 import { runAsOf, startDecision } from './webapp-access';
 import { RunAuthority } from './run-authority.service';
 import { runEndsAt } from './run-lifetime';
@@ -32,7 +31,7 @@ export class RunsService {
     private readonly webapps: WebappsService,
     private readonly runs: RunRepository,
     private readonly users: UserRepository,
-    private readonly tokens: TokenService,
+    private readonly backendTokens: BackendTokens,
     private readonly settings: SettingsService,
     private readonly datasets: DatasetsService,
     private readonly authority: RunAuthority,
@@ -188,12 +187,6 @@ export class RunsService {
   private async backendToken(webappId: string, run: Pick<WebappRun, 'id' | 'identity' | 'startedAt'>): Promise<SignedJwt> {
     const { backendTokenLifetimeSeconds, maxRunLifetimeSeconds } = await this.settings.security();
     const left = Math.floor((runEndsAt(run.startedAt, maxRunLifetimeSeconds).getTime() - this.clock.now().getTime()) / 1000);
-    return this.tokens.issue({
-      typ: TOKEN_TYPES.backend,
-      subject: run.identity.userId,
-      audience: API_AUDIENCE,
-      lifetimeSeconds: Math.max(1, Math.min(backendTokenLifetimeSeconds, left)),
-      claims: { webapp_id: webappId, run_id: run.id },
-    });
+    return this.backendTokens.issue({ webappId, runId: run.id, identityUserId: run.identity.userId }, Math.max(1, Math.min(backendTokenLifetimeSeconds, left)));
   }
 }

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditVerification, Group, Page } from '@behalf/contracts';
+import type { AuditAction, AuditEvent, AuditVerification, Group, Page } from '@behalf/contracts';
 import { AuditService } from '../../src/audit/audit.service';
 import { encodeCursor } from '../../src/kernel/pagination';
 import { anonymous, expectProblem, loginAsAdmin, Response, SessionClient } from '../clients';
@@ -40,7 +40,7 @@ describe('attacks on the audit log and on input', () => {
         Promise.all(names.map((name) => admin.request('POST', '/api/v1/groups', { name }))),
         Promise.all(names.map((_, i) => anonymous(t.app).request('POST', '/api/v1/auth/login', { login: `x\u0000${i}`, password: 'y' }))),
         // A record carrying what PostgreSQL cannot store, straight to the service: it is stored, made storable.
-        Promise.all(names.map((_, i) => audit.record({ action: 'test.poison', outcome: 'failed', details: { ['k\u0000']: `v\uD800${i}` } }))),
+        Promise.all(names.map((_, i) => audit.record({ action: 'test.poison' as AuditAction, outcome: 'failed', details: { ['k\u0000']: `v\uD800${i}` } }))),
       ]);
       expect(created.map((r) => r.statusCode)).toEqual(names.map(() => 201));
       expect(poisoned.map((r) => r.statusCode)).toEqual(names.map(() => 400));
