@@ -20,7 +20,7 @@ import { loadConfig } from '../../apps/api/src/platform/config/config';
 import { EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from '../../apps/api/src/platform/database/embedded-postgres';
 import { migrate, readMigrations } from '../../apps/api/src/platform/database/migrations';
 import { ImpersonationService } from '../../apps/api/src/impersonation/impersonation.service';
-import { createLogger } from '../../apps/api/src/platform/logging/logger';
+import { createLogger } from '@behalf/server';
 
 const ROOT = projectRoot();
 const REPORT = join(ROOT, 'bench/results/impersonation-scale.json');

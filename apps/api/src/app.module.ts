@@ -23,7 +23,7 @@ import { TokenPrincipals } from './runtime/token-principals';
 import { TOKEN_AUTHENTICATOR } from './auth/token-authentication.port';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { LOGGER } from './platform/logging/logger.token';
-import type { Logger } from './platform/logging/logger';
+import type { Logger } from '@behalf/server';
 
 export interface AppModuleOptions {
   config: Config;

@@ -4,7 +4,7 @@ import { closeApp, createApp } from './app';
 import { loadConfigOrExit } from './platform/config/config';
 import { DatabaseServer, openDatabaseServer } from './platform/database/database-server';
 import { MigrationError, migrate, readMigrations } from './platform/database/migrations';
-import { createLogger } from './platform/logging/logger';
+import { createLogger } from '@behalf/server';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

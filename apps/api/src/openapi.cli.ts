@@ -5,7 +5,7 @@ import { API_VERSION, configureApp } from './app';
 import { projectRoot } from './common/project-root';
 import { loadConfig } from './platform/config/config';
 import { readMigrations } from './platform/database/migrations';
-import { createLogger } from './platform/logging/logger';
+import { createLogger } from '@behalf/server';
 
 /** Where the committed OpenAPI document lives. */
 export const OPENAPI_FILE = join(projectRoot(), 'apps/api/openapi.json');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, EmbeddedDatabase } from '../src/platform/database/embedded-postgres';
 import { migrate } from '../src/platform/database/migrations';
-import { createLogger } from '../src/platform/logging/logger';
+import { createLogger } from '@behalf/server';
 import { databaseUrl, TEST_ADMIN_URL, TEST_DB_PREFIX, TEST_TEMPLATE_DB } from './test-env';
 
 declare global {

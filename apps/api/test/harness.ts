@@ -10,7 +10,7 @@ import { closeApp, createApp } from '../src/app';
 import type { Clock } from '../src/kernel/clock';
 import { Config, loadConfig } from '../src/platform/config/config';
 import { readMigrations } from '../src/platform/database/migrations';
-import { createLogger } from '../src/platform/logging/logger';
+import { createLogger } from '@behalf/server';
 import { databaseUrl, requireTestEnv, TEST_ADMIN_URL, TEST_DB_PREFIX, TEST_TEMPLATE_DB } from './test-env';
 
 /** The first-start admin's password in every test app. */

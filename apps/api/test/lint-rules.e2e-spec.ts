@@ -41,6 +41,17 @@ describe('the lint rules', () => {
     }
   });
 
+  it('keeps the Node-only server library out of the shared contracts (so out of browser and SDK bundles)', async () => {
+    const lib = await mkdtemp(join(projectRoot(), 'libs/contracts/src/lint-probe-'));
+    try {
+      const file = join(lib, 'probe.ts');
+      await writeFile(file, "import { redactDeep } from '@behalf/server';\nexport const redact = redactDeep;\n");
+      expect(await lint([relative(projectRoot(), file)])).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
+    } finally {
+      await rm(lib, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an import cycle', async () => {
     await writeFile(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): unknown => b;\n");
     await writeFile(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");

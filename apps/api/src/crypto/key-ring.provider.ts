@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Provider } from '@nestjs/common';
 import { CONFIG, Config } from '../platform/config/config';
 import { LOGGER } from '../platform/logging/logger.token';
-import type { Logger } from '../platform/logging/logger';
+import type { Logger } from '@behalf/server';
 import { generateKeyRingText, KeyRing, KeyRingFormatError, parseKeyRing } from '../platform/config/key-ring';
 
 /** Injection token of the {@link KeyRing}. */

@@ -8,7 +8,7 @@ import { decodeCursor, toPage } from '../kernel/pagination';
 import { CONFIG, Config } from '../platform/config/config';
 import { ProblemError } from '../kernel/problem';
 import { LOGGER } from '../platform/logging/logger.token';
-import type { Logger } from '../platform/logging/logger';
+import type { Logger } from '@behalf/server';
 import { BlobIdleTimeoutError, BlobStore, BlobTooLargeError, UploadInterruptedError } from './blob-store';
 import { BLOB_STORE } from './blob-store.provider';
 import { FileRecord, DatasetFileRepository } from './dataset-file.repository';

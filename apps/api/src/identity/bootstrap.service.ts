@@ -6,7 +6,7 @@ import { randomSecret } from '../common/hashing';
 import { CONFIG, Config } from '../platform/config/config';
 import { PrismaService } from '../platform/database/prisma.service';
 import { LOGGER } from '../platform/logging/logger.token';
-import type { Logger } from '../platform/logging/logger';
+import type { Logger } from '@behalf/server';
 import { GroupRepository } from './group.repository';
 import { PasswordHasher } from './password-hasher';
 import { UserRepository } from './user.repository';

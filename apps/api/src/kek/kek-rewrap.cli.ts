@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { loadConfigOrExit } from '../platform/config/config';
 import { DatabaseServer, openDatabaseServer } from '../platform/database/database-server';
-import { createLogger } from '../platform/logging/logger';
+import { createLogger } from '@behalf/server';
 import { loadKeyRing } from '../crypto/key-ring.provider';
 import { rewrapAll, SealedStores } from '../crypto/sealed-store';
 import { userSecretStore } from '../secrets/user-secret.sealed-store';

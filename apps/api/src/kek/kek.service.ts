@@ -7,7 +7,7 @@ import { RequestContext } from '../kernel/request-context';
 import type { KeyRing } from '../platform/config/key-ring';
 import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { PgPool } from '../platform/database/pg-pool';
-import type { Logger } from '../platform/logging/logger';
+import type { Logger } from '@behalf/server';
 import { LOGGER } from '../platform/logging/logger.token';
 
 /** Records re-wrapped per transaction: bounded, so a re-wrap never holds many locks for long. */

@@ -1,4 +1,4 @@
-import { PROBLEM_KINDS, PROBLEM_TYPE_BASE, Problem, ProblemCode, ProblemFieldError } from '@behalf/contracts';
+import { PROBLEM_KINDS, ProblemCode, ProblemFieldError } from '@behalf/contracts';
 
 /**
  * A domain error that maps to one RFC 9457 problem. Services throw it; the one exception filter
@@ -18,17 +18,4 @@ export class ProblemError extends Error {
   get status(): number {
     return PROBLEM_KINDS[this.code].status;
   }
-}
-
-/** Builds the problem body for `code`; `instance` carries the request id. */
-export function problemBody(code: ProblemCode, detail: string, requestId?: string, errors?: ProblemFieldError[]): Problem {
-  const kind = PROBLEM_KINDS[code];
-  return {
-    type: PROBLEM_TYPE_BASE + code,
-    title: kind.title,
-    status: kind.status,
-    detail,
-    ...(requestId ? { instance: `urn:behalf:request:${requestId}` } : {}),
-    ...(errors ? { errors } : {}),
-  };
 }

@@ -11,7 +11,7 @@ import { KEY_RING } from '../crypto/key-ring.provider';
 import { signingKeyContext } from './signing-key.sealed-store';
 import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { LOGGER } from '../platform/logging/logger.token';
-import type { Logger } from '../platform/logging/logger';
+import type { Logger } from '@behalf/server';
 import { keySchedule } from './key-schedule';
 import { SigningKeyRepository, StoredSigningKey } from './signing-key.repository';
 

@@ -9,7 +9,7 @@ import { Transactions } from '../platform/database/transactions';
 import type { RunAuthorityPort, RunScope } from '../identity/run-authority.port';
 import { UserRepository, UserWithGroups } from '../identity/user.repository';
 import { LOGGER } from '../platform/logging/logger.token';
-import type { Logger } from '../platform/logging/logger';
+import type { Logger } from '@behalf/server';
 import { SettingsService } from '../settings/settings.service';
 import { runEndsAt } from './run-lifetime';
 import { RunRecord, RunRepository } from './run.repository';

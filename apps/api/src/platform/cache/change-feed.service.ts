@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Client } from 'pg';
 import { LOGGER } from '../logging/logger.token';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '@behalf/server';
 import { DATABASE_URL } from '../database/database.tokens';
 import { Transactions } from '../database/transactions';
 

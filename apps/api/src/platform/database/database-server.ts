@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '@behalf/server';
 import { EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 
 /** The application database on an embedded cluster. */

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '@behalf/server';
 
 /** A running embedded PostgreSQL cluster. */
 export interface EmbeddedDatabase {

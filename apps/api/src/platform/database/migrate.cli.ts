@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../config/config';
-import { createLogger } from '../logging/logger';
+import { createLogger } from '@behalf/server';
 import { DatabaseServer, openDatabaseServer } from './database-server';
 import { MigrationError, migrate } from './migrations';
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, LogCapture, sql as query, TestDatabase } from '../../../test/harness';
-import { createLogger } from '../logging/logger';
+import { createLogger } from '@behalf/server';
 import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './migrations';
 
 const logger = createLogger('silent', new LogCapture());

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
 import { projectRoot } from '../../common/project-root';
 import { ADVISORY_LOCKS } from './advisory-locks';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '@behalf/server';
 
 /** `prisma/migrations`, found from the compiled or the source tree alike. */
 export const MIGRATIONS_DIR = join(projectRoot(), 'prisma/migrations');

@@ -16,14 +16,15 @@ interface ReplyLike {
 }
 
 /**
- * The one pino logger of the process: JSON lines, every record deep-redacted
- * (see `redact.ts`), requests logged with their id and a redacted URL, never their headers.
+ * The one pino logger of a Behalf server process (`service` names it: the API, the gateway): JSON
+ * lines, every record deep-redacted (see `redact.ts`), requests logged with their id and a
+ * redacted URL, never their headers.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream, service = 'behalf-api'): Logger {
   return pino(
     {
       level,
-      base: { service: 'behalf-api' },
+      base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),

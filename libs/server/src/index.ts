@@ -1,0 +1,8 @@
+/**
+ * What Behalf's server processes share without importing one another (the API, the gateway): the
+ * redacting logger, request ids, and RFC 9457 problem answers. Node only; never in a browser bundle.
+ */
+export * from './logger';
+export * from './problem';
+export * from './redact';
+export * from './request-id';
