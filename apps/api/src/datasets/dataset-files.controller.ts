@@ -18,6 +18,7 @@ import { DatasetFilesService } from './dataset-files.service';
 import { parseDatasetPath, parsePathPrefix } from './dataset-path';
 import { datasetParams, listFilesQuery } from './datasets.dto';
 import type { AuthenticatedContext } from './datasets.service';
+import { fileDownload } from './file-download.http';
 
 /** Segments of `/api/v1/datasets/:id/files/` before the file path. */
 const PATH_OFFSET = 6;
@@ -98,7 +99,7 @@ export class DatasetFilesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile | undefined> {
     const conditions = { range: header(request, 'range'), ifRange: header(request, 'if-range'), ifNoneMatch: header(request, 'if-none-match') };
-    const download = await this.files.get(params.id, filePathOf(request), conditions, ctx);
+    const download = fileDownload(await this.files.get(params.id, filePathOf(request), conditions, ctx));
     reply.status(download.status).headers(download.headers);
     return download.content ? new StreamableFile(download.content) : undefined;
   }

@@ -15,12 +15,14 @@ import { FileRecord, DatasetFileRepository } from './dataset-file.repository';
 import { AuthenticatedContext, DatasetsService } from './datasets.service';
 import { ifNoneMatchHolds, rangeOf, strongEtag } from './http-conditional';
 
-/** The answer to a GET of a file: a status, its headers, and the content when there is any. */
-export interface FileDownload {
-  status: 200 | 206 | 304;
-  headers: Record<string, string>;
-  content?: Readable;
-}
+/**
+ * What a read of a file found, in the domain's terms: the caller has it already, the range asked
+ * for lies outside it, or its content (whole or one byte range). `file-download.http.ts` says it in HTTP.
+ */
+export type FileRead =
+  | { kind: 'not_modified'; file: FileRecord; etag: string }
+  | { kind: 'range_not_satisfiable'; file: FileRecord; etag: string }
+  | { kind: 'content'; file: FileRecord; etag: string; range: { start: number; end: number } | null; content: Readable };
 
 export interface Upload {
   content: Readable;
@@ -129,38 +131,19 @@ export class DatasetFilesService implements OnApplicationBootstrap {
     path: string,
     conditions: { range?: string; ifRange?: string; ifNoneMatch?: string },
     ctx: AuthenticatedContext,
-  ): Promise<FileDownload> {
+  ): Promise<FileRead> {
     await this.datasets.authorize(datasetId, ctx, 'read');
     for (let attempt = 0; attempt < 5; attempt++) {
       const file = await this.files.get(datasetId, path);
       if (!file) throw fileNotFound(path);
       const etag = strongEtag(file.sha256);
-      const common = { etag, 'last-modified': new Date(file.updatedAt).toUTCString(), 'accept-ranges': 'bytes' };
-      if (ifNoneMatchHolds(conditions.ifNoneMatch, etag)) return { status: 304, headers: common };
+      if (ifNoneMatchHolds(conditions.ifNoneMatch, etag)) return { kind: 'not_modified', file, etag };
       const range = rangeOf(conditions.range, conditions.ifRange, etag, file.size);
-      if (range.kind === 'unsatisfiable') {
-        throw new ProblemError('range-not-satisfiable', `The file has ${file.size} bytes: the range asked for lies outside them.`, undefined, {
-          'content-range': `bytes */${file.size}`,
-        });
-      }
-      const content = await this.blobs.open(datasetId, file.blobId, range.kind === 'partial' ? range : undefined);
+      if (range.kind === 'unsatisfiable') return { kind: 'range_not_satisfiable', file, etag };
+      const part = range.kind === 'partial' ? { start: range.start, end: range.end } : null;
+      const content = await this.blobs.open(datasetId, file.blobId, part ?? undefined);
       if (!content) continue;
-      const headers = {
-        ...common,
-        'content-type': file.contentType,
-        // Content is whatever users uploaded: never let a browser run it as part of this origin.
-        'content-disposition': 'attachment',
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "sandbox; default-src 'none'",
-      };
-      if (range.kind === 'partial') {
-        return {
-          status: 206,
-          headers: { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${file.size}`, 'content-length': String(range.end - range.start + 1) },
-          content,
-        };
-      }
-      return { status: 200, headers: { ...headers, 'content-length': String(file.size) }, content };
+      return { kind: 'content', file, etag, range: part, content };
     }
     throw new ProblemError('service-unavailable', 'The file kept changing while it was being read: try again.');
   }
