@@ -97,6 +97,12 @@ describe('the layers of apps/api/src', () => {
     expect(databaseInterceptors.map((f) => relative(SRC, f))).toEqual([]);
   });
 
+  it('has repositories throw domain errors, never HTTP problems', () => {
+    const repositories = sources().filter((f) => f.endsWith('.repository.ts'));
+    expect(repositories.length).toBeGreaterThan(10);
+    expect(repositories.filter((f) => /ProblemError|kernel\/problem|platform\/http/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('uses no forwardRef: a lower module declares a port, a higher one provides it', () => {
     expect(sources().filter((f) => readFileSync(f, 'utf8').includes('forwardRef'))).toEqual([]);
   });

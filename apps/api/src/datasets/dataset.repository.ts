@@ -4,7 +4,7 @@ import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Prisma } from '../platform/database/generated/client';
 import { isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
-import { ProblemError } from '../kernel/problem';
+import { alreadyExists, notFound } from '../kernel/domain-error';
 
 /** A dataset with the best access the caller it was read for holds through their groups. */
 export type DatasetRecord = Omit<Dataset, 'access'> & { groupAccess: DatasetGroupAccess | null };
@@ -31,9 +31,9 @@ function toRecord(row: Columns, groupAccess: DatasetGroupAccess | null): Dataset
   };
 }
 
-export const datasetNotFound = (id: string) => new ProblemError('not-found', `No dataset has id ${id}.`);
+export const datasetNotFound = (id: string) => notFound(`No dataset has id ${id}.`);
 const nameTaken = (name: string) =>
-  new ProblemError('conflict', `A dataset named ${JSON.stringify(name)} exists already: dataset names are unique, since runs mount datasets by name.`);
+  alreadyExists(`A dataset named ${JSON.stringify(name)} exists already: dataset names are unique, since runs mount datasets by name.`);
 
 // One round trip on the file read path: the dataset and the caller's best group permission on it.
 const ACCESS_SQL = `

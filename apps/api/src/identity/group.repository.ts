@@ -4,7 +4,7 @@ import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Db, isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
 import { Prisma } from '../platform/database/generated/client';
-import { ProblemError } from '../kernel/problem';
+import { alreadyExists, conflict, notFound } from '../kernel/domain-error';
 
 type GroupRow = Prisma.GroupGetPayload<object>;
 
@@ -33,8 +33,8 @@ export interface GroupInput {
   permissions?: Partial<GroupPermissions>;
 }
 
-const conflict = (name: string) => new ProblemError('conflict', `A group named "${name}" already exists.`);
-export const groupNotFound = (id: string) => new ProblemError('not-found', `No group has id ${id}.`);
+const nameTaken = (name: string) => alreadyExists(`A group named "${name}" already exists.`);
+export const groupNotFound = (id: string) => notFound(`No group has id ${id}.`);
 
 @Injectable()
 export class GroupRepository {
@@ -48,7 +48,7 @@ export class GroupRepository {
         }),
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(input.name);
+      if (isUniqueViolation(error)) throw nameTaken(input.name);
       throw error;
     }
   }
@@ -82,7 +82,7 @@ export class GroupRepository {
       );
     } catch (error) {
       if (isNotFound(error)) throw groupNotFound(id);
-      if (isUniqueViolation(error)) throw conflict(input.name ?? '');
+      if (isUniqueViolation(error)) throw nameTaken(input.name ?? '');
       throw error;
     }
   }
@@ -102,7 +102,7 @@ export class GroupRepository {
       const created = await db.membership.createMany({ data: [{ groupId, userId }], skipDuplicates: true });
       return created.count === 1;
     } catch (error) {
-      if (isForeignKeyViolation(error)) throw new ProblemError('not-found', 'No such group or user.');
+      if (isForeignKeyViolation(error)) throw notFound('No such group or user.');
       throw error;
     }
   }
@@ -141,7 +141,7 @@ export class GroupRepository {
       const admins = await tx.user.count({
         where: { status: 'active', memberships: { some: { group: { isAdmin: true } } } },
       });
-      if (admins === 0) throw new ProblemError('conflict', `${why}: it would leave Behalf without an active admin.`);
+      if (admins === 0) throw conflict(`${why}: it would leave Behalf without an active admin.`);
       return result;
     });
   }

@@ -4,7 +4,7 @@ import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Db, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
 import { Prisma } from '../platform/database/generated/client';
-import { ProblemError } from '../kernel/problem';
+import { alreadyExists, notFound } from '../kernel/domain-error';
 
 type UserRow = Prisma.UserGetPayload<object>;
 
@@ -106,8 +106,8 @@ export interface NewUser {
 
 export type UserPatch = Partial<NewUser>;
 
-const conflict = (login: string) => new ProblemError('conflict', `A user with login "${login}" already exists.`);
-export const userNotFound = (id: string) => new ProblemError('not-found', `No user has id ${id}.`);
+const loginTaken = (login: string) => alreadyExists(`A user with login "${login}" already exists.`);
+export const userNotFound = (id: string) => notFound(`No user has id ${id}.`);
 
 @Injectable()
 export class UserRepository {
@@ -135,7 +135,7 @@ export class UserRepository {
     try {
       return toUser(await db.user.create({ data: user }));
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(user.login);
+      if (isUniqueViolation(error)) throw loginTaken(user.login);
       throw error;
     }
   }
@@ -181,7 +181,7 @@ export class UserRepository {
       return toUser(await db.user.update({ where: { id }, data: patch }));
     } catch (error) {
       if (isNotFound(error)) throw userNotFound(id);
-      if (isUniqueViolation(error)) throw conflict(patch.login ?? '');
+      if (isUniqueViolation(error)) throw loginTaken(patch.login ?? '');
       throw error;
     }
   }

@@ -4,7 +4,7 @@ import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
 import { isForeignKeyViolation, isNotFound } from '../platform/database/prisma-errors';
 import { Prisma } from '../platform/database/generated/client';
-import { ProblemError } from '../kernel/problem';
+import { notFound } from '../kernel/domain-error';
 import { UserRef } from '../common/user-ref';
 import { GrantFacts } from './policy';
 
@@ -104,7 +104,7 @@ export class GrantRepository {
       });
       return toGrant(row);
     } catch (error) {
-      if (isForeignKeyViolation(error)) throw new ProblemError('not-found', 'No such group.');
+      if (isForeignKeyViolation(error)) throw notFound('No such group.');
       throw error;
     }
   }

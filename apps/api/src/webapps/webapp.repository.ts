@@ -4,7 +4,7 @@ import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Prisma } from '../platform/database/generated/client';
 import { isForeignKeyViolation, isNotFound } from '../platform/database/prisma-errors';
-import { ProblemError } from '../kernel/problem';
+import { conflict, notFound } from '../kernel/domain-error';
 
 /** A webapp with its settings, and whether the caller it was read for is among its viewers. */
 export interface WebappRecord extends Webapp {
@@ -15,7 +15,7 @@ export interface WebappRecord extends Webapp {
   callerIsViewer: boolean;
 }
 
-export const webappNotFound = (id: string) => new ProblemError('not-found', `No webapp has id ${id}.`);
+export const webappNotFound = (id: string) => notFound(`No webapp has id ${id}.`);
 
 const viewerOf = (callerId: string) =>
   ({
@@ -220,7 +220,7 @@ export class WebappRepository {
       return toRecord(row, callerId);
     } catch (error) {
       if (isNotFound(error)) throw webappNotFound(id);
-      if (isForeignKeyViolation(error)) throw new ProblemError('conflict', 'A user or group named as a viewer was deleted meanwhile: send the change again.');
+      if (isForeignKeyViolation(error)) throw conflict('A user or group named as a viewer was deleted meanwhile: send the change again.');
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ProblemCode } from '@behalf/contracts';
 import { isConcurrentUpdateConflict, isDatabaseUnavailable } from '../database/prisma-errors';
+import { DomainError } from '../../kernel/domain-error';
 import { ProblemError } from '../../kernel/problem';
 
 /** How long a client should wait before retrying when the database did not answer. */
@@ -18,6 +19,7 @@ export const MAX_PARAM_LENGTH = 2048;
 
 export function classifyError(error: unknown): ProblemError | null {
   if (error instanceof ProblemError) return error;
+  if (error instanceof DomainError) return new ProblemError(error.kind === 'not_found' ? 'not-found' : 'conflict', error.detail);
   if (error instanceof HttpException) return fromHttpException(error);
   if (typeof error !== 'object' || error === null) return null;
   if (isDatabaseUnavailable(error)) {
