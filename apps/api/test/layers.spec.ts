@@ -103,6 +103,11 @@ describe('the layers of apps/api/src', () => {
     expect(repositories.filter((f) => /ProblemError|kernel\/problem|platform\/http/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f))).toEqual([]);
   });
 
+  it('opens transactions only through the one helper: no $transaction and no transaction client outside the database platform', () => {
+    const outside = sources().filter((f) => !f.startsWith(join(SRC, 'platform/database') + sep));
+    expect(outside.filter((f) => /\$transaction\(|TransactionClient|\bDb\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('uses no forwardRef: a lower module declares a port, a higher one provides it', () => {
     expect(sources().filter((f) => readFileSync(f, 'utf8').includes('forwardRef'))).toEqual([]);
   });

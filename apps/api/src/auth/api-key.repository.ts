@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiKey } from '@behalf/contracts';
 import { PrismaService } from '../platform/database/prisma.service';
-import { Db } from '../platform/database/prisma-errors';
 import { Prisma } from '../platform/database/generated/client';
 import { toUserWithGroups, UserWithGroups, withGroups } from '../identity/user.repository';
 
@@ -87,7 +86,7 @@ export class ApiKeyRepository {
   }
 
   /** Revokes every live key of a user at once. */
-  async revokeForUser(userId: string, at: Date, db: Db = this.prisma): Promise<number> {
-    return (await db.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } })).count;
+  async revokeForUser(userId: string, at: Date): Promise<number> {
+    return (await this.prisma.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } })).count;
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../platform/database/prisma-errors';
 import type { CredentialRevocationPort } from '../identity/credential-revocation.port';
 import { ApiKeyRepository } from './api-key.repository';
 import { SessionRepository } from './session.repository';
@@ -16,9 +15,9 @@ export class CredentialRevoker implements CredentialRevocationPort {
     private readonly apiKeys: ApiKeyRepository,
   ) {}
 
-  async revokeAll(userId: string, at: Date, db: Db): Promise<{ sessions: number; apiKeys: number }> {
-    const sessions = await this.sessions.deleteForUser(userId, db);
-    const apiKeys = await this.apiKeys.revokeForUser(userId, at, db);
+  async revokeAll(userId: string, at: Date): Promise<{ sessions: number; apiKeys: number }> {
+    const sessions = await this.sessions.deleteForUser(userId);
+    const apiKeys = await this.apiKeys.revokeForUser(userId, at);
     return { sessions, apiKeys };
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
-import { Db } from '../platform/database/prisma-errors';
 import { toUserWithGroups, UserWithGroups, withGroups } from '../identity/user.repository';
 
 export interface SessionRecord {
@@ -67,7 +66,7 @@ export class SessionRepository {
   }
 
   /** Ends every session of a user at once. */
-  async deleteForUser(userId: string, db: Db = this.prisma): Promise<number> {
-    return (await db.session.deleteMany({ where: { userId } })).count;
+  async deleteForUser(userId: string): Promise<number> {
+    return (await this.prisma.session.deleteMany({ where: { userId } })).count;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DatasetFile } from '@behalf/contracts';
 import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
+import { Transactions } from '../platform/database/transactions';
 import { isForeignKeyViolation } from '../platform/database/prisma-errors';
 import type { StoredBlob } from './blob-store';
 
@@ -37,6 +38,7 @@ const GET_SQL = `SELECT ${COLUMNS} FROM dataset_files WHERE dataset_id = $1 AND 
 export class DatasetFileRepository {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
     private readonly pool: PgPool,
   ) {}
 
@@ -69,17 +71,17 @@ export class DatasetFileRepository {
     at: Date,
   ): Promise<{ file: FileRecord; previousBlobId: string | null } | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await this.transactions.run(async () => {
         for (;;) {
-          const [current] = await tx.$queryRaw<{ blob_id: string }[]>`
+          const [current] = await this.prisma.$queryRaw<{ blob_id: string }[]>`
             SELECT blob_id::text AS blob_id FROM dataset_files WHERE dataset_id = ${datasetId}::uuid AND path = ${path} FOR UPDATE`;
           const [row] = current
-            ? await tx.$queryRaw<FileRow[]>`
+            ? await this.prisma.$queryRaw<FileRow[]>`
                 UPDATE dataset_files
                    SET blob_id = ${blob.id}::uuid, size = ${blob.size}, content_type = ${contentType}, sha256 = ${blob.sha256}, updated_at = ${at}
                  WHERE dataset_id = ${datasetId}::uuid AND path = ${path}
              RETURNING path, blob_id::text AS blob_id, size, content_type, sha256, created_at, updated_at`
-            : await tx.$queryRaw<FileRow[]>`
+            : await this.prisma.$queryRaw<FileRow[]>`
                 INSERT INTO dataset_files (dataset_id, path, blob_id, size, content_type, sha256, created_at, updated_at)
                 VALUES (${datasetId}::uuid, ${path}, ${blob.id}::uuid, ${blob.size}, ${contentType}, ${blob.sha256}, ${at}, ${at})
                 ON CONFLICT (dataset_id, path) DO NOTHING

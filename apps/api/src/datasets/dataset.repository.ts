@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Dataset, DatasetGroupAccess, DatasetGroupPermission, UserSummary } from '@behalf/contracts';
 import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
+import { Transactions } from '../platform/database/transactions';
 import { Prisma } from '../platform/database/generated/client';
 import { isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
 import { alreadyExists, notFound } from '../kernel/domain-error';
@@ -63,6 +64,7 @@ function fromPrisma(row: Row): DatasetRecord {
 export class DatasetRepository {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
     private readonly pool: PgPool,
   ) {}
 
@@ -157,9 +159,9 @@ export class DatasetRepository {
     at: Date,
   ): Promise<{ previous: DatasetGroupAccess | null; permission: DatasetGroupPermission } | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const before = await tx.datasetGroupPermission.findUnique({ where: { datasetId_groupId: { datasetId, groupId } }, select: { access: true } });
-        const row = await tx.datasetGroupPermission.upsert({
+      return await this.transactions.run(async () => {
+        const before = await this.prisma.datasetGroupPermission.findUnique({ where: { datasetId_groupId: { datasetId, groupId } }, select: { access: true } });
+        const row = await this.prisma.datasetGroupPermission.upsert({
           where: { datasetId_groupId: { datasetId, groupId } },
           create: { datasetId, groupId, access, createdAt: at, updatedAt: at },
           update: { access, updatedAt: at },

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Group, GroupMember, GroupPermissions } from '@behalf/contracts';
 import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { PrismaService } from '../platform/database/prisma.service';
-import { Db, isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
+import { Transactions } from '../platform/database/transactions';
+import { isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
 import { Prisma } from '../platform/database/generated/client';
 import { alreadyExists, conflict, notFound } from '../kernel/domain-error';
 
@@ -38,12 +39,15 @@ export const groupNotFound = (id: string) => notFound(`No group has id ${id}.`);
 
 @Injectable()
 export class GroupRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
-  async create(input: GroupInput & { name: string }, db: Db = this.prisma): Promise<Group> {
+  async create(input: GroupInput & { name: string }): Promise<Group> {
     try {
       return toGroup(
-        await db.group.create({
+        await this.prisma.group.create({
           data: { name: input.name, description: input.description ?? '', ...permissionColumns(input.permissions) },
         }),
       );
@@ -53,13 +57,13 @@ export class GroupRepository {
     }
   }
 
-  async get(id: string, db: Db = this.prisma): Promise<Group | null> {
-    const row = await db.group.findUnique({ where: { id } });
+  async get(id: string): Promise<Group | null> {
+    const row = await this.prisma.group.findUnique({ where: { id } });
     return row ? toGroup(row) : null;
   }
 
-  async findByName(name: string, db: Db = this.prisma): Promise<Group | null> {
-    const row = await db.group.findUnique({ where: { name } });
+  async findByName(name: string): Promise<Group | null> {
+    const row = await this.prisma.group.findUnique({ where: { name } });
     return row ? toGroup(row) : null;
   }
 
@@ -72,10 +76,10 @@ export class GroupRepository {
     return rows.map(toGroup);
   }
 
-  async update(id: string, input: GroupInput, db: Db = this.prisma): Promise<Group> {
+  async update(id: string, input: GroupInput): Promise<Group> {
     try {
       return toGroup(
-        await db.group.update({
+        await this.prisma.group.update({
           where: { id },
           data: { name: input.name, description: input.description, ...permissionColumns(input.permissions) },
         }),
@@ -87,9 +91,9 @@ export class GroupRepository {
     }
   }
 
-  async delete(id: string, db: Db = this.prisma): Promise<Group> {
+  async delete(id: string): Promise<Group> {
     try {
-      return toGroup(await db.group.delete({ where: { id } }));
+      return toGroup(await this.prisma.group.delete({ where: { id } }));
     } catch (error) {
       if (isNotFound(error)) throw groupNotFound(id);
       throw error;
@@ -97,9 +101,9 @@ export class GroupRepository {
   }
 
   /** Adds the membership; false when it already existed. 404 when either side is missing. */
-  async addMember(groupId: string, userId: string, db: Db = this.prisma): Promise<boolean> {
+  async addMember(groupId: string, userId: string): Promise<boolean> {
     try {
-      const created = await db.membership.createMany({ data: [{ groupId, userId }], skipDuplicates: true });
+      const created = await this.prisma.membership.createMany({ data: [{ groupId, userId }], skipDuplicates: true });
       return created.count === 1;
     } catch (error) {
       if (isForeignKeyViolation(error)) throw notFound('No such group or user.');
@@ -108,8 +112,8 @@ export class GroupRepository {
   }
 
   /** Removes the membership; false when there was none. */
-  async removeMember(groupId: string, userId: string, db: Db = this.prisma): Promise<boolean> {
-    const removed = await db.membership.deleteMany({ where: { groupId, userId } });
+  async removeMember(groupId: string, userId: string): Promise<boolean> {
+    const removed = await this.prisma.membership.deleteMany({ where: { groupId, userId } });
     return removed.count === 1;
   }
 
@@ -134,11 +138,11 @@ export class GroupRepository {
    * left in an admin group. The advisory lock orders concurrent such changes, so two requests
    * cannot each remove "one of two" admins.
    */
-  async preservingAnAdmin<T>(change: (db: Db) => Promise<T>, why: string): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.adminInvariant})`;
-      const result = await change(tx);
-      const admins = await tx.user.count({
+  async preservingAnAdmin<T>(change: () => Promise<T>, why: string): Promise<T> {
+    return this.transactions.run(async () => {
+      await this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.adminInvariant})`;
+      const result = await change();
+      const admins = await this.prisma.user.count({
         where: { status: 'active', memberships: { some: { group: { isAdmin: true } } } },
       });
       if (admins === 0) throw conflict(`${why}: it would leave Behalf without an active admin.`);

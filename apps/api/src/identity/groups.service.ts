@@ -45,7 +45,7 @@ export class GroupsService {
   /** Taking `admin` away from a group is refused (409) when it would leave no active admin. */
   async update(id: string, input: GroupInput, ctx: RequestContext): Promise<Group> {
     const before = await this.get(id);
-    const group = await this.groups.preservingAnAdmin((db) => this.groups.update(id, input, db), 'The group cannot lose its admin permission');
+    const group = await this.groups.preservingAnAdmin(() => this.groups.update(id, input), 'The group cannot lose its admin permission');
     // Permissions are reported one by one (`permissions.admin`), not as one object.
     const flat = (g: Group) => ({
       name: g.name,
@@ -60,7 +60,7 @@ export class GroupsService {
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
-    const group = await this.groups.preservingAnAdmin((db) => this.groups.delete(id, db), 'The group cannot be deleted');
+    const group = await this.groups.preservingAnAdmin(() => this.groups.delete(id), 'The group cannot be deleted');
     await this.audit.record({ action: 'group.delete', outcome: 'succeeded', target: { type: 'group', id }, details: { name: group.name } }, ctx);
     await this.runs.reconcile('all', ctx);
   }
@@ -83,7 +83,7 @@ export class GroupsService {
   async removeMember(groupId: string, userId: string, ctx: RequestContext): Promise<void> {
     const [group, user] = await Promise.all([this.get(groupId), this.users.get(userId)]);
     if (!user) throw userNotFound(userId);
-    const removed = await this.groups.preservingAnAdmin((db) => this.groups.removeMember(groupId, userId, db), 'The user cannot leave the group');
+    const removed = await this.groups.preservingAnAdmin(() => this.groups.removeMember(groupId, userId), 'The user cannot leave the group');
     if (removed) {
       await this.audit.record(
         {

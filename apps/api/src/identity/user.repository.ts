@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { GroupPermissions, Permission, User } from '@behalf/contracts';
 import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
-import { Db, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
+import { isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
 import { Prisma } from '../platform/database/generated/client';
 import { alreadyExists, notFound } from '../kernel/domain-error';
 
@@ -131,17 +131,17 @@ export class UserRepository {
     };
   }
 
-  async create(user: NewUser, db: Db = this.prisma): Promise<User> {
+  async create(user: NewUser): Promise<User> {
     try {
-      return toUser(await db.user.create({ data: user }));
+      return toUser(await this.prisma.user.create({ data: user }));
     } catch (error) {
       if (isUniqueViolation(error)) throw loginTaken(user.login);
       throw error;
     }
   }
 
-  async get(id: string, db: Db = this.prisma): Promise<User | null> {
-    const row = await db.user.findUnique({ where: { id } });
+  async get(id: string): Promise<User | null> {
+    const row = await this.prisma.user.findUnique({ where: { id } });
     return row ? toUser(row) : null;
   }
 
@@ -176,9 +176,9 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
-  async update(id: string, patch: UserPatch, db: Db = this.prisma): Promise<User> {
+  async update(id: string, patch: UserPatch): Promise<User> {
     try {
-      return toUser(await db.user.update({ where: { id }, data: patch }));
+      return toUser(await this.prisma.user.update({ where: { id }, data: patch }));
     } catch (error) {
       if (isNotFound(error)) throw userNotFound(id);
       if (isUniqueViolation(error)) throw loginTaken(patch.login ?? '');
@@ -187,16 +187,16 @@ export class UserRepository {
   }
 
   /** Deletes the user; memberships, sessions and API keys go with it (ON DELETE CASCADE). */
-  async delete(id: string, db: Db = this.prisma): Promise<User> {
+  async delete(id: string): Promise<User> {
     try {
-      return toUser(await db.user.delete({ where: { id } }));
+      return toUser(await this.prisma.user.delete({ where: { id } }));
     } catch (error) {
       if (isNotFound(error)) throw userNotFound(id);
       throw error;
     }
   }
 
-  count(db: Db = this.prisma): Promise<number> {
-    return db.user.count();
+  count(): Promise<number> {
+    return this.prisma.user.count();
   }
 }

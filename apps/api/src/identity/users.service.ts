@@ -91,9 +91,9 @@ export class UsersService {
       ...(input.password !== undefined ? { passwordHash: input.password === null ? null : await this.hasher.hash(input.password) } : {}),
     };
     const endsCredentials = input.password !== undefined || (input.status === 'disabled' && before.status !== 'disabled');
-    const { user, revoked } = await this.groups.preservingAnAdmin(async (db) => {
-      const user = await this.users.update(id, patch, db);
-      const revoked = endsCredentials ? await this.revoker.revokeAll(id, this.clock.now(), db) : undefined;
+    const { user, revoked } = await this.groups.preservingAnAdmin(async () => {
+      const user = await this.users.update(id, patch);
+      const revoked = endsCredentials ? await this.revoker.revokeAll(id, this.clock.now()) : undefined;
       return { user, revoked };
     }, 'The user cannot be disabled');
     const changes = changesBetween(before, user, ['displayName', 'email', 'status']);
@@ -118,7 +118,7 @@ export class UsersService {
 
   /** Deletes a user with their memberships, sessions and API keys. Audit records keep id and login. */
   async delete(id: string, ctx: RequestContext): Promise<void> {
-    const user = await this.groups.preservingAnAdmin((db) => this.users.delete(id, db), 'The user cannot be deleted');
+    const user = await this.groups.preservingAnAdmin(() => this.users.delete(id), 'The user cannot be deleted');
     await this.audit.record({ action: 'user.delete', outcome: 'succeeded', target: { type: 'user', id }, details: { login: user.login } }, ctx);
     await this.runs.reconcile({ userIds: [id] }, ctx);
   }

@@ -3,7 +3,7 @@ import type { PublicJwk, SigningAlgorithm } from '@behalf/contracts';
 import type { Sealed } from '../crypto/envelope';
 import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { PrismaService } from '../platform/database/prisma.service';
-import { Db } from '../platform/database/prisma-errors';
+import { Transactions } from '../platform/database/transactions';
 
 export interface StoredSigningKey {
   kid: string;
@@ -18,7 +18,10 @@ export interface StoredSigningKey {
 
 @Injectable()
 export class SigningKeyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   async all(): Promise<StoredSigningKey[]> {
     const rows = await this.prisma.signingKey.findMany({ orderBy: { activatesAt: 'asc' } });
@@ -33,8 +36,8 @@ export class SigningKeyRepository {
     }));
   }
 
-  async insert(key: StoredSigningKey, db: Db = this.prisma): Promise<void> {
-    await db.signingKey.create({
+  async insert(key: StoredSigningKey): Promise<void> {
+    await this.prisma.signingKey.create({
       data: {
         kid: key.kid,
         alg: key.alg,
@@ -54,10 +57,10 @@ export class SigningKeyRepository {
 
   /** Creates the first key with `make` unless one exists; one replica wins, the others see it. */
   async ensureOne(make: () => Promise<StoredSigningKey>): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.firstSigningKey})`;
-      if ((await tx.signingKey.count()) > 0) return false;
-      await this.insert(await make(), tx);
+    return this.transactions.run(async () => {
+      await this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.firstSigningKey})`;
+      if ((await this.prisma.signingKey.count()) > 0) return false;
+      await this.insert(await make());
       return true;
     });
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { UserSummary, Webapp, WebappKind, WebappSettings, WebappSource } from '@behalf/contracts';
 import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
+import { Transactions } from '../platform/database/transactions';
 import { Prisma } from '../platform/database/generated/client';
 import { isForeignKeyViolation, isNotFound } from '../platform/database/prisma-errors';
 import { conflict, notFound } from '../kernel/domain-error';
@@ -99,6 +100,7 @@ export interface WebappChange {
 export class WebappRepository {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
     private readonly pg: PgPool,
   ) {}
 
@@ -179,12 +181,12 @@ export class WebappRepository {
   async update(id: string, change: WebappChange, callerId: string): Promise<WebappRecord> {
     const s = change.settings ?? {};
     try {
-      const row = await this.prisma.$transaction(async (tx) => {
+      const row = await this.transactions.run(async () => {
         if (s.viewers) {
-          await tx.webappViewerUser.deleteMany({ where: { webappId: id } });
-          await tx.webappViewerGroup.deleteMany({ where: { webappId: id } });
+          await this.prisma.webappViewerUser.deleteMany({ where: { webappId: id } });
+          await this.prisma.webappViewerGroup.deleteMany({ where: { webappId: id } });
         }
-        return tx.webapp.update({
+        return this.prisma.webapp.update({
           where: { id },
           data: {
             name: change.name,
