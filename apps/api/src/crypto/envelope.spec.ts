@@ -1,5 +1,5 @@
 import { KekVersionMissingError, open, rewrap, seal, UnsealError } from './envelope';
-import { KeyRing, parseKeyRing } from '../platform/config/key-ring';
+import { KeyRing, parseKeyRing } from './key-ring';
 
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
 const ring1 = parseKeyRing(`1:${key(1)}`);

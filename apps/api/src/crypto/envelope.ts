@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { KeyRing } from '../platform/config/key-ring';
+import type { KeyRing } from './key-ring';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Provider } from '@nestjs/common';
-import { CONFIG, Config } from '../platform/config/config';
+import { CONFIG, Config, ConfigError } from '../platform/config/config';
 import { LOGGER } from '../platform/logging/logger.token';
 import type { Logger } from '@behalf/server';
-import { generateKeyRingText, KeyRing, KeyRingFormatError, parseKeyRing } from '../platform/config/key-ring';
+import { generateKeyRingText, KeyRing, KeyRingFormatError, parseKeyRing } from './key-ring';
 
 /** Injection token of the {@link KeyRing}. */
 export const KEY_RING = Symbol('KEY_RING');
@@ -19,7 +19,14 @@ export const developmentKeyRingPath = (dataDir: string) => join(dataDir, 'kek');
  * directory does not already hold.
  */
 export async function loadKeyRing(config: Config, logger: Logger): Promise<KeyRing> {
-  if (config.kek) return config.kek;
+  if (config.kek !== undefined) {
+    try {
+      return parseKeyRing(config.kek);
+    } catch (error) {
+      if (!(error instanceof KeyRingFormatError)) throw error;
+      throw new ConfigError([`BEHALF_KEK=(hidden): expected a key ring "<version>:<base64 of 32 bytes>[,…]": ${error.message}`]);
+    }
+  }
   if (config.env === 'production') throw new Error('BEHALF_KEK is required when NODE_ENV=production');
   const path = developmentKeyRingPath(config.dataDir);
   await mkdir(config.dataDir, { recursive: true });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { KekRewrapReport } from '@behalf/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { KekVersionMissingError, rewrap, Sealed, UnsealError } from './envelope';
-import type { KeyRing } from '../platform/config/key-ring';
+import type { KeyRing } from './key-ring';
 
 /**
  * A table holding values sealed under the key-encryption key ring, described by the domain that

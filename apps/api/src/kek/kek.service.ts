@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { KEY_RING } from '../crypto/key-ring.provider';
 import { recordsMissingFromRing, rewrapAll, SealedStores } from '../crypto/sealed-store';
 import { RequestContext } from '../kernel/request-context';
-import type { KeyRing } from '../platform/config/key-ring';
+import type { KeyRing } from '../crypto/key-ring';
 import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { PgPool } from '../platform/database/pg-pool';
 import type { Logger } from '@behalf/server';

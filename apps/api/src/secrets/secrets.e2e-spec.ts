@@ -6,7 +6,7 @@ import { anonymous, Client, expectProblem, fieldErrors, loginAsAdmin, SessionCli
 import { createUser, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp, TEST_KEK } from '../../test/harness';
 import { projectRoot } from '../common/project-root';
-import { parseKeyRing } from '../platform/config/key-ring';
+import { parseKeyRing } from '../crypto/key-ring';
 import { rewrapAll, SealedStores } from '../crypto/sealed-store';
 import { signingKeyStore } from '../tokens/signing-key.sealed-store';
 import { userSecretStore } from './user-secret.sealed-store';

@@ -5,7 +5,7 @@ import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
 import { decodeCursor, toPage } from '../kernel/pagination';
 import { KekVersionMissingError, open, seal } from '../crypto/envelope';
-import type { KeyRing } from '../platform/config/key-ring';
+import type { KeyRing } from '../crypto/key-ring';
 import { KEY_RING } from '../crypto/key-ring.provider';
 import { userSecretContext } from './user-secret.sealed-store';
 import { ProblemError } from '../kernel/problem';

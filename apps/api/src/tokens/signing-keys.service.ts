@@ -6,7 +6,7 @@ import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
 import { CONFIG, Config } from '../platform/config/config';
 import { KekVersionMissingError, open, seal, UnsealError } from '../crypto/envelope';
-import type { KeyRing } from '../platform/config/key-ring';
+import type { KeyRing } from '../crypto/key-ring';
 import { KEY_RING } from '../crypto/key-ring.provider';
 import { signingKeyContext } from './signing-key.sealed-store';
 import { ChangeFeed } from '../platform/cache/change-feed.service';

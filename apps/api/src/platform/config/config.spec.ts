@@ -73,9 +73,8 @@ describe(loadConfig.name, () => {
       },
       '/srv',
     );
-    expect(config.kek?.versions).toEqual([1, 2]);
-    expect(config.kek?.currentVersion).toBe(2);
-    expect(config.kek?.key(1)?.toString('base64')).toBe(KEY_1);
+    // The ring's text is kept as given; crypto parses it (crypto/key-ring.provider.spec.ts).
+    expect(config.kek).toBe(`1:${KEY_1},2:${KEY_2}`);
     expect({ ...config, kek: undefined }).toEqual({
       env: 'production',
       http: { host: '0.0.0.0', port: 8080, publicUrl: 'https://behalf.example.com', bodyLimit: 2048, shutdownTimeoutMs: 5000 },
@@ -123,21 +122,6 @@ describe(loadConfig.name, () => {
   it('reports every bad variable at once', () => {
     const problems = problemsOf({ PORT: '-1', NODE_ENV: 'x', BEHALF_DB_POOL_SIZE: '1.5' });
     expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['BEHALF_DB_POOL_SIZE', 'NODE_ENV', 'PORT']);
-  });
-
-  it.each([
-    ['not-a-ring', 'entry 1 is not <version>:<base64 key>'],
-    [`0:${Buffer.alloc(32).toString('base64')}`, 'entry 1: versions start at 1'],
-    [`1:${Buffer.alloc(16).toString('base64')}`, 'version 1: expected 32 bytes of key, got 16'],
-    [`1:${Buffer.alloc(32).toString('base64')},1:${Buffer.alloc(32).toString('base64')}`, 'version 1 appears twice'],
-  ])('refuses the key ring %s, hiding it', (value, reason) => {
-    expect(problemsOf({ BEHALF_KEK: value })).toEqual([`BEHALF_KEK=(hidden): expected a key ring "<version>:<base64 of 32 bytes>[,…]": ${reason}`]);
-  });
-
-  it('accepts base64url keys and picks the highest version as current', () => {
-    const ring = loadConfig({ BEHALF_KEK: `7:${Buffer.alloc(32, 7).toString('base64url')}, 3:${KEY_1}` }, '/x').kek!;
-    expect(ring.currentVersion).toBe(7);
-    expect(ring.key(7)).toEqual(Buffer.alloc(32, 7));
   });
 
   it('refuses to start in production without a key ring', () => {

@@ -1,7 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { KeyRing, KeyRingFormatError, parseKeyRing } from './key-ring';
 
 /** `address` or `address/prefix`, IPv4 or IPv6. */
 function isCidr(entry: string): boolean {
@@ -68,18 +67,7 @@ const envSchema = z.object({
   BEHALF_DECISION_CACHE_TTL_MS: wholeNumber(30_000, 0, 600_000),
   BEHALF_ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').max(1024, 'expected at most 1024 characters').optional(),
   BEHALF_METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a random token)').optional(),
-  BEHALF_KEK: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return parseKeyRing(text);
-      } catch (error) {
-        if (!(error instanceof KeyRingFormatError)) throw error;
-        ctx.addIssue({ code: 'custom', message: `expected a key ring "<version>:<base64 of 32 bytes>[,…]": ${error.message}` });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  BEHALF_KEK: z.string().optional(),
   BEHALF_SIGNING_ALG: z.enum(['EdDSA', 'ES256'], { error: 'expected EdDSA or ES256' }).default('EdDSA'),
   BEHALF_KEY_PREPUBLISH_SECONDS: wholeNumber(600, 0, 86_400),
   BEHALF_KEY_OVERLAP_SECONDS: positiveInt(7200, 31_536_000),
@@ -128,10 +116,11 @@ export interface Config {
   /** A secret: the first-start password of the `admin` user; generated and printed when unset. */
   adminPassword?: string;
   /**
-   * A secret: the key-encryption key ring. Unset outside production: a development ring is
-   * generated into `dataDir` (see `crypto/key-ring.provider.ts`); production refuses to start.
+   * A secret: the key-encryption key ring's text, as `BEHALF_KEK` gives it; crypto parses it.
+   * Unset outside production: a development ring is generated into `dataDir` (see
+   * `crypto/key-ring.provider.ts`); production refuses to start.
    */
-  kek?: KeyRing;
+  kek?: string;
   signingKeys: {
     /** The algorithm of newly created signing keys. */
     alg: 'EdDSA' | 'ES256';

@@ -1,7 +1,7 @@
 /**
- * The key-encryption key ring and its text format (`<version>:<base64 of 32 bytes>[,…]`). It lives
- * with the configuration, which parses `BEHALF_KEK` once at start-up and names the variable when it
- * is wrong; crypto receives the parsed ring and never reads the environment.
+ * The key-encryption key ring and its text format (`<version>:<base64 of 32 bytes>[,…]`). The
+ * configuration keeps `BEHALF_KEK`'s raw text; crypto parses it (`key-ring.provider.ts`) and names
+ * the variable when it is wrong.
  */
 import { randomBytes } from 'node:crypto';
 
