@@ -64,6 +64,39 @@ export const REFUSALS = {
   /** An impersonation token whose policy no longer holds; the record names the rule (`impersonation_revoked:<rule>`). */
   impersonation_revoked: { problem: 'unauthenticated', message: 'The impersonation this token was issued for no longer holds.' },
 
+  // Access (the guard and the domains answer 403; the record's reason adds what was missing, e.g. `missing_permission:admin`).
+  missing_permission: { problem: 'forbidden', message: 'This requires a permission the caller does not hold.' },
+  credential_not_accepted: { problem: 'forbidden', message: 'This endpoint does not accept this kind of credential.' },
+  csrf_token_invalid: { problem: 'forbidden', message: 'Cookie-authenticated writes must send the CSRF cookie’s value in its header.' },
+  token_cannot_mint_api_key: { problem: 'forbidden', message: 'A token cannot create API keys.' },
+  dataset_read_denied: { problem: 'forbidden', message: 'You may not read this dataset.' },
+  dataset_write_denied: { problem: 'forbidden', message: 'You may only read this dataset: writing needs a group with write permission, ownership or admin.' },
+  not_dataset_owner: { problem: 'forbidden', message: 'Only the dataset’s owner and admins may do this.' },
+  not_webapp_owner: { problem: 'forbidden', message: 'Only the webapp’s owner and admins may do this.' },
+  run_as_requires_admin: { problem: 'forbidden', message: 'Only an admin may make a webapp run as another user.' },
+  secret_names_widen_requires_admin: { problem: 'forbidden', message: 'Only an admin may widen the secrets a webapp may receive.' },
+  identity_outranks_starter: { problem: 'conflict', message: 'The user this webapp runs as holds permissions the starter does not.' },
+
+  // Logins (401, or 429 while throttled).
+  unknown_login: { problem: 'unauthenticated', message: 'Invalid login or password.' },
+  wrong_password: { problem: 'unauthenticated', message: 'Invalid login or password.' },
+  too_many_failed_logins: { problem: 'too-many-requests', message: 'Too many failed logins: wait before trying again.' },
+  client_locked_out: { problem: 'too-many-requests', message: 'Too many failed logins from this client: wait before trying again.' },
+  account_locked_out: { problem: 'too-many-requests', message: 'Too many failed logins for this account from this client: wait before trying again.' },
+  account_throttled: { problem: 'too-many-requests', message: 'Too many failed logins for this account: wait before trying again.' },
+
+  // The viewer a backend asks about (`/api/v1/runtime/*`): 401 `viewer-unauthenticated`, or 403 `viewer-forbidden`.
+  viewer_unknown_session: { problem: 'viewer-unauthenticated', message: 'The viewer’s session cookie names no session (logged out, or never valid).' },
+  viewer_session_expired: { problem: 'viewer-unauthenticated', message: 'The viewer’s session has expired.' },
+  viewer_session_idle_timeout: { problem: 'viewer-unauthenticated', message: 'The viewer’s session ended after a period of inactivity.' },
+  viewer_token_expired: { problem: 'viewer-unauthenticated', message: 'The viewer’s identity token has expired.' },
+  viewer_token_invalid: { problem: 'viewer-unauthenticated', message: 'The viewer’s identity token is not valid for this webapp.' },
+  viewer_user_inactive: { problem: 'viewer-unauthenticated', message: 'The viewer is disabled or deleted.' },
+  viewer_no_credentials: {
+    problem: 'viewer-unauthenticated',
+    message: 'The browser request carries no viewer credential (a behalf_session cookie or an identity token), and this webapp is not public.',
+  },
+
   // The token request (RFC 8693 at /oauth/token).
   not_a_form: {
     problem: 'unsupported-media-type',
@@ -183,7 +216,7 @@ export const REFUSALS = {
   actor_disabled: { problem: 'forbidden', message: 'The user this webapp runs as is disabled.', oauth: denied('The user this webapp runs as is disabled.') },
   subject_disabled: { problem: 'forbidden', message: 'The viewer is disabled.', oauth: denied('The viewer is disabled.') },
   viewer_cannot_view: {
-    problem: 'forbidden',
+    problem: 'viewer-forbidden',
     message: 'The viewer may not view this webapp (its access setting).',
     oauth: denied('The viewer may not view this webapp (its access setting).'),
   },

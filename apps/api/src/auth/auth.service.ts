@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Me } from '@behalf/contracts';
+import type { Me, RefusalCode } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
@@ -79,7 +79,7 @@ export class AuthService implements OnApplicationBootstrap, OnApplicationShutdow
     const user = await this.users.findCredentials(normalized);
     const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !passwordMatches || user.status !== 'active') {
-      const reason = !user ? 'unknown_login' : !passwordMatches ? 'wrong_password' : 'user_disabled';
+      const reason: RefusalCode = !user ? 'unknown_login' : !passwordMatches ? 'wrong_password' : 'user_disabled';
       const actor = user ? { userId: user.id, login: user.login } : attempted;
       await this.audit.record({ action: 'auth.login', outcome: 'failed', reason, actor }, ctx);
       throw new ProblemError('unauthenticated', INVALID_CREDENTIALS);

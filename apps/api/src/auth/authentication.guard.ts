@@ -10,7 +10,7 @@ import { ProblemError } from '../kernel/problem';
 import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from '../platform/http/authenticated.decorator';
 import { constantTimeEqual } from '../kernel/constant-time';
 import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';
-import { refusalMessage } from '../kernel/refusal';
+import { refusalMessage, refusalReason } from '../kernel/refusal';
 import { IS_PUBLIC } from '../platform/http/public.decorator';
 import { API_KEY_STRATEGY, bearerApiKey, bearerJwt, cookiesOf, failureOf, JWT_STRATEGY, SESSION_STRATEGY } from './strategies';
 
@@ -57,7 +57,7 @@ export class AuthenticationGuard implements CanActivate {
         {
           action: 'access.denied',
           outcome: 'denied',
-          reason: `credential_not_accepted:${principal.via.kind}`,
+          reason: refusalReason({ code: 'credential_not_accepted', about: principal.via.kind }),
           details: { method: request.method, route: request.routeOptions.url },
         },
         requestContextOf(request),
@@ -73,7 +73,7 @@ export class AuthenticationGuard implements CanActivate {
         {
           action: 'access.denied',
           outcome: 'denied',
-          reason: `missing_permission:${permission}`,
+          reason: refusalReason({ code: 'missing_permission', about: permission }),
           details: { method: request.method, route: request.routeOptions.url },
         },
         requestContextOf(request),

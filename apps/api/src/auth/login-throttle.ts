@@ -1,3 +1,4 @@
+import type { RefusalCode } from '@behalf/contracts';
 /** A counter that allows `maxAttempts` within a window, then locks for `lockMs`. */
 export interface LimitPolicy {
   maxAttempts: number;
@@ -32,7 +33,7 @@ export interface ThrottleState {
 export type ThrottleKind = keyof ThrottlePolicies;
 
 /** The reason a refusal names, per counter. */
-export const THROTTLE_REASONS: Record<ThrottleKind, string> = {
+export const THROTTLE_REASONS: Record<ThrottleKind, RefusalCode> = {
   client: 'client_locked_out',
   pair: 'account_locked_out',
   account: 'account_throttled',

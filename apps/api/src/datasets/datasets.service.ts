@@ -7,8 +7,10 @@ import type {
   DatasetPermissions,
   LaunchMount,
   Page,
+  RefusalCode,
   UserSummary,
 } from '@behalf/contracts';
+import { REFUSALS } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { Transactions } from '../platform/database/transactions';
 import { RequestContext } from '../kernel/request-context';
@@ -29,11 +31,8 @@ export type AuthenticatedContext = RequestContext & { principal: Principal };
 /** A dataset as one caller sees it, with their access. */
 export type AuthorizedDataset = DatasetRecord & { access: DatasetAccess };
 
-const DENIAL: Record<DatasetAccessLevel, { reason: string; detail: string }> = {
-  read: { reason: 'dataset_read_denied', detail: 'You may not read this dataset.' },
-  write: { reason: 'dataset_write_denied', detail: 'You may only read this dataset: writing needs a group with write permission, ownership or admin.' },
-  manage: { reason: 'not_dataset_owner', detail: 'Only the dataset’s owner and admins may do this.' },
-};
+/** The catalogue's refusal for each level a caller's access falls short of. */
+const DENIAL: Record<DatasetAccessLevel, RefusalCode> = { read: 'dataset_read_denied', write: 'dataset_write_denied', manage: 'not_dataset_owner' };
 
 function toDataset(record: DatasetRecord, access: DatasetAccess): Dataset {
   const { id, name, description, owner, createdAt, updatedAt } = record;
@@ -72,8 +71,8 @@ export class DatasetsService {
     if (!dataset || access === 'none') throw datasetNotFound(id);
     if (!reaches(access, level)) {
       const denial = DENIAL[level];
-      await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: denial.reason, target: { type: 'dataset', id } }, ctx);
-      throw new ProblemError('forbidden', denial.detail);
+      await this.audit.record({ action: 'access.denied', outcome: 'denied', reason: denial, target: { type: 'dataset', id } }, ctx);
+      throw new ProblemError(REFUSALS[denial].problem, REFUSALS[denial].message);
     }
     return { ...dataset, access };
   }

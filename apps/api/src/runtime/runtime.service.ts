@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditAction, AuthInfo, IssuedIdentityToken, ViewerAuthInfo } from '@behalf/contracts';
-import { ANONYMOUS_LOGIN, ANONYMOUS_SUBJECT } from '@behalf/contracts';
+import { ANONYMOUS_LOGIN, ANONYMOUS_SUBJECT, REFUSALS } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { Principal } from '../kernel/principal';
@@ -25,15 +25,8 @@ type BackendContext = RequestContext & { principal: Principal & { via: BackendVi
 /** Who views: a user, or nobody (a public webapp's anonymous viewer). */
 type Viewer = { user: UserProfile; credential: ViewerCredential['kind'] } | { user: null; credential: 'none' | 'identity_token' };
 
-const VIEWER_REFUSALS: Record<string, string> = {
-  unknown_session: 'The viewer’s session cookie names no session (logged out, or never valid).',
-  session_expired: 'The viewer’s session has expired.',
-  session_idle_timeout: 'The viewer’s session ended after a period of inactivity.',
-  token_expired: 'The viewer’s identity token has expired.',
-  token_invalid: 'The viewer’s identity token is not valid for this webapp.',
-  user_inactive: 'The viewer is disabled or deleted.',
-  no_credentials: 'The browser request carries no viewer credential (a behalf_session cookie or an identity token), and this webapp is not public.',
-};
+/** Why the viewer's credential did not name an active user; `viewer_<reason>` is the catalogue's code. */
+type ViewerRefusal = 'unknown_session' | 'session_expired' | 'session_idle_timeout' | 'token_expired' | 'token_invalid' | 'user_inactive' | 'no_credentials';
 
 /**
  * What a webapp backend asks about the people viewing it: who they are (auth info, with their
@@ -197,18 +190,19 @@ export class RuntimeService {
     return { user: found, credential: credential.kind };
   }
 
-  private async refuseViewer(action: AuditAction, credential: ViewerCredential, reason: string, backend: BackendContext): Promise<never> {
-    await this.audit.record({ action, outcome: 'denied', reason: `viewer_${reason}`, details: { via: credential.kind } }, backend);
-    throw new ProblemError('viewer-unauthenticated', VIEWER_REFUSALS[reason] ?? 'The viewer’s credential is not valid.');
+  private async refuseViewer(action: AuditAction, credential: ViewerCredential, reason: ViewerRefusal, backend: BackendContext): Promise<never> {
+    const code = `viewer_${reason}` as const;
+    await this.audit.record({ action, outcome: 'denied', reason: code, details: { via: credential.kind } }, backend);
+    throw new ProblemError(REFUSALS[code].problem, REFUSALS[code].message);
   }
 
   /** The active user a credential names; `anonymous` for none (or an anonymous identity token); else why not. */
-  private async userOf(credential: ViewerCredential, webapp: WebappPolicy): Promise<UserProfile | 'anonymous' | string> {
+  private async userOf(credential: ViewerCredential, webapp: WebappPolicy): Promise<UserProfile | 'anonymous' | ViewerRefusal> {
     let userId: string;
     if (credential.kind === 'none') return 'anonymous';
     if (credential.kind === 'session') {
       const session = await this.sessions.userOf(credential.token);
-      if ('refused' in session) return session.refused;
+      if ('refused' in session) return session.refused as Exclude<typeof session.refused, 'user_disabled'>;
       userId = session.userId;
     } else {
       try {

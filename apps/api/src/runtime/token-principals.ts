@@ -67,7 +67,7 @@ export class TokenPrincipals implements TokenAuthenticationPort {
     if (!run || run.webappId !== act.webapp_id) return { code: 'token_invalid' };
     const acting = await this.facts.acting(run, act.sub, claims.sub);
     if (!acting) return { code: 'impersonation_revoked' };
-    if (!acting.decision.allowed) return { code: 'impersonation_revoked', rule: acting.decision.reason };
+    if (!acting.decision.allowed) return { code: 'impersonation_revoked', about: acting.decision.reason };
     const { actor, viewer } = acting;
     return {
       userId: viewer.id,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView, WebappSource } from '@behalf/contracts';
+import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView, WebappSource, RefusalCode } from '@behalf/contracts';
 import { effectivePermissions } from '../auth/principal-of-user';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
@@ -177,7 +177,7 @@ export class WebappsService {
   }
 
   /** Records a refusal about webapp `id` and returns its 403, for the caller to throw. */
-  private async refused(id: string, reason: string, detail: string, ctx: AuthenticatedContext, details?: Record<string, unknown>): Promise<ProblemError> {
+  private async refused(id: string, reason: RefusalCode, detail: string, ctx: AuthenticatedContext, details?: Record<string, unknown>): Promise<ProblemError> {
     await this.audit.record({ action: 'access.denied', outcome: 'denied', reason, target: { type: 'webapp', id }, webappId: id, details }, ctx);
     return new ProblemError('forbidden', detail);
   }
