@@ -70,7 +70,11 @@ export class Caller {
     });
     if (res.status !== 200) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
     const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
-    const value = (name: string) => cookies.find((c) => c.startsWith(`${name}=`))!.slice(name.length + 1);
+    const value = (name: string) => {
+      const cookie = cookies.find((c) => c.startsWith(`${name}=`));
+      if (!cookie) throw new Error(`login set no ${name} cookie`);
+      return cookie.slice(name.length + 1);
+    };
     const caller = new Caller(url, { cookie: cookies.join('; '), 'x-csrf-token': value('behalf_csrf') });
     return Object.assign(caller, { sessionCookie: value('behalf_session') });
   }

@@ -19,7 +19,7 @@ async function lint(files: string[]): Promise<Record<string, number>> {
 
 /**
  * The lint that `npm test` runs must catch what the architecture forbids: a library importing an
- * application, and an import cycle. Each is planted in a scratch file, linted, and removed.
+ * application (or the Node-only server library), an import cycle, and a floating promise. Each is planted in a scratch file, linted, and removed.
  */
 describe('the lint rules', () => {
   let dir: string;
@@ -56,6 +56,11 @@ describe('the lint rules', () => {
     await writeFile(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): unknown => b;\n");
     await writeFile(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");
     expect(await lint([relative(projectRoot(), join(dir, 'a.ts'))])).toEqual({ 'import-x/no-cycle': 1 });
+  });
+
+  it('refuses a promise nobody awaits (type-aware, in source files)', async () => {
+    await writeFile(join(dir, 'd.ts'), 'async function record(): Promise<void> {}\nexport function handle(): void {\n  record();\n}\n');
+    expect(await lint([relative(projectRoot(), join(dir, 'd.ts'))])).toEqual({ '@typescript-eslint/no-floating-promises': 1 });
   });
 
   it('passes a file that breaks neither rule', async () => {

@@ -188,7 +188,7 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async appendBatch(batch: Pending[], outbox: boolean): Promise<void> {
-    const records = batch.filter((p) => p.content).map((p) => p.content!);
+    const records = batch.flatMap((p) => (p.content ? [p.content] : []));
     try {
       const moved = await this.repository.append(records, outbox);
       if (moved >= OUTBOX_BATCH) this.outboxWaiting = true;

@@ -37,10 +37,13 @@ export class LoginThrottleRepository {
         [all],
       );
       const byKey = new Map(rows.map((r) => [r.key, { failures: r.failures, windowStartedAt: r.window_started_at, lockedUntil: r.locked_until }]));
-      const states = Object.fromEntries((Object.keys(keys) as ThrottleKind[]).map((kind) => [kind, byKey.get(keys[kind])!])) as Record<
-        ThrottleKind,
-        ThrottleState
-      >;
+      const stateOf = (kind: ThrottleKind): ThrottleState => {
+        const state = byKey.get(keys[kind]);
+        // Inserted just above, in this transaction: a missing row is a bug, never a fresh start.
+        if (!state) throw new Error(`login throttle row ${kind} vanished inside its transaction`);
+        return state;
+      };
+      const states = Object.fromEntries((Object.keys(keys) as ThrottleKind[]).map((kind) => [kind, stateOf(kind)])) as Record<ThrottleKind, ThrottleState>;
       const decision = decideAttempt(states, policies, now);
       for (const [kind, state] of Object.entries(decision.next) as [ThrottleKind, ThrottleState][]) {
         await client.query('UPDATE login_throttles SET failures = $2, window_started_at = $3, locked_until = $4 WHERE key = $1', [

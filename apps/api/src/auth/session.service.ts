@@ -48,10 +48,11 @@ export class SessionService {
    */
   async authenticate(token: string): Promise<Principal | { refused: SessionRefusal }> {
     const session = await this.sessions.findByTokenHash(sha256Hex(token));
+    if (!session) return { refused: 'unknown_session' };
     const refused = await this.holds(session);
     if (refused) return refused;
-    if (!session!.user.active) return { refused: 'user_disabled' };
-    return principalFor(session!.user, { kind: 'session', sessionId: session!.id, csrfHash: session!.csrfHash });
+    if (!session.user.active) return { refused: 'user_disabled' };
+    return principalFor(session.user, { kind: 'session', sessionId: session.id, csrfHash: session.csrfHash });
   }
 
   /**
@@ -60,12 +61,12 @@ export class SessionService {
    */
   async userOf(token: string): Promise<{ userId: string } | { refused: SessionRefusal }> {
     const session = await this.sessions.findTimingByTokenHash(sha256Hex(token));
-    return (await this.holds(session)) ?? { userId: session!.userId };
+    if (!session) return { refused: 'unknown_session' };
+    return (await this.holds(session)) ?? { userId: session.userId };
   }
 
   /** Undefined when the session holds (and is then marked seen, now and then); else why not. */
-  private async holds(session: Omit<SessionTiming, 'userId'> | null): Promise<{ refused: SessionRefusal } | undefined> {
-    if (!session) return { refused: 'unknown_session' };
+  private async holds(session: Omit<SessionTiming, 'userId'>): Promise<{ refused: SessionRefusal } | undefined> {
     const now = this.clock.now();
     if (session.expiresAt <= now) return { refused: 'session_expired' };
     const idleLimit = session.lastSeenAt.getTime() + this.config.sessions.idleTimeoutSeconds * 1000;

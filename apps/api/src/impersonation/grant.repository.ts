@@ -144,19 +144,14 @@ export class GrantRepository {
       [actor.id ?? actor.login, subject.id ?? subject.login, now],
     );
     const row = rows[0];
-    if (!row?.a_id || !row.s_id) return null;
+    if (!row?.a_id || row.a_login === null || !row.s_id || row.s_login === null) return null;
+    const { g_source_id: sourceId, g_source_name: sourceName, g_target_id: targetId, g_target_name: targetName, g_reason: reason } = row;
     return {
-      actor: { id: row.a_id, login: row.a_login!, active: row.a_active === true, admin: row.a_admin === true },
-      subject: { id: row.s_id, login: row.s_login!, active: row.s_active === true, admin: row.s_admin === true },
-      ...(row.g_source_id
-        ? {
-            grant: {
-              sourceGroup: { id: row.g_source_id, name: row.g_source_name! },
-              targetGroup: { id: row.g_target_id!, name: row.g_target_name! },
-              reason: row.g_reason!,
-              expiresAt: row.g_expires_at,
-            },
-          }
+      actor: { id: row.a_id, login: row.a_login, active: row.a_active === true, admin: row.a_admin === true },
+      subject: { id: row.s_id, login: row.s_login, active: row.s_active === true, admin: row.s_admin === true },
+      // The grant's columns come from one joined row: all present, or none.
+      ...(sourceId !== null && sourceName !== null && targetId !== null && targetName !== null && reason !== null
+        ? { grant: { sourceGroup: { id: sourceId, name: sourceName }, targetGroup: { id: targetId, name: targetName }, reason, expiresAt: row.g_expires_at } }
         : {}),
     };
   }

@@ -93,16 +93,25 @@ export class RunAuthority implements RunAuthorityPort, OnApplicationBootstrap, O
     const users = new Map<string, UserWithGroups | null>();
     const webapps = new Map<string, WebappRecord | null>();
     const userOf = async (id: string) => {
-      if (!users.has(id)) users.set(id, await this.users.withGroups(id));
-      return users.get(id)!;
+      const known = users.get(id);
+      if (known !== undefined) return known;
+      const user = await this.users.withGroups(id);
+      users.set(id, user);
+      return user;
+    };
+    const webappOf = async (id: string) => {
+      const known = webapps.get(id);
+      if (known !== undefined) return known;
+      const webapp = await this.webapps.get(id, NOBODY);
+      webapps.set(id, webapp);
+      return webapp;
     };
     for (const run of live) {
-      if (!webapps.has(run.webappId)) webapps.set(run.webappId, await this.webapps.get(run.webappId, NOBODY));
       const reason = lostAuthority(
         run,
         await userOf(run.startedBy.id),
         await userOf(run.identity.userId),
-        webapps.get(run.webappId)!,
+        await webappOf(run.webappId),
         runEndsAt(run.startedAt, maxRunLifetimeSeconds),
         now,
       );

@@ -148,12 +148,13 @@ export class WebappsService {
         throw await this.refused(id, 'secret_names_widen_requires_admin', why, ctx, { widened });
       }
     }
-    if (patch.viewers) {
-      const missingUsers = await this.webapps.missingUsers(patch.viewers.users);
-      const missingGroups = await this.webapps.missingGroups(patch.viewers.groups);
+    const viewers = patch.viewers;
+    if (viewers) {
+      const missingUsers = await this.webapps.missingUsers(viewers.users);
+      const missingGroups = await this.webapps.missingGroups(viewers.groups);
       const errors = [
-        ...missingUsers.map((u) => ({ path: `body.viewers.users.${patch.viewers!.users.indexOf(u)}`, message: 'no user has this id' })),
-        ...missingGroups.map((g) => ({ path: `body.viewers.groups.${patch.viewers!.groups.indexOf(g)}`, message: 'no group has this id' })),
+        ...missingUsers.map((u) => ({ path: `body.viewers.users.${viewers.users.indexOf(u)}`, message: 'no user has this id' })),
+        ...missingGroups.map((g) => ({ path: `body.viewers.groups.${viewers.groups.indexOf(g)}`, message: 'no group has this id' })),
       ];
       if (errors.length > 0) throw new ProblemError('validation-failed', 'The request body is invalid.', errors);
     }
