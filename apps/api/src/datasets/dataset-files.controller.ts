@@ -80,9 +80,15 @@ export class DatasetFilesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DatasetFile> {
     const upload = { content: request.body as Readable, contentType: header(request, 'content-type'), declaredLength: header(request, 'content-length') };
-    const { created, file } = await this.files.put(params.id, filePathOf(request), upload, ctx);
-    reply.status(created ? 201 : 200);
-    return file;
+    try {
+      const { created, file } = await this.files.put(params.id, filePathOf(request), upload, ctx);
+      reply.status(created ? 201 : 200);
+      return file;
+    } catch (error) {
+      // The rest of a refused upload is not read, so the connection cannot serve another request.
+      if (!request.raw.complete) void reply.header('connection', 'close');
+      throw error;
+    }
   }
 
   @Get(':id/files/*')

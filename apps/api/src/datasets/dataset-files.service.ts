@@ -36,8 +36,6 @@ const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*;[\x20-\x7e]*)?$/;
 
 const fileNotFound = (path: string) => new ProblemError('not-found', `This dataset has no file ${JSON.stringify(path)}.`);
-/** The rest of a refused upload is not read, so the connection cannot serve another request. */
-const closing = { connection: 'close' };
 
 /** The stored media type of an upload: as sent, if it is one, else octet-stream. */
 function mediaTypeOf(header: string | undefined): string {
@@ -91,10 +89,9 @@ export class DatasetFilesService implements OnApplicationBootstrap {
     } catch (error) {
       if (error instanceof BlobTooLargeError) throw this.tooLarge();
       if (error instanceof BlobIdleTimeoutError) {
-        throw new ProblemError('request-timeout', `The upload sent nothing for ${error.idleMs / 1000} s and was abandoned.`, undefined, closing);
+        throw new ProblemError('request-timeout', `The upload sent nothing for ${error.idleMs / 1000} s and was abandoned.`);
       }
-      if (error instanceof UploadInterruptedError)
-        throw new ProblemError('bad-request', 'The upload ended before its end: nothing was stored.', undefined, closing);
+      if (error instanceof UploadInterruptedError) throw new ProblemError('bad-request', 'The upload ended before its end: nothing was stored.');
       throw error;
     }
     // The file's metadata and its audit record commit together; the replaced blob goes after.
@@ -164,7 +161,7 @@ export class DatasetFilesService implements OnApplicationBootstrap {
   }
 
   private tooLarge(): ProblemError {
-    return new ProblemError('payload-too-large', `A dataset file may have at most ${this.config.datasets.fileMaxBytes} bytes.`, undefined, closing);
+    return new ProblemError('payload-too-large', `A dataset file may have at most ${this.config.datasets.fileMaxBytes} bytes.`);
   }
 }
 
