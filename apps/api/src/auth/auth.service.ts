@@ -2,7 +2,9 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Me, RefusalCode } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
+import type { Logger } from '@behalf/server';
 import { CLOCK, Clock } from '../kernel/clock';
+import { LOGGER } from '../platform/logging/logger.token';
 import { ProblemError } from '../kernel/problem';
 import { PasswordHasher } from '../identity/password-hasher';
 import { UserRepository } from '../identity/user.repository';
@@ -39,6 +41,7 @@ export class AuthService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly audit: AuditService,
     private readonly transactions: Transactions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
@@ -77,7 +80,9 @@ export class AuthService implements OnApplicationBootstrap, OnApplicationShutdow
     }
 
     const user = await this.users.findCredentials(normalized);
-    const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
+    const passwordMatches = await this.hasher.verify(user?.passwordHash, password, (error) =>
+      this.logger.error({ err: error, userId: user?.id }, 'login: the stored password hash cannot be read; the password never matches'),
+    );
     if (!user || !passwordMatches || user.status !== 'active') {
       const reason: RefusalCode = !user ? 'unknown_login' : !passwordMatches ? 'wrong_password' : 'user_disabled';
       const actor = user ? { userId: user.id, login: user.login } : attempted;
@@ -97,7 +102,9 @@ export class AuthService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    this.sweep = setInterval(() => void this.forgetStaleThrottles().catch(() => undefined), THROTTLE_SWEEP_MS);
+    const sweep = () =>
+      this.forgetStaleThrottles().catch((error: unknown) => this.logger.warn({ err: error }, 'login throttles: sweeping stale counters failed'));
+    this.sweep = setInterval(() => void sweep(), THROTTLE_SWEEP_MS);
     this.sweep.unref();
   }
 

@@ -21,6 +21,8 @@ describe(PasswordHasher.name, () => {
   });
 
   it('answers false for a corrupt hash instead of throwing', async () => {
-    expect(await hasher.verify('$argon2id$garbage', 'x')).toBe(false);
+    const causes: unknown[] = [];
+    expect(await hasher.verify('$argon2id$garbage', 'x', (error) => causes.push(error))).toBe(false);
+    expect(causes).toHaveLength(1);
   });
 });

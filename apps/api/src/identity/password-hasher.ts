@@ -21,9 +21,15 @@ export class PasswordHasher implements OnModuleInit {
     return hash(password, OPTIONS);
   }
 
-  /** Verifies against `hash`, or against a dummy hash when there is none (same cost, always false). */
-  async verify(stored: string | null | undefined, password: string): Promise<boolean> {
-    const matches = await verify(stored ?? this.dummyHash, password).catch(() => false);
+  /**
+   * Verifies against `hash`, or against a dummy hash when there is none (same cost, always false).
+   * A stored hash argon2 cannot read never matches; `onUnreadable` hears of it (the cause, never the hash).
+   */
+  async verify(stored: string | null | undefined, password: string, onUnreadable?: (error: unknown) => void): Promise<boolean> {
+    const matches = await verify(stored ?? this.dummyHash, password).catch((error: unknown) => {
+      onUnreadable?.(error);
+      return false;
+    });
     return stored ? matches : false;
   }
 }

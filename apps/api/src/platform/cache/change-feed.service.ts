@@ -106,7 +106,10 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     if (this.closed || this.reconnectTimer) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      void this.listen().catch(() => this.scheduleReconnect());
+      void this.listen().catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'change feed: reconnecting failed, trying again');
+        this.scheduleReconnect();
+      });
     }, RECONNECT_MS);
     this.reconnectTimer.unref();
   }

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@behalf/server';
+import { LOGGER } from '../logging/logger.token';
 import { KNOWN_MIGRATIONS } from './database.tokens';
 import { PrismaService } from './prisma.service';
 
@@ -12,6 +14,7 @@ export class DatabaseHealthService {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(KNOWN_MIGRATIONS) private readonly migrations: readonly string[],
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async readiness(): Promise<DatabaseReadiness> {
@@ -33,7 +36,9 @@ export class DatabaseHealthService {
         SELECT migration_name FROM "_prisma_migrations"
         WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
       applied = new Set(rows.map((r) => r.migration_name));
-    } catch {
+    } catch (error) {
+      // The probe answers in general words; the cause is for the operator's log.
+      this.logger.warn({ err: error }, 'readiness: the migration history could not be read');
       return { ready: false, reason: 'The database is unreachable or has no migration history.' };
     }
     const pending = this.migrations.filter((name) => !applied.has(name));
