@@ -30,26 +30,26 @@ describe('the lint rules', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('refuses a library importing an application', async () => {
+  /** ESLint's verdict on `source` planted as a file of the shared contracts library. */
+  async function lintInContracts(source: string): Promise<Record<string, number>> {
     const lib = await mkdtemp(join(projectRoot(), 'libs/contracts/src/lint-probe-'));
     try {
       const file = join(lib, 'probe.ts');
-      await writeFile(file, "import { API_VERSION } from '../../../../apps/api/src/app';\nexport const version = API_VERSION;\n");
-      expect(await lint([relative(projectRoot(), file)])).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
+      await writeFile(file, source);
+      return await lint([relative(projectRoot(), file)]);
     } finally {
       await rm(lib, { recursive: true, force: true });
     }
+  }
+
+  it('refuses a library importing an application', async () => {
+    const source = "import { API_VERSION } from '../../../../apps/api/src/app';\nexport const version = API_VERSION;\n";
+    expect(await lintInContracts(source)).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
   });
 
   it('keeps the Node-only server library out of the shared contracts (so out of browser and SDK bundles)', async () => {
-    const lib = await mkdtemp(join(projectRoot(), 'libs/contracts/src/lint-probe-'));
-    try {
-      const file = join(lib, 'probe.ts');
-      await writeFile(file, "import { redactDeep } from '@behalf/server';\nexport const redact = redactDeep;\n");
-      expect(await lint([relative(projectRoot(), file)])).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
-    } finally {
-      await rm(lib, { recursive: true, force: true });
-    }
+    const source = "import { redactDeep } from '@behalf/server';\nexport const redact = redactDeep;\n";
+    expect(await lintInContracts(source)).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
   });
 
   it('refuses an import cycle', async () => {

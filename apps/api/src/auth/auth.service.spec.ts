@@ -15,6 +15,7 @@ describe(AuthService.name, () => {
       { record: jest.fn(async () => undefined) } as never,
       { run: jest.fn((work: () => Promise<unknown>) => work()) } as never,
       { now: () => new Date('2030-01-01T00:00:00Z') },
+      { warn: jest.fn() } as never,
     );
     return { service, verify };
   }

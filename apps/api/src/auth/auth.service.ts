@@ -80,9 +80,7 @@ export class AuthService implements OnApplicationBootstrap, OnApplicationShutdow
     }
 
     const user = await this.users.findCredentials(normalized);
-    const passwordMatches = await this.hasher.verify(user?.passwordHash, password, (error) =>
-      this.logger.error({ err: error, userId: user?.id }, 'login: the stored password hash cannot be read; the password never matches'),
-    );
+    const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !passwordMatches || user.status !== 'active') {
       const reason: RefusalCode = !user ? 'unknown_login' : !passwordMatches ? 'wrong_password' : 'user_disabled';
       const actor = user ? { userId: user.id, login: user.login } : attempted;

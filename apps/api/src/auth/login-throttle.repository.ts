@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PgPool } from '../platform/database/pg-pool';
+import { inOwnPgTransaction, PgPool } from '../platform/database/pg-pool';
 import { AttemptDecision, decideAttempt, ThrottleKind, ThrottlePolicies, ThrottleState } from './login-throttle';
 
 interface Row {
@@ -24,9 +24,7 @@ export class LoginThrottleRepository {
   constructor(private readonly pg: PgPool) {}
 
   async attempt(keys: Record<ThrottleKind, string>, policies: ThrottlePolicies, now: Date): Promise<AttemptDecision> {
-    const client = await this.pg.raw.connect();
-    try {
-      await client.query('BEGIN');
+    return inOwnPgTransaction(this.pg.raw, async (client) => {
       const all = Object.values(keys);
       await client.query(
         `INSERT INTO login_throttles (key, failures, window_started_at) SELECT k, 0, $2 FROM unnest($1::text[]) AS k ON CONFLICT (key) DO NOTHING`,
@@ -53,14 +51,8 @@ export class LoginThrottleRepository {
           state.lockedUntil,
         ]);
       }
-      await client.query('COMMIT');
       return decision;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { KekRewrapReport } from '@behalf/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { KekVersionMissingError, rewrap, Sealed, UnsealError } from './envelope';
 import type { KeyRing } from './key-ring';
+import { inOwnPgTransaction } from '../platform/database/pg-pool';
 
 /**
  * A table holding values sealed under the key-encryption key ring, described by the domain that
@@ -48,21 +49,6 @@ interface PendingRow {
   label: string;
 }
 
-async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /** Why a record's seal cannot move; anything else (a database error) is no property of the record and propagates. */
 function sealFailure(error: unknown, kekVersion: number): string | null {
   if (error instanceof KekVersionMissingError) return `KEK version ${kekVersion} is not in BEHALF_KEK`;
@@ -90,7 +76,7 @@ export async function rewrapAll(
     let after: string | null = null;
     for (;;) {
       if (options.maxBatches !== undefined && batches >= options.maxBatches) return report;
-      const rows = await inTransaction(pool, async (client) => {
+      const rows = await inOwnPgTransaction(pool, async (client) => {
         const pending = (await client.query<PendingRow>(store.pendingSql, [ring.currentVersion, after, options.batchSize])).rows;
         for (const row of pending) {
           const sealed: Sealed = { kekVersion: row.kek_version, wrappedKey: row.wrapped_key, ciphertext: row.ciphertext };

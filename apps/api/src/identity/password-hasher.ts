@@ -1,6 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { Logger } from '@behalf/server';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { randomSecret } from '../common/hashing';
+import { LOGGER } from '../platform/logging/logger.token';
 
 /**
  * Argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane): tens of milliseconds here,
@@ -11,6 +13,8 @@ const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private dummyHash = '';
+
+  constructor(@Inject(LOGGER) private readonly logger: Pick<Logger, 'error'>) {}
 
   async onModuleInit(): Promise<void> {
     // Verified against when the login is unknown, so an unknown login costs what a wrong password costs.
@@ -23,11 +27,11 @@ export class PasswordHasher implements OnModuleInit {
 
   /**
    * Verifies against `hash`, or against a dummy hash when there is none (same cost, always false).
-   * A stored hash argon2 cannot read never matches; `onUnreadable` hears of it (the cause, never the hash).
+   * A stored hash argon2 cannot read never matches, and its cause is logged (never the hash).
    */
-  async verify(stored: string | null | undefined, password: string, onUnreadable?: (error: unknown) => void): Promise<boolean> {
+  async verify(stored: string | null | undefined, password: string): Promise<boolean> {
     const matches = await verify(stored ?? this.dummyHash, password).catch((error: unknown) => {
-      onUnreadable?.(error);
+      this.logger.error({ err: error }, 'a stored password hash cannot be read: it never matches');
       return false;
     });
     return stored ? matches : false;

@@ -1,50 +1,5 @@
-import type { DecisionFacts } from '../impersonation/policy';
-import type { UserProfile } from '../identity/user.repository';
-import type { RunState } from '../webapps/run.repository';
-import type { WebappPolicy } from '../webapps/webapp.repository';
-import { ActingFacts, actingDecision, mayView } from './acting-policy';
-
-const NOW = new Date('2030-01-01T00:00:00Z');
-const ACTOR = '00000000-0000-4000-8000-00000000000a';
-const VIEWER = '00000000-0000-4000-8000-00000000000b';
-const WEBAPP = '00000000-0000-4000-8000-00000000000c';
-const G2 = '00000000-0000-4000-8000-0000000000f2';
-
-function facts(
-  change: { run?: Partial<RunState>; webapp?: Partial<WebappPolicy['settings']>; viewer?: Partial<UserProfile>; grant?: Partial<DecisionFacts> } = {},
-): ActingFacts {
-  const run: RunState = { webappId: WEBAPP, stopped: false, identityUserId: ACTOR, startedAt: NOW, ...change.run };
-  const webapp: WebappPolicy = {
-    id: WEBAPP,
-    owner: { id: '00000000-0000-4000-8000-0000000000ff' },
-    settings: {
-      access: 'authenticated',
-      viewers: { users: [], groups: [] },
-      hideAccessTokens: false,
-      allowImpersonation: true,
-      secretNames: null,
-      ...change.webapp,
-    },
-  };
-  const viewer: UserProfile = {
-    id: VIEWER,
-    login: 'eu1',
-    displayName: 'EU1',
-    email: null,
-    active: true,
-    groups: [{ id: G2, name: 'g2' }],
-    permissions: [],
-    ...change.viewer,
-  };
-  const grantFacts: DecisionFacts = {
-    actor: { id: ACTOR, login: 'ru', active: true, admin: false },
-    subject: { id: VIEWER, login: 'eu1', active: true, admin: false },
-    grant: { sourceGroup: { id: 'g1', name: 'g1' }, targetGroup: { id: G2, name: 'g2' }, reason: 'support', expiresAt: null },
-    allowImpersonatingAdmins: false,
-    ...change.grant,
-  };
-  return { run, actorId: ACTOR, webapp, viewer, grantFacts };
-}
+import { ACTOR, actingFacts as facts, G2, NOW, VIEWER } from '../../test/fixtures/acting';
+import { actingDecision, mayView } from './acting-policy';
 
 describe('actingDecision', () => {
   it('allows with a grant, naming it', () => {
