@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort, spawnServer, stop, stopSpawned, whenReady } from '../../apps/api/test/spawn';
@@ -28,7 +28,8 @@ export interface Server {
 /**
  * `npm start`'s server (the tests' `spawnServer`), production mode, on a fresh embedded database
  * in a temporary directory, ready. Logging stays at `warn`: at `info` every request is logged.
- * `BEHALF_BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles it.
+ * `BEHALF_BENCH_PROFILE_DIR=/tmp/prof` profiles it (a `.cpuprofile` written when it stops; Node
+ * refuses `--cpu-prof` in NODE_OPTIONS, so `cpu-profile.cjs` is loaded with `--require`).
  */
 export async function startServer(): Promise<Server> {
   const port = await freePort();
@@ -42,7 +43,12 @@ export async function startServer(): Promise<Server> {
     // One run drives the whole load, far past a webapp's rate limit: the limit is still counted
     // on every request (its cost is measured), it just never refuses.
     BEHALF_RUNTIME_RATE_PER_SECOND: '1000000',
-    ...(process.env.BEHALF_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BEHALF_BENCH_NODE_OPTIONS } : {}),
+    ...(process.env.BEHALF_BENCH_PROFILE_DIR
+      ? {
+          NODE_OPTIONS: `--require ${join(projectRoot(), 'bench/runtime/cpu-profile.cjs')}`,
+          BEHALF_BENCH_PROFILE_DIR: resolve(process.env.BEHALF_BENCH_PROFILE_DIR),
+        }
+      : {}),
   });
   const stopAll = async () => {
     await stop(server);

@@ -1,0 +1,23 @@
+// Loaded into the benchmarked server with `--require` (Node refuses --cpu-prof in NODE_OPTIONS):
+// profiles the whole process and writes <pid>.cpuprofile into BEHALF_BENCH_PROFILE_DIR when the
+// bench stops it (SIGTERM). Open the file in Chrome DevTools' Performance panel.
+const inspector = require('node:inspector');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dir = process.env.BEHALF_BENCH_PROFILE_DIR;
+const session = new inspector.Session();
+session.connect();
+session.post('Profiler.enable', () => session.post('Profiler.start'));
+let written = false;
+function write() {
+  if (written) return;
+  written = true;
+  session.post('Profiler.stop', (error, result) => {
+    if (error) return;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+  });
+}
+process.prependListener('SIGTERM', write);
+process.on('beforeExit', write);
