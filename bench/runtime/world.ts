@@ -29,7 +29,7 @@ export interface Server {
  * `npm start`'s server (the tests' `spawnServer`), production mode, on a fresh embedded database
  * in a temporary directory, ready. Logging stays at `warn`: at `info` every request is logged.
  * `BEHALF_BENCH_PROFILE_DIR=/tmp/prof` profiles it (a `.cpuprofile` written when it stops; Node
- * refuses `--cpu-prof` in NODE_OPTIONS, so `cpu-profile.cjs` is loaded with `--require`).
+ * refuses `--cpu-prof` in NODE_OPTIONS, so `cpu-profile.mjs` is loaded with `--import`).
  */
 export async function startServer(): Promise<Server> {
   const port = await freePort();
@@ -45,7 +45,7 @@ export async function startServer(): Promise<Server> {
     BEHALF_RUNTIME_RATE_PER_SECOND: '1000000',
     ...(process.env.BEHALF_BENCH_PROFILE_DIR
       ? {
-          NODE_OPTIONS: `--require ${join(projectRoot(), 'bench/runtime/cpu-profile.cjs')}`,
+          NODE_OPTIONS: `--import ${join(projectRoot(), 'bench/runtime/cpu-profile.mjs')}`,
           BEHALF_BENCH_PROFILE_DIR: resolve(process.env.BEHALF_BENCH_PROFILE_DIR),
         }
       : {}),
@@ -219,6 +219,8 @@ export interface RuntimeBenchmark<C extends Record<string, number>> {
   ratio(perSecond: number, ceiling: C): Record<string, number>;
   /** Further measurements on the same server after the budgeted one (not budgeted). */
   more?(url: string, world: World): Promise<Record<string, unknown>>;
+  /** The peer the issue compares with, measured once Behalf's server has stopped (same load). */
+  peer?(): Promise<{ load: LoadResult; note: string }>;
 }
 
 const VIEWERS = 50;
@@ -234,6 +236,7 @@ export function runRuntimeBenchmark<C extends Record<string, number>>(benchmark:
     const ceiling = await benchmark.ceiling();
     console.log('crypto ceiling (one core):', ceiling);
     const server = await startServer();
+    let measured: { load: LoadResult; floor: Awaited<ReturnType<typeof frameworkFloor>>; more: Record<string, unknown> };
     try {
       const world = await seedWorld(server.url, VIEWERS);
       const requests = benchmark.requests(world);
@@ -242,7 +245,14 @@ export function runRuntimeBenchmark<C extends Record<string, number>>(benchmark:
       console.log(`${benchmark.endpoint} over HTTP:`, load);
       const floor = await frameworkFloor(server.url);
       console.log('framework floor:', floor);
-      const more = (await benchmark.more?.(server.url, world)) ?? {};
+      measured = { load, floor, more: (await benchmark.more?.(server.url, world)) ?? {} };
+    } finally {
+      await server.stop();
+    }
+    {
+      const { load, floor, more } = measured;
+      const peer = await benchmark.peer?.();
+      if (peer) console.log('peer over HTTP:', peer.load);
       const report = {
         benchmark: benchmark.name,
         startedAt: startedAt.toISOString(),
@@ -259,12 +269,14 @@ export function runRuntimeBenchmark<C extends Record<string, number>>(benchmark:
         ...more,
         floor: { ...floor, durationSeconds: 5, note: 'GET /healthz on the same server and load: the HTTP stack alone' },
         ceiling: { ...ceiling, note: benchmark.ceilingNote },
-        ratio: benchmark.ratio(load.requestsPerSecond, ceiling),
+        ...(peer ? { peer: { ...figures(peer.load), note: peer.note } } : {}),
+        ratio: {
+          ...benchmark.ratio(load.requestsPerSecond, ceiling),
+          ...(peer ? { toPeer: Number((load.requestsPerSecond / peer.load.requestsPerSecond).toFixed(3)) } : {}),
+        },
         budget: { ...BUDGET, met: meetsBudget(load) },
       };
       console.log('wrote', await writeReport(benchmark.name, report));
-    } finally {
-      await server.stop();
     }
   };
   main().catch((error: unknown) => {

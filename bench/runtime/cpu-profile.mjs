@@ -1,9 +1,9 @@
-// Loaded into the benchmarked server with `--require` (Node refuses --cpu-prof in NODE_OPTIONS):
+// Loaded into the benchmarked server with `--import` (Node refuses --cpu-prof in NODE_OPTIONS):
 // profiles the whole process and writes <pid>.cpuprofile into BEHALF_BENCH_PROFILE_DIR when the
 // bench stops it (SIGTERM). Open the file in Chrome DevTools' Performance panel.
-const inspector = require('node:inspector');
-const fs = require('node:fs');
-const path = require('node:path');
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
 
 const dir = process.env.BEHALF_BENCH_PROFILE_DIR;
 const session = new inspector.Session();

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { TOKEN_EXCHANGE } from '@behalf/contracts';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { projectRoot } from '../../apps/api/src/common/project-root';
+import { freePort } from '../../apps/api/test/spawn';
+import { drive, LoadResult } from '../runtime/world';
+
+const CLIENT_ID = 'bench';
+const CLIENT_SECRET = 'bench-peer-client-secret';
+const SUBJECT_ISSUER = 'http://127.0.0.1/behalf';
+
+/**
+ * The peer of the token exchange (`bench/peer/token-exchange-peer.mjs`, node-oidc-provider 9) in a
+ * process of its own, driven like Behalf's exchange: autocannon from this process, the same
+ * connections and duration, one subject token. Stopped before this returns.
+ */
+export async function measurePeer(): Promise<{ load: LoadResult; note: string }> {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [join(projectRoot(), 'bench/peer/token-exchange-peer.mjs')], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PEER_PORT: String(port),
+      PEER_ISSUER: url,
+      PEER_CLIENT_ID: CLIENT_ID,
+      PEER_CLIENT_SECRET: CLIENT_SECRET,
+      PEER_SUBJECT_ISSUER: SUBJECT_ISSUER,
+      PEER_SUBJECT_PUBLIC_JWK: JSON.stringify(await exportJWK(publicKey)),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the peer did not start within 20 s')), 20_000);
+      child.once('exit', (code) => reject(new Error(`the peer exited (${code}) before listening`)));
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('peer listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const subjectToken = await new SignJWT({ preferred_username: 'viewer0', groups: ['g2'] })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'behalf-id+jwt' })
+      .setIssuer(SUBJECT_ISSUER)
+      .setSubject('00000000-0000-4000-8000-000000000001')
+      .setAudience(`webapp:${CLIENT_ID}`)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const request = {
+      method: 'POST' as const,
+      path: '/token',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({
+        grant_type: TOKEN_EXCHANGE.grantType,
+        subject_token: subjectToken,
+        subject_token_type: TOKEN_EXCHANGE.jwtTokenType,
+      }).toString(),
+    };
+    await drive(url, [request], 3);
+    const load = await drive(url, [request]);
+    return {
+      load,
+      note: 'node-oidc-provider 9 (bench/peer/token-exchange-peer.mjs): client_secret_basic, jose jwtVerify of the subject token, jose SignJWT of an at+jwt; no policy, no audit, no database',
+    };
+  } finally {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+}
