@@ -185,11 +185,11 @@ export async function tightLoop(op: () => Promise<unknown>, ms = 3000): Promise<
   return Math.round(count / ((performance.now() - start) / 1000));
 }
 
-function machine() {
+export function machine() {
   return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
 }
 
-async function writeReport(name: string, report: unknown): Promise<string> {
+export async function writeReport(name: string, report: unknown): Promise<string> {
   const path = join(ROOT, 'bench/results', `${name}.json`);
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
