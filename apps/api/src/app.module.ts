@@ -1,13 +1,10 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, CLOCK, systemClock } from './kernel/clock';
 import { Config, CONFIG } from './platform/config/config';
 import { CacheModule } from './platform/cache/cache.module';
-import { LocalWritesInterceptor } from './platform/cache/local-writes.interceptor';
 import { DatabaseModule } from './platform/database/database.module';
-import { TransactionInterceptor } from './platform/database/transaction.interceptor';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
@@ -69,9 +66,6 @@ export class AppModule {
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         // Ports: a lower module declares what it needs, a higher one provides it.
         { provide: TOKEN_AUTHENTICATOR, useExisting: TokenPrincipals },
-        // In this order: the cache bump after a write happens once its transaction committed.
-        { provide: APP_INTERCEPTOR, useExisting: LocalWritesInterceptor },
-        { provide: APP_INTERCEPTOR, useExisting: TransactionInterceptor },
       ],
       exports: [CONFIG, LOGGER, CLOCK, TOKEN_AUTHENTICATOR],
     };

@@ -9,6 +9,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { insecureDefaults } from './platform/config/insecure-defaults';
 import { projectRoot } from './common/project-root';
 import { BehalfFastifyAdapter } from './platform/http/behalf-fastify.adapter';
+import { attachWriteInterceptors } from './platform/http/write-route-interceptors';
 import { ProblemFilter, replyWithProblem } from './platform/http/problem.filter';
 import { MAX_PARAM_LENGTH } from './platform/http/to-problem';
 import { requestIdFor } from '@behalf/server';
@@ -102,6 +103,9 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   streamBodiesOfFlaggedRoutes(fastify);
   parseFormBodiesOfFlaggedRoutes(fastify);
   app.useGlobalFilters(new ProblemFilter());
+  // Write routes get the transaction and cache-bump interceptors (in that nesting: the bump after
+  // the commit); reads and declared hot paths run with none.
+  attachWriteInterceptors(app, fastify);
   app.get(MetricsService).instrument(fastify);
   app.get(ImpersonatedRequestsAudit).attach(fastify);
 

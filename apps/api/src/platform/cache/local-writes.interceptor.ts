@@ -4,7 +4,7 @@ import { Observable, tap } from 'rxjs';
 import { ChangeFeed } from './change-feed.service';
 import { isUnflaggedWrite } from '../database/write-route';
 
-const LEAVES_POLICY_UNCHANGED = 'behalf:leaves-policy-unchanged';
+export const LEAVES_POLICY_UNCHANGED = 'behalf:leaves-policy-unchanged';
 
 /**
  * Declares that a write route never changes what policy decisions depend on (users, groups,

@@ -8,8 +8,8 @@ import { Transactions } from './transactions';
 
 /**
  * PostgreSQL: Prisma behind the transaction-aware proxy, the plain pool for hot paths, the
- * transaction helper and its interceptor (registered globally by the composition root, which
- * orders the global interceptors).
+ * transaction helper and its interceptor (attached to every write route by
+ * `http/write-route-interceptors.ts`).
  */
 @Global()
 @Module({})

@@ -4,7 +4,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { Transactions } from './transactions';
 import { isUnflaggedWrite } from './write-route';
 
-const OWN_TRANSACTIONS = 'behalf:own-transactions';
+export const OWN_TRANSACTIONS = 'behalf:own-transactions';
 
 /**
  * Declares that a write route manages its transactions itself, with the reason. For routes whose
