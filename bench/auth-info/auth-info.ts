@@ -33,12 +33,18 @@ async function cryptoCeiling() {
   };
 }
 
-const requestsFor = (world: World, withSecrets: boolean) =>
+/** The browser headers a backend passes on: a session cookie, or an identity token as a proxy injects it. */
+const browserHeaders = (viewer: World['viewers'][number], via: 'session' | 'identity_token') =>
+  via === 'session'
+    ? { cookie: `theme=dark; behalf_session=${viewer.sessionCookie}`, 'user-agent': 'bench' }
+    : { authorization: `Bearer ${viewer.identityToken}`, 'user-agent': 'bench' };
+
+const requestsFor = (world: World, withSecrets: boolean, via: 'session' | 'identity_token' = 'session') =>
   world.viewers.map((v) => ({
     method: 'POST' as const,
     path: '/api/v1/runtime/auth-info',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${world.backendToken}` },
-    body: JSON.stringify({ headers: { cookie: `theme=dark; behalf_session=${v.sessionCookie}`, 'user-agent': 'bench' }, withSecrets }),
+    body: JSON.stringify({ headers: browserHeaders(v, via), withSecrets }),
   }));
 
 runRuntimeBenchmark({
@@ -53,6 +59,16 @@ runRuntimeBenchmark({
   more: async (url, world) => {
     const withSecrets = await drive(url, requestsFor(world, true), 10);
     console.log('auth info with secrets over HTTP:', withSecrets);
-    return { authInfoWithSecrets: { durationSeconds: 10, ...figures(withSecrets) } };
+    // The gateway's path: the viewer as an identity token, verified on every call (never remembered).
+    const identityToken = await drive(url, requestsFor(world, false, 'identity_token'), 10);
+    console.log('auth info with an identity token over HTTP:', identityToken);
+    return {
+      authInfoWithSecrets: { durationSeconds: 10, ...figures(withSecrets) },
+      authInfoWithIdentityToken: {
+        durationSeconds: 10,
+        viewerCredential: 'identity token (Authorization: Bearer, as a proxy injects it)',
+        ...figures(identityToken),
+      },
+    };
   },
 });

@@ -85,6 +85,12 @@ export class Caller {
     return Object.assign(caller, { sessionCookie: value('behalf_session') });
   }
 
+  /** Sends `content` as the raw body (a dataset file), expecting one of `expected`. */
+  async upload(path: string, content: string, contentType: string, expected = [200, 201]): Promise<void> {
+    const res = await fetch(`${this.url}${path}`, { method: 'PUT', headers: { ...this.headers, 'content-type': contentType }, body: content });
+    if (!expected.includes(res.status)) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
+  }
+
   async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expected = [200, 201, 204]): Promise<T> {
     const res = await fetch(`${this.url}${path}`, {
       method,
@@ -98,6 +104,9 @@ export class Caller {
 }
 
 export interface World {
+  url: string;
+  admin: Caller;
+  groups: { g1: string; g2: string };
   webappId: string;
   backendToken: string;
   backend: Caller;
@@ -128,7 +137,7 @@ export async function seedWorld(url: string, viewerCount: number): Promise<World
     });
     viewers.push({ login, sessionCookie: session.sessionCookie, identityToken: token });
   }
-  return { webappId, backendToken: run.backendToken, backend, viewers };
+  return { url, admin, groups: { g1, g2 }, webappId, backendToken: run.backendToken, backend, viewers };
 }
 
 export interface LoadResult {
@@ -215,7 +224,8 @@ export interface RuntimeBenchmark<C extends Record<string, number>> {
   /** Measured before the server starts, on this otherwise idle process. */
   ceiling(): Promise<C>;
   ceilingNote: string;
-  requests(world: World): autocannon.Request[];
+  /** What autocannon cycles through; may seed more first (datasets, tokens). */
+  requests(world: World): autocannon.Request[] | Promise<autocannon.Request[]>;
   ratio(perSecond: number, ceiling: C): Record<string, number>;
   /** Further measurements on the same server after the budgeted one (not budgeted). */
   more?(url: string, world: World): Promise<Record<string, unknown>>;
@@ -239,7 +249,7 @@ export function runRuntimeBenchmark<C extends Record<string, number>>(benchmark:
     let measured: { load: LoadResult; floor: Awaited<ReturnType<typeof frameworkFloor>>; more: Record<string, unknown> };
     try {
       const world = await seedWorld(server.url, VIEWERS);
-      const requests = benchmark.requests(world);
+      const requests = await benchmark.requests(world);
       await drive(server.url, requests, 3);
       const load = await drive(server.url, requests);
       console.log(`${benchmark.endpoint} over HTTP:`, load);
