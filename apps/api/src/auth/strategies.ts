@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
-import { AuditService } from '../audit/audit.service';
+import { AuditInput, AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../kernel/request-context';
 import { ApiKeyService } from './api-key.service';
 import { Principal } from '../kernel/principal';
@@ -37,6 +37,16 @@ export function refuse(request: FastifyRequest, refusal: Refusal): void {
   (request as WithFailure)[AUTH_FAILURE] = refusal;
 }
 
+/**
+ * A bearer credential's refusal: kept for the guard's problem, and recorded, aggregated per
+ * source, reason and minute (anyone can send refused keys and tokens).
+ */
+async function refuseAudited(audit: AuditService, request: FastifyRequest, refusal: Refusal, record: Pick<AuditInput, 'target' | 'details'>): Promise<false> {
+  refuse(request, refusal);
+  await audit.refusal({ action: 'auth.authenticate', outcome: 'failed', reason: refusalReason(refusal), ...record }, requestContextOf(request));
+  return false;
+}
+
 export function cookiesOf(request: FastifyRequest): Record<string, string | undefined> {
   return (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies ?? {};
 }
@@ -55,18 +65,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
     if (!key) return false;
     const result = await this.apiKeys.authenticate(key);
     if ('refused' in result) {
-      refuse(request, { code: result.refused });
-      // Aggregated per source, reason and minute: anyone can send refused keys.
-      await this.audit.refusal(
-        {
-          action: 'auth.authenticate',
-          outcome: 'failed',
-          reason: result.refused,
-          target: result.keyId ? { type: 'api_key', id: result.keyId } : undefined,
-        },
-        requestContextOf(request),
-      );
-      return false;
+      return refuseAudited(this.audit, request, { code: result.refused }, { target: result.keyId ? { type: 'api_key', id: result.keyId } : undefined });
     }
     return result;
   }
@@ -109,12 +108,7 @@ export class BearerTokenStrategy extends PassportStrategy(Strategy, JWT_STRATEGY
     if (!token) return false;
     const result = await this.tokens.authenticate(token);
     if ('principal' in result) return result.principal;
-    refuse(request, result.refused);
-    await this.audit.refusal(
-      { action: 'auth.authenticate', outcome: 'failed', reason: refusalReason(result.refused), details: { via: result.via } },
-      requestContextOf(request),
-    );
-    return false;
+    return refuseAudited(this.audit, request, result.refused, { details: { via: result.via } });
   }
 }
 

@@ -10,16 +10,14 @@ import { tokenTypeOf } from '../tokens/token.service';
 import { RuntimeFacts } from './runtime-facts.service';
 
 /** The parsed claims, or the catalogue's refusal for a token that does not verify. */
-async function parsed<T>(parse: () => Promise<T>): Promise<T | Refusal> {
+async function parsed<T>(parse: () => Promise<T>): Promise<{ claims: T } | { refused: Refusal }> {
   try {
-    return await parse();
+    return { claims: await parse() };
   } catch (error) {
-    if (error instanceof JwtRefusedError) return { code: error.reason };
+    if (error instanceof JwtRefusedError) return { refused: { code: error.reason } };
     throw error;
   }
 }
-
-const isRefusal = (value: object): value is Refusal => 'code' in value && typeof (value as Refusal).code === 'string' && !('sub' in value);
 
 /**
  * Behalf's JWTs as API credentials, provided to the guard through auth's port: a backend token
@@ -45,9 +43,9 @@ export class TokenPrincipals implements TokenAuthenticationPort {
   }
 
   private async backendPrincipal(token: string): Promise<Principal | Refusal> {
-    const claims = await parsed(() => this.backendTokens.parse(token));
-    if (isRefusal(claims)) return claims;
-    const backend = await this.facts.backend(claims);
+    const verified = await parsed(() => this.backendTokens.parse(token));
+    if ('refused' in verified) return verified.refused;
+    const backend = await this.facts.backend(verified.claims);
     if (!backend) return { code: 'token_invalid' };
     if (backend.run.stopped) return { code: 'run_stopped' };
     if (!backend.actor?.active) return { code: 'run_identity_inactive' };
@@ -60,8 +58,9 @@ export class TokenPrincipals implements TokenAuthenticationPort {
   }
 
   private async impersonationPrincipal(token: string): Promise<Principal | Refusal> {
-    const claims = await parsed(() => this.impersonationTokens.parse(token));
-    if (isRefusal(claims)) return claims;
+    const verified = await parsed(() => this.impersonationTokens.parse(token));
+    if ('refused' in verified) return verified.refused;
+    const { claims } = verified;
     const { act } = claims;
     const run = await this.facts.run(act.run_id);
     if (!run || run.webappId !== act.webapp_id) return { code: 'token_invalid' };

@@ -1,8 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { Observable, tap } from 'rxjs';
 import { ChangeFeed } from './change-feed.service';
-import { isUnflaggedWrite } from '../database/write-route';
 
 export const LEAVES_POLICY_UNCHANGED = 'behalf:leaves-policy-unchanged';
 
@@ -22,13 +20,10 @@ export const LeavesPolicyUnchanged = (): MethodDecorator & ClassDecorator => Set
  */
 @Injectable()
 export class LocalWritesInterceptor implements NestInterceptor {
-  constructor(
-    private readonly feed: ChangeFeed,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly feed: ChangeFeed) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!isUnflaggedWrite(context, this.reflector, LEAVES_POLICY_UNCHANGED)) return next.handle();
+  /** Attached only to the write routes that need it (`http/write-route-interceptors.ts`). */
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(tap({ next: () => this.feed.bump(), error: () => this.feed.bump() }));
   }
 }

@@ -1,8 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { Transactions } from './transactions';
-import { isUnflaggedWrite } from './write-route';
 
 export const OWN_TRANSACTIONS = 'behalf:own-transactions';
 
@@ -21,13 +19,10 @@ export const OwnTransactions = (_why: string): MethodDecorator & ClassDecorator 
  */
 @Injectable()
 export class TransactionInterceptor implements NestInterceptor {
-  constructor(
-    private readonly transactions: Transactions,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly transactions: Transactions) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!isUnflaggedWrite(context, this.reflector, OWN_TRANSACTIONS)) return next.handle();
+  /** Attached only to the write routes that need it (`http/write-route-interceptors.ts`). */
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return from(this.transactions.run(() => lastValueFrom(next.handle(), { defaultValue: undefined })));
   }
 }

@@ -1,26 +1,15 @@
-import { RequestMethod, Type } from '@nestjs/common';
-import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
+import { RequestMethod } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { startTestApp, TestApp } from '../../../test/harness';
+import { routeHandlers } from './write-route-interceptors';
 
 /** Every route of the application as `METHOD path → kinds of write interceptor it runs`. */
 function interceptorsByRoute(t: TestApp): Map<string, string[]> {
   const routes = new Map<string, string[]>();
-  for (const module of t.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Type | null;
-      if (!controller) continue;
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined) continue;
-        const kinds = ((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as { kind?: string }[] | undefined) ?? []).map((i) => i.kind ?? 'other');
-        const path = `${String(Reflect.getMetadata(PATH_METADATA, controller))}/${String(Reflect.getMetadata(PATH_METADATA, handler))}`;
-        const normalized = `/${path}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
-        routes.set(`${RequestMethod[method]} ${normalized}`, kinds);
-      }
-    }
+  for (const { controller, handler, method } of routeHandlers(t.app)) {
+    const kinds = ((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as { kind?: string }[] | undefined) ?? []).map((i) => i.kind ?? 'other');
+    const path = `/${String(Reflect.getMetadata(PATH_METADATA, controller))}/${String(Reflect.getMetadata(PATH_METADATA, handler))}`;
+    routes.set(`${RequestMethod[method]} ${path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1')}`, kinds);
   }
   return routes;
 }

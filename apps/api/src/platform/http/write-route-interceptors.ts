@@ -35,6 +35,31 @@ class WriteRouteInterceptor implements NestInterceptor {
 const LOCAL_WRITES = new WriteRouteInterceptor('localWrites');
 const TRANSACTION = new WriteRouteInterceptor('transaction');
 
+/** One route handler of the application: its controller, the method and its HTTP verb. */
+export interface RouteHandler {
+  controller: Type;
+  handler: object;
+  method: RequestMethod;
+}
+
+/** Every route handler of every controller the application holds (before or after `init`). */
+export function routeHandlers(app: INestApplication): RouteHandler[] {
+  const found: RouteHandler[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type | null;
+      if (!controller) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method !== undefined) found.push({ controller, handler, method });
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Gives every write route, before the router is built, the interceptors that used to run globally
  * on every request: the local cache bump after a write (unless `@LeavesPolicyUnchanged()`), outside
@@ -50,25 +75,16 @@ export function attachWriteInterceptors(app: INestApplication, fastify: FastifyI
   fastify.decorateRequest(APP_WRITE_INTERCEPTORS, { getter: () => own });
   const reflector = new Reflector();
   let attached = 0;
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Type | null;
-      if (!controller) continue;
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined || !WRITES.has(method)) continue;
-        const declares = (key: string) => reflector.getAllAndOverride<boolean>(key, [handler, controller]) === true;
-        const wanted = [...(declares(LEAVES_POLICY_UNCHANGED) ? [] : [LOCAL_WRITES]), ...(declares(OWN_TRANSACTIONS) ? [] : [TRANSACTION])];
-        if (wanted.length === 0) continue;
-        attached += 1;
-        const current = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
-        // Another application in this process may have attached them already.
-        if (current.includes(wanted[0])) continue;
-        Reflect.defineMetadata(INTERCEPTORS_METADATA, [...wanted, ...current], handler);
-      }
-    }
+  for (const { controller, handler, method } of routeHandlers(app)) {
+    if (!WRITES.has(method)) continue;
+    const declares = (key: string) => reflector.getAllAndOverride<boolean>(key, [handler as () => unknown, controller]) === true;
+    const wanted = [...(declares(LEAVES_POLICY_UNCHANGED) ? [] : [LOCAL_WRITES]), ...(declares(OWN_TRANSACTIONS) ? [] : [TRANSACTION])];
+    if (wanted.length === 0) continue;
+    attached += 1;
+    const current = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
+    // Another application in this process may have attached them already.
+    if (current.includes(wanted[0])) continue;
+    Reflect.defineMetadata(INTERCEPTORS_METADATA, [...wanted, ...current], handler);
   }
   return attached;
 }
