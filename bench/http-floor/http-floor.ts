@@ -5,12 +5,10 @@
  * own, driven one after the other by autocannon from this process with the same load. Writes
  * bench/results/http-floor.json; the target (issue 16) is Behalf ≥ 70 % of the bare framework.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
-import { drive, figures, LOAD, LoadResult, machine, startServer, writeReport } from '../runtime/world';
+import { drive, figures, LOAD, LoadResult, machine, spawnListening, startServer, writeReport } from '../runtime/world';
 
 const TARGET = 0.7;
 
@@ -26,29 +24,17 @@ async function measureBehalf(): Promise<LoadResult> {
 
 async function measureBare(): Promise<LoadResult> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist/bench/bench/http-floor/nest-hello.js')], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const bare = await spawnListening(
+    join(projectRoot(), 'dist/bench/bench/http-floor/nest-hello.js'),
+    { NODE_ENV: 'production', PORT: String(port) },
+    'listening',
+  );
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bare framework did not start within 20 s')), 20_000);
-      child.once('exit', (code) => reject(new Error(`the bare framework exited (${code}) before listening`)));
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
     const url = `http://127.0.0.1:${port}`;
     await drive(url, [{ method: 'GET', path: '/' }], 3);
     return await drive(url, [{ method: 'GET', path: '/' }]);
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    await bare.stop();
   }
 }
 

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
-import { drive, LoadResult } from '../runtime/world';
+import { drive, LoadResult, spawnListening } from '../runtime/world';
 
 const CLIENT_ID = 'bench';
 const CLIENT_SECRET = 'bench-peer-client-secret';
@@ -20,9 +18,9 @@ export async function measurePeer(): Promise<{ load: LoadResult; note: string }>
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(projectRoot(), 'bench/peer/token-exchange-peer.mjs')], {
-    env: {
-      PATH: process.env.PATH,
+  const peer = await spawnListening(
+    join(projectRoot(), 'bench/peer/token-exchange-peer.mjs'),
+    {
       NODE_ENV: 'production',
       PEER_PORT: String(port),
       PEER_ISSUER: url,
@@ -31,19 +29,9 @@ export async function measurePeer(): Promise<{ load: LoadResult; note: string }>
       PEER_SUBJECT_ISSUER: SUBJECT_ISSUER,
       PEER_SUBJECT_PUBLIC_JWK: JSON.stringify(await exportJWK(publicKey)),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+    'peer listening',
+  );
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the peer did not start within 20 s')), 20_000);
-      child.once('exit', (code) => reject(new Error(`the peer exited (${code}) before listening`)));
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('peer listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
     const subjectToken = await new SignJWT({ preferred_username: 'viewer0', groups: ['g2'] })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'behalf-id+jwt' })
       .setIssuer(SUBJECT_ISSUER)
@@ -72,9 +60,6 @@ export async function measurePeer(): Promise<{ load: LoadResult; note: string }>
       note: 'node-oidc-provider 9 (bench/peer/token-exchange-peer.mjs): client_secret_basic, jose jwtVerify of the subject token, jose SignJWT of an at+jwt; no policy, no audit, no database',
     };
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    await peer.stop();
   }
 }

@@ -4,6 +4,8 @@
  * as RU in G1, G1 granted G2, viewers in G2 with sessions and secrets), autocannon to drive it
  * from this process, and the report format. Everything started is stopped and removed.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,6 +61,36 @@ export async function startServer(): Promise<Server> {
     throw error;
   });
   return { url, stop: stopAll };
+}
+
+/**
+ * Starts `script` with `env` in a process of its own and resolves once it prints `ready` on
+ * stdout; `stop` ends it (SIGTERM) and waits. For the peers the benchmarks compare Behalf with.
+ */
+export async function spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const stopChild = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${script} did not start within 20 s`)), 20_000);
+      child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes(ready)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } catch (error) {
+    await stopChild();
+    throw error;
+  }
+  return { stop: stopChild };
 }
 
 /** A logged-in HTTP caller: JSON in and out, its cookies kept. */
