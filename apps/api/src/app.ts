@@ -15,7 +15,7 @@ import { MAX_PARAM_LENGTH } from './platform/http/to-problem';
 import { requestIdFor } from '@behalf/server';
 import { parseFormBodiesOfFlaggedRoutes } from './platform/http/form-body';
 import { streamBodiesOfFlaggedRoutes } from './platform/http/streamed-body';
-import { PinoNestLogger } from '@behalf/server';
+import { AccessLog, PinoNestLogger } from '@behalf/server';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit';
 import { buildOpenApiDocument } from './platform/openapi/openapi';
@@ -71,6 +71,8 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     // Our genReqId reads and vets X-Request-Id itself; Fastify must not trust it blindly.
     requestIdHeader: false,
     return503OnClosing: true,
+    // One access line per request, not Fastify's two.
+    logController: new AccessLog(),
     // X-Forwarded-For is believed only from the proxies named (client addresses feed throttles and audit).
     trustProxy: options.config.trustedProxies.length > 0 ? options.config.trustedProxies : false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -93,8 +95,11 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   await fastify.register(fastifyCookie);
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks throughout: an async hook costs every request a promise and its
+  // resolution (measured: four async hooks took a third of GET /healthz's CPU).
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
   // Only JSON bodies are accepted by default; any other media type is a 415 problem.
   // Routes that take raw uploads say so and get the body as a stream instead; the OAuth

@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { FastifyReply, FastifyRequest, LogController } from 'fastify';
 import pino, { DestinationStream, Logger } from 'pino';
 import { redactDeep, redactUrl } from './redact';
 
@@ -67,5 +68,22 @@ export class PinoNestLogger implements LoggerService {
   }
   fatal(message: unknown, context?: string): void {
     this.logger.fatal({ context }, String(message));
+  }
+}
+
+/**
+ * Fastify's request log lines as Behalf writes them (the `logController` option): one line per
+ * request, not two. No "incoming request" line; the completion line carries the request (its id,
+ * method and redacted URL, by the `req` serializer) with the status and the time taken.
+ */
+export class AccessLog extends LogController {
+  override incomingRequest(): void {
+    // The completion line says it all, once.
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 }

@@ -18,19 +18,27 @@ export class ImpersonatedRequestsAudit {
   constructor(private readonly audit: AuditService) {}
 
   attach(fastify: FastifyInstance): void {
-    fastify.addHook('onSend', async (request, reply, payload) => {
-      if (principalOf(request)?.via.kind !== 'impersonation') return payload;
+    // Callback style: the other requests pass with one synchronous check, no promise.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      if (principalOf(request)?.via.kind !== 'impersonation') {
+        done(null, payload);
+        return;
+      }
       const status = reply.statusCode;
-      await this.audit.record(
-        {
-          action: 'impersonation.request',
-          outcome: status < 400 ? 'succeeded' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failed',
-          reason: status < 400 ? undefined : `status_${status}`,
-          details: { method: request.method, route: request.routeOptions.url, params: request.params ?? {}, status },
-        },
-        requestContextOf(request),
-      );
-      return payload;
+      this.audit
+        .record(
+          {
+            action: 'impersonation.request',
+            outcome: status < 400 ? 'succeeded' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failed',
+            reason: status < 400 ? undefined : `status_${status}`,
+            details: { method: request.method, route: request.routeOptions.url, params: request.params ?? {}, status },
+          },
+          requestContextOf(request),
+        )
+        .then(
+          () => done(null, payload),
+          (error: unknown) => done(error as Error),
+        );
     });
   }
 }

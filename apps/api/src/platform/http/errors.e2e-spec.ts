@@ -147,6 +147,21 @@ describe('request ids', () => {
     expect(t.logs.records.some((r) => r.reqId === 'abc-123.def:4')).toBe(true);
   });
 
+  it('writes one access line per request: id, method, redacted URL, status and time', async () => {
+    await t.app.inject({ method: 'GET', url: '/api/v1/nowhere?token=secret-value-1', headers: { 'x-request-id': 'access-line-1' } });
+    const lines = t.logs.records.filter((r) => r.reqId === 'access-line-1');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request completed',
+        req: expect.objectContaining({ method: 'GET', url: expect.stringMatching(/^\/api\/v1\/nowhere\?token=/) }),
+        res: { statusCode: 404 },
+        responseTime: expect.any(Number),
+      }),
+    ]);
+    expect(t.logs.text).not.toContain('secret-value-1');
+  });
+
   it.each([
     ['too long', 'x'.repeat(129)],
     ['with spaces', 'a b'],

@@ -1,4 +1,4 @@
-import { errorCodes, FastifyInstance, FastifyRequest } from 'fastify';
+import { errorCodes, FastifyInstance, FastifyRequest, preParsingHookHandler } from 'fastify';
 
 /**
  * Route config flag (`@RouteConfig({ [STREAMED_BODY]: true })`): the handler gets the request body
@@ -20,8 +20,13 @@ export function streamBodiesOfFlaggedRoutes(fastify: FastifyInstance): void {
     // Sent as such to any other route, it is what it is: a media type no route accepts.
     flagged(request) ? done(null, payload) : done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(STREAM_MEDIA_TYPE), undefined),
   );
-  fastify.addHook('preParsing', async (request, _reply, payload) => {
-    if (flagged(request)) request.headers = { 'content-type': STREAM_MEDIA_TYPE };
-    return payload;
+  // Only the flagged routes get the hook (routes are registered later, at init), so the others pay nothing.
+  fastify.addHook('onRoute', (route) => {
+    if ((route.config as Record<string, unknown> | undefined)?.[STREAMED_BODY] !== true) return;
+    const own: preParsingHookHandler = (request, _reply, payload, done) => {
+      request.headers = { 'content-type': STREAM_MEDIA_TYPE };
+      done(null, payload);
+    };
+    route.preParsing = [...[route.preParsing ?? []].flat(), own];
   });
 }

@@ -29,17 +29,36 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Counts every response. The route label is the route pattern, never the raw URL (bounded). */
+  /** Each label set's counter and histogram, looked up once: prom-client hashes the labels on every call otherwise. */
+  private readonly series = new Map<string, { observe: (seconds: number) => void }>();
+
+  /**
+   * Counts every response. The route label is the route pattern, never the raw URL, so the label
+   * sets (and {@link series}) are bounded by routes × methods × statuses.
+   */
   instrument(fastify: FastifyInstance): void {
-    fastify.addHook('onResponse', async (request, reply) => {
-      const labels = {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: String(reply.statusCode),
-      };
-      this.requests.inc(labels);
-      this.latency.observe(labels, reply.elapsedTime / 1000);
+    fastify.addHook('onResponse', (request, reply, done) => {
+      this.seriesOf(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode).observe(reply.elapsedTime / 1000);
+      done();
     });
+  }
+
+  private seriesOf(method: string, route: string, status: number): { observe: (seconds: number) => void } {
+    const key = `${method} ${status} ${route}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const labels = { method, route, status: String(status) };
+      const counter = this.requests.labels(labels);
+      const histogram = this.latency.labels(labels);
+      series = {
+        observe: (seconds) => {
+          counter.inc();
+          histogram.observe(seconds);
+        },
+      };
+      this.series.set(key, series);
+    }
+    return series;
   }
 
   render(): Promise<string> {
