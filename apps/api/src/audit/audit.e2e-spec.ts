@@ -2,6 +2,7 @@ import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
 import { anonymous, expectProblem, fieldErrors, loginAsAdmin, SessionClient } from '../../test/clients';
 import { apiKeyClient, createUser, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp } from '../../test/harness';
+import { dollarQuoted } from './audit.repository';
 
 // The chain test sends 1,000 writes at once at two 4-connection pools: a test of the chain's
 // integrity, not of latency, so requests may queue for a connection longer than production allows.
@@ -110,6 +111,46 @@ describe('the audit log', () => {
       expect(verification).toEqual({ ok: true, checked: after });
     } finally {
       await replica.close();
+    }
+  });
+
+  // Decisions (here: refusals of a missing permission) are appended directly, each batch chained
+  // onto the head this replica last wrote, in one round trip; when the other replica appended in
+  // between, the batch lands nowhere and is appended again after reading the head.
+  it('keeps every directly appended decision, in one chain, when two replicas take turns and when they race', async () => {
+    const replica = await startTestApp({ database: t.database, env: BURST_ENV });
+    try {
+      const { session: onA } = await userSession(t.app, admin);
+      const { session: onB } = await userSession(replica.app, await loginAsAdmin(replica.app));
+      const count = async () =>
+        Number((await sql<{ n: string }>(t.database.url, "SELECT count(*) AS n FROM audit_events WHERE action = 'access.denied'"))[0].n);
+      const before = await count();
+      for (let i = 0; i < 20; i += 1) {
+        const res = await (i % 2 ? onA : onB).request('GET', '/api/v1/users');
+        expect(res.statusCode).toBe(403);
+      }
+      expect(await count()).toBe(before + 20);
+      const raced = await Promise.all(Array.from({ length: 600 }, (_, i) => (i % 2 ? onA : onB).request('GET', '/api/v1/groups')));
+      expect(raced.filter((r) => r.statusCode !== 403)).toEqual([]);
+      expect(await count()).toBe(before + 620);
+      const forks = await sql<{ n: string }>(
+        t.database.url,
+        'SELECT count(*) AS n FROM (SELECT prev_hash FROM audit_events GROUP BY prev_hash HAVING count(*) > 1) f',
+      );
+      expect(Number(forks[0].n)).toBe(0);
+      const total = Number((await sql<{ n: string }>(t.database.url, 'SELECT count(*) AS n FROM audit_events'))[0].n);
+      expect((await admin.request('GET', '/api/v1/audit-events/verify')).json<AuditVerification>()).toEqual({ ok: true, checked: total });
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('passes any batch text to PostgreSQL unaltered as a dollar-quoted literal, whatever tags it holds', async () => {
+    for (const text of ['{"a":"it\'s"}', 'back\\slash $1 $$ $audit$ $audit_x$', '$audit$'.repeat(3) + '"; DROP TABLE audit_events; --']) {
+      const literal = dollarQuoted(text);
+      expect(literal.startsWith('$audit$') === !text.includes('$audit$')).toBe(true);
+      const [row] = await sql<{ v: string }>(t.database.url, `SELECT ${literal}::text AS v`);
+      expect(row.v).toBe(text);
     }
   });
 

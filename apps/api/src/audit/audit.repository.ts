@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent as AuditEventDto, AuditOutcome } from '@behalf/contracts';
 import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
@@ -47,13 +48,34 @@ const INSERT_COLUMNS: [column: string, expression: string][] = [
   ['hash', "e->>'hash'"],
 ];
 
-// One statement and one parameter (the batch as JSON) for any number of records; ORDINALITY
-// keeps their order in the ids.
-const INSERT_SQL = `
+// One statement for any number of records, the batch given as one JSON array (a parameter or a
+// literal); ORDINALITY keeps their order in the ids. `where` guards the whole insert.
+const insertSql = (batch: string, where = '') => `
   INSERT INTO audit_events (${INSERT_COLUMNS.map(([column]) => column).join(', ')})
   SELECT ${INSERT_COLUMNS.map(([, expression]) => expression).join(', ')}
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch(e, n)
+    FROM jsonb_array_elements(${batch}::jsonb) WITH ORDINALITY AS batch(e, n)
+   ${where}
    ORDER BY n`;
+const INSERT_SQL = insertSql('$1');
+
+/** `text` as a dollar-quoted SQL literal, its tag one the text does not contain. */
+export function dollarQuoted(text: string): string {
+  let tag = 'audit';
+  while (text.includes(`$${tag}$`)) tag = `audit_${randomBytes(8).toString('hex')}`;
+  return `$${tag}$${text}$${tag}$`;
+}
+
+/** Records chained onto `prevHash`, as the insert's JSON, and the head they make. */
+function chained(prevHash: string, contents: AuditContent[]): { rows: unknown[]; json: string; head: string } {
+  let head = prevHash;
+  const rows = contents.map((content) => {
+    const hash = auditHash(head, content);
+    const row = { ...content, at: content.at.toISOString(), prevHash: head, hash };
+    head = hash;
+    return row;
+  });
+  return { rows, json: JSON.stringify(rows), head };
+}
 
 function contentOf(row: Row): AuditContent {
   return {
@@ -106,32 +128,60 @@ export class AuditRepository {
    * wait, then chain onto what this one wrote. With `outbox`, records committed to the outbox by
    * finished transactions (oldest first, up to {@link OUTBOX_BATCH}) are moved into the chain
    * first, in the same transaction: each is chained once, or stays in the outbox. Three round
-   * trips on the plain `pg` pool whatever the batch size (every request of the runtime's hot paths
-   * waits for its record): lock, head and outbox; one multi-row insert; commit.
-   * @returns how many outbox records were moved
+   * trips whatever the batch size: lock, head and outbox; one multi-row insert; commit.
+   * @returns how many outbox records were moved, and the chain's head after them
    */
-  async append(records: AuditContent[], outbox = false): Promise<number> {
+  async append(records: AuditContent[], outbox = false): Promise<{ moved: number; head: string }> {
     const client = await this.pg.raw.connect();
     try {
       const results = (await client.query(
         `BEGIN; SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.auditChain}); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1;` +
           (outbox ? ` DELETE FROM audit_outbox WHERE id IN (SELECT id FROM audit_outbox ORDER BY id LIMIT ${OUTBOX_BATCH}) RETURNING id, content` : ''),
       )) as unknown as { rows: Record<string, unknown>[] }[];
-      let prevHash = (results[2].rows[0]?.hash as string | undefined) ?? GENESIS_HASH;
       const moved = outbox
         ? (results[3].rows as { id: string; content: AuditContent & { at: string } }[])
             .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
             .map((r) => ({ ...r.content, at: new Date(r.content.at) }))
         : [];
-      const rows = [...moved, ...records].map((content) => {
-        const hash = auditHash(prevHash, content);
-        const row = { ...content, at: content.at.toISOString(), prevHash, hash };
-        prevHash = hash;
-        return row;
-      });
-      if (rows.length > 0) await client.query(INSERT_SQL, [JSON.stringify(rows)]);
+      const chain = chained((results[2].rows[0]?.hash as string | undefined) ?? GENESIS_HASH, [...moved, ...records]);
+      if (chain.rows.length > 0) await client.query(INSERT_SQL, [chain.json]);
       await client.query('COMMIT');
-      return moved.length;
+      return { moved: moved.length, head: chain.head };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Appends records chained onto `head`, provided `head` still is the chain's head once the lock
+   * is held; otherwise appends nothing. One round trip (one simple-protocol query: begin, lock,
+   * the insert guarded by the head, commit), so an appender that knows the head (it wrote it)
+   * can append batch after batch without waiting for each to commit: each next batch is chained
+   * onto the one before, waits for it on the lock, and lands only if it did.
+   * @returns the head the records make (at once), and whether they were appended
+   */
+  appendOnto(head: string, records: AuditContent[]): { head: string; appended: Promise<boolean> } {
+    const chain = chained(head, records);
+    return { head: chain.head, appended: this.insertOnto(head, chain.json, records.length) };
+  }
+
+  private async insertOnto(head: string, json: string, count: number): Promise<boolean> {
+    const client = await this.pg.raw.connect();
+    try {
+      // A simple-protocol query takes no parameters: the batch goes in as a dollar-quoted literal
+      // (nothing escaped, so nothing to get wrong or to spend time on), the head (hex) as a literal.
+      const results = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.auditChain}); ` +
+          insertSql(
+            dollarQuoted(json),
+            `WHERE COALESCE((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1), '${GENESIS_HASH}') = ${client.escapeLiteral(head)}`,
+          ) +
+          '; COMMIT',
+      )) as unknown as { rowCount: number | null }[];
+      return results[2].rowCount === count;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

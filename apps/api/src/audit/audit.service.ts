@@ -24,15 +24,24 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-interface Pending {
-  /** Absent: a flush, which only moves the outbox. */
-  content?: AuditContent;
+interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
+interface Pending extends Waiter {
+  content: AuditContent;
+  /** Arrival order, kept when a batch is appended again. */
+  seq: number;
+}
+
 /** The most records one transaction appends. */
 const MAX_BATCH = 500;
+/**
+ * Batches on their way at once, each chained onto the one before (connections of the hot-path
+ * pool, which is at least 2 and by default 5, so some stay for the reads).
+ */
+const MAX_IN_FLIGHT = 1;
 /** How often the outbox is checked for records a stopped process left behind. */
 const OUTBOX_SWEEP_MS = 5_000;
 /** How often repeated refusals are summed up into their aggregate records. */
@@ -68,8 +77,16 @@ interface Aggregate {
 @Injectable()
 export class AuditService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private queue: Pending[] = [];
+  /** Records of batches that did not land (the head had moved): appended again, in order, first. */
+  private retry: Pending[] = [];
+  private seq = 0;
   private outboxWaiting = false;
-  private writing: Promise<void> | undefined;
+  private outboxWaiters: Waiter[] = [];
+  /** The head the last batch sent makes, once known; unknown, the next append reads it. */
+  private head: string | undefined;
+  private inFlight = 0;
+  private reading = false;
+  private idleWaiters: (() => void)[] = [];
   private readonly aggregates = new Map<string, Aggregate>();
   private timers: NodeJS.Timeout[] = [];
 
@@ -131,8 +148,8 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
   flush(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.outboxWaiting = true;
-      this.queue.push({ resolve, reject });
-      this.writing ??= this.drain();
+      this.outboxWaiters.push({ resolve, reject });
+      this.pump();
     });
   }
 
@@ -169,53 +186,107 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
 
   private enqueue(content: AuditContent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ content, resolve, reject });
-      this.writing ??= this.drain();
+      this.queue.push({ content, resolve, reject, seq: (this.seq += 1) });
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0 || this.outboxWaiting) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        const outbox = this.outboxWaiting;
-        this.outboxWaiting = false;
-        await this.appendBatch(batch, outbox);
-      }
-    } finally {
-      this.writing = undefined;
+  /**
+   * Sends what can be sent. While the head is known, queued records go at once, batched by
+   * whatever arrived meanwhile, each batch chained onto the one before without waiting for it to
+   * commit (up to {@link MAX_IN_FLIGHT}): one round trip each. Otherwise (at start, after a batch
+   * did not land because another process appended, after a failure, or to move the outbox) the
+   * batches in flight finish, then one append reads the head itself.
+   */
+  private pump(): void {
+    if (this.reading) return;
+    if (this.queue.length === 0 && this.retry.length === 0 && !this.outboxWaiting) {
+      if (this.inFlight === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+      return;
     }
+    if (this.head === undefined || this.outboxWaiting || this.retry.length > 0) {
+      if (this.inFlight > 0) return;
+      this.reading = true;
+      void this.appendReadingHead().finally(() => {
+        this.reading = false;
+        this.pump();
+      });
+      return;
+    }
+    while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) this.send(this.queue.splice(0, MAX_BATCH), this.head);
   }
 
-  private async appendBatch(batch: Pending[], outbox: boolean): Promise<void> {
-    const records = batch.flatMap((p) => (p.content ? [p.content] : []));
+  private send(batch: Pending[], head: string): void {
+    this.inFlight += 1;
+    const sent = this.repository.appendOnto(
+      head,
+      batch.map((p) => p.content),
+    );
+    this.head = sent.head;
+    void sent.appended
+      .then(
+        (appended) => {
+          if (appended) for (const p of batch) p.resolve();
+          else this.again(batch);
+        },
+        () => this.again(batch),
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+  }
+
+  /** A batch that did not land: the head is read again, and its records go first, in order. */
+  private again(batch: Pending[]): void {
+    this.head = undefined;
+    this.retry = [...this.retry, ...batch].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The slow append: reads the head (and moves the outbox if asked) in its own transaction. */
+  private async appendReadingHead(): Promise<void> {
+    const batch = [...this.retry.splice(0), ...this.queue.splice(0, MAX_BATCH)];
+    const outbox = this.outboxWaiting;
+    const waiters = outbox ? this.outboxWaiters.splice(0) : [];
+    this.outboxWaiting = false;
     try {
-      const moved = await this.repository.append(records, outbox);
+      const { moved, head } = await this.repository.append(
+        batch.map((p) => p.content),
+        outbox,
+      );
+      this.head = head;
       if (moved >= OUTBOX_BATCH) this.outboxWaiting = true;
-      for (const p of batch) p.resolve();
+      for (const p of [...batch, ...waiters]) p.resolve();
       return;
     } catch (error) {
-      if (records.length + (outbox ? 1 : 0) <= 1) {
-        this.logger.error({ err: error, count: records.length }, 'audit append failed');
-        for (const p of batch) p.reject(error);
+      if (batch.length + (outbox ? 1 : 0) <= 1) {
+        this.logger.error({ err: error, count: batch.length }, 'audit append failed');
+        for (const p of [...batch, ...waiters]) p.reject(error);
         return;
       }
     }
     // One bad record must not fail the others: each alone, then the outbox alone.
     for (const p of batch) {
-      if (!p.content) continue;
-      await this.repository.append([p.content]).then(p.resolve, (error: unknown) => {
-        this.logger.error({ err: error }, 'audit append failed');
-        p.reject(error);
-      });
-    }
-    const flushes = batch.filter((p) => !p.content);
-    if (outbox) {
-      await this.repository.append([], true).then(
-        () => flushes.forEach((p) => p.resolve()),
-        (error: unknown) => flushes.forEach((p) => p.reject(error)),
+      await this.repository.append([p.content]).then(
+        () => p.resolve(),
+        (error: unknown) => {
+          this.logger.error({ err: error }, 'audit append failed');
+          p.reject(error);
+        },
       );
     }
+    if (outbox) {
+      await this.repository.append([], true).then(
+        () => waiters.forEach((p) => p.resolve()),
+        (error: unknown) => waiters.forEach((p) => p.reject(error)),
+      );
+    }
+  }
+
+  /** Resolves once nothing is queued or on its way. */
+  private whenIdle(): Promise<void> {
+    if (!this.reading && this.inFlight === 0 && this.queue.length === 0 && this.retry.length === 0 && !this.outboxWaiting) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Writes the counts of repeated refusals: those of minutes gone by, or all of them. */
@@ -247,6 +318,6 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.flushAggregates(true);
-    while (this.writing) await this.writing;
+    await this.whenIdle();
   }
 }
