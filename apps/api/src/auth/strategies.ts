@@ -47,8 +47,14 @@ async function refuseAudited(audit: AuditService, request: FastifyRequest, refus
   return false;
 }
 
+/**
+ * The request's cookies, parsed on first use (the cookie plugin parses nothing by itself: most
+ * requests, bearer-authenticated or public, never look at them).
+ */
 export function cookiesOf(request: FastifyRequest): Record<string, string | undefined> {
-  return (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies ?? {};
+  const header = request.headers.cookie;
+  request.cookies ??= header ? request.server.parseCookie(header) : {};
+  return request.cookies;
 }
 
 @Injectable()
