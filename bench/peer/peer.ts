@@ -3,18 +3,25 @@ import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
-import { drive, LoadResult, spawnListening } from '../runtime/world';
+import { Contender, spawnListening } from '../runtime/world';
 
 const CLIENT_ID = 'bench';
 const CLIENT_SECRET = 'bench-peer-client-secret';
 const SUBJECT_ISSUER = 'http://127.0.0.1/behalf';
 
+/** A started peer: what to drive it with, what it is, and how to stop it. */
+export interface Peer {
+  contender: Contender;
+  note: string;
+  stop(): Promise<void>;
+}
+
 /**
- * The peer of the token exchange (`bench/peer/token-exchange-peer.mjs`, node-oidc-provider 9) in a
- * process of its own, driven like Behalf's exchange: autocannon from this process, the same
- * connections and duration, one subject token. Stopped before this returns.
+ * Starts the peer of the token exchange (`bench/peer/token-exchange-peer.mjs`, node-oidc-provider
+ * 9) in a process of its own, to be driven like Behalf's exchange (autocannon from this process,
+ * the same connections and rounds) with one subject token.
  */
-export async function measurePeer(): Promise<{ load: LoadResult; note: string }> {
+export async function startPeer(): Promise<Peer> {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -53,13 +60,13 @@ export async function measurePeer(): Promise<{ load: LoadResult; note: string }>
         subject_token_type: TOKEN_EXCHANGE.jwtTokenType,
       }).toString(),
     };
-    await drive(url, [request], 3);
-    const load = await drive(url, [request]);
     return {
-      load,
+      contender: { name: 'peer', url, requests: [request] },
       note: 'node-oidc-provider 9 (bench/peer/token-exchange-peer.mjs): client_secret_basic, jose jwtVerify of the subject token, jose SignJWT of an at+jwt; no policy, no audit, no database',
+      stop: () => peer.stop(),
     };
-  } finally {
+  } catch (error) {
     await peer.stop();
+    throw error;
   }
 }

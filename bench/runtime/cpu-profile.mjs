@@ -20,4 +20,7 @@ function write() {
   });
 }
 process.prependListener('SIGTERM', write);
+// SIGUSR2 starts the profile afresh: a bench sends it once seeding and warm-up are done, so the
+// profile holds the measured load only.
+process.on('SIGUSR2', () => session.post('Profiler.stop', () => session.post('Profiler.start')));
 process.on('beforeExit', write);

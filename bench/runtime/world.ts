@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort, spawnServer, stop, stopSpawned, whenReady } from '../../apps/api/test/spawn';
+import type { Peer } from '../peer/peer';
 
 const ROOT = projectRoot();
 const ADMIN_PASSWORD = 'bench-admin-password';
@@ -33,7 +34,8 @@ export interface Server {
  * `BEHALF_BENCH_PROFILE_DIR=/tmp/prof` profiles it (a `.cpuprofile` written when it stops; Node
  * refuses `--cpu-prof` in NODE_OPTIONS, so `cpu-profile.mjs` is loaded with `--import`).
  */
-export async function startServer(): Promise<Server> {
+/** Starts the built server; `env` adds to (or overrides) the bench's settings. */
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = spawnServer({
@@ -45,6 +47,7 @@ export async function startServer(): Promise<Server> {
     // One run drives the whole load, far past a webapp's rate limit: the limit is still counted
     // on every request (its cost is measured), it just never refuses.
     BEHALF_RUNTIME_RATE_PER_SECOND: '1000000',
+    ...env,
     ...(process.env.BEHALF_BENCH_PROFILE_DIR
       ? {
           NODE_OPTIONS: `--import ${join(projectRoot(), 'bench/runtime/cpu-profile.mjs')}`,
@@ -145,11 +148,11 @@ export interface World {
   viewers: { login: string; sessionCookie: string; identityToken: string }[];
 }
 
-/** RU in G1 runs the webapp; `viewerCount` viewers in G2, each logged in, with a secret; G1 → G2. */
-export async function seedWorld(url: string, viewerCount: number): Promise<World> {
+/** RU in G1 runs the webapp; `viewerCount` viewers in G2, each logged in, with a secret; G1 → G2 (group names after `groupPrefix`). */
+export async function seedWorld(url: string, viewerCount: number, groupPrefix = ''): Promise<World> {
   const admin = await Caller.login(url, 'admin', ADMIN_PASSWORD);
-  const g1 = (await admin.call<{ id: string }>('POST', '/api/v1/groups', { name: 'g1' })).id;
-  const g2 = (await admin.call<{ id: string }>('POST', '/api/v1/groups', { name: 'g2' })).id;
+  const g1 = (await admin.call<{ id: string }>('POST', '/api/v1/groups', { name: `${groupPrefix}g1` })).id;
+  const g2 = (await admin.call<{ id: string }>('POST', '/api/v1/groups', { name: `${groupPrefix}g2` })).id;
   const ru = (await admin.call<{ id: string }>('POST', '/api/v1/users', { login: 'ru', password: PASSWORD })).id;
   await admin.call('PUT', `/api/v1/groups/${g1}/members/${ru}`);
   await admin.call('PUT', `/api/v1/groups/${g1}/impersonation-targets/${g2}`, { reason: 'benchmark' });
@@ -210,6 +213,69 @@ export function figures(load: LoadResult) {
   return { perSecond: requestsPerSecond, total: requests, ...rest };
 }
 
+/** A server under comparison: where it listens and what autocannon sends it. */
+export interface Contender {
+  name: string;
+  url: string;
+  requests: autocannon.Request[];
+}
+
+/** A contender's rounds and their sum: its rate over all rounds, the median of its round p99s. */
+export interface InterleavedResult {
+  load: LoadResult;
+  rounds: { perSecond: number; p99Ms: number }[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Drives each contender in turn, round after round (the order flipped every other round), after a
+ * warm-up of each: this machine's speed drifts by tens of percent over a minute (a shared VM), so
+ * servers compared one after the other for 20 s each would compare the drift as much as the
+ * servers. Every contender sees the same load (a 5 s warm-up each first); all are running, only one is driven at a time.
+ * @returns each contender's result, and the median of the per-round ratios `ratio(a, b)`
+ */
+export async function interleaved(
+  contenders: Contender[],
+  rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4),
+  seconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5),
+): Promise<{ results: Record<string, InterleavedResult>; ratio(a: string, b: string): number }> {
+  for (const c of contenders) await drive(c.url, c.requests, 5);
+  const loads: Record<string, LoadResult[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const c of round % 2 === 0 ? contenders : [...contenders].reverse()) {
+      const load = await drive(c.url, c.requests, seconds);
+      console.log(`round ${round + 1}, ${c.name}: ${load.requestsPerSecond}/s, p99 ${load.p99Ms} ms, non-2xx ${load.non2xx}`);
+      loads[c.name].push(load);
+    }
+  }
+  const results = Object.fromEntries(
+    Object.entries(loads).map(([name, rs]) => {
+      const sum = (key: 'requests' | 'non2xx' | 'errors' | 'timeouts') => rs.reduce((total, r) => total + r[key], 0);
+      const load: LoadResult = {
+        requestsPerSecond: Math.round(sum('requests') / (rounds * seconds)),
+        p50Ms: median(rs.map((r) => r.p50Ms)),
+        p90Ms: median(rs.map((r) => r.p90Ms)),
+        p99Ms: median(rs.map((r) => r.p99Ms)),
+        maxMs: Math.max(...rs.map((r) => r.maxMs)),
+        requests: sum('requests'),
+        non2xx: sum('non2xx'),
+        errors: sum('errors'),
+        timeouts: sum('timeouts'),
+      };
+      return [name, { load, rounds: rs.map((r) => ({ perSecond: r.requestsPerSecond, p99Ms: r.p99Ms })) }];
+    }),
+  );
+  return {
+    results,
+    ratio: (a, b) => Number(median(loads[a].map((r, i) => r.requestsPerSecond / loads[b][i].requestsPerSecond)).toFixed(3)),
+  };
+}
+
 /** Whether a load meets {@link BUDGET}, without a single failed request. */
 const meetsBudget = (load: LoadResult) =>
   load.requestsPerSecond >= BUDGET.minPerSecond && load.p99Ms <= BUDGET.maxP99Ms && load.non2xx === 0 && load.errors === 0 && load.timeouts === 0;
@@ -230,9 +296,10 @@ export function machine() {
   return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
 }
 
-export async function writeReport(name: string, report: unknown): Promise<string> {
+/** Writes `bench/results/<name>.json`, the report headed by the command that makes it (`npm run bench:<name>`). */
+export async function writeReport(name: string, report: Record<string, unknown>): Promise<string> {
   const path = join(ROOT, 'bench/results', `${name}.json`);
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path, `${JSON.stringify({ command: `npm run bench:${name}`, ...report }, null, 2)}\n`);
   return path;
 }
 
@@ -261,16 +328,17 @@ export interface RuntimeBenchmark<C extends Record<string, number>> {
   ratio(perSecond: number, ceiling: C): Record<string, number>;
   /** Further measurements on the same server after the budgeted one (not budgeted). */
   more?(url: string, world: World): Promise<Record<string, unknown>>;
-  /** The peer the issue compares with, measured once Behalf's server has stopped (same load). */
-  peer?(): Promise<{ load: LoadResult; note: string }>;
+  /** The peer the issue compares with, started beside Behalf's server and driven in interleaved rounds with it. */
+  peer?(): Promise<Peer>;
 }
 
 const VIEWERS = 50;
 
 /**
  * Runs a runtime benchmark: the ceiling, then the server with a seeded world of {@link VIEWERS}
- * viewers, a 3 s warm-up (JIT, prepared statements, caches), the measured load, the HTTP stack's
- * floor, any further measurements; writes `bench/results/<name>.json` and stops everything.
+ * viewers, a 3 s warm-up (JIT, prepared statements, caches), the measured load (with a peer:
+ * interleaved rounds of Behalf and the peer, see {@link interleaved}), the HTTP stack's floor,
+ * any further measurements; writes `bench/results/<name>.json` and stops everything.
  */
 export function runRuntimeBenchmark<C extends Record<string, number>>(benchmark: RuntimeBenchmark<C>): void {
   const main = async () => {
@@ -278,47 +346,59 @@ export function runRuntimeBenchmark<C extends Record<string, number>>(benchmark:
     const ceiling = await benchmark.ceiling();
     console.log('crypto ceiling (one core):', ceiling);
     const server = await startServer();
-    let measured: { load: LoadResult; floor: Awaited<ReturnType<typeof frameworkFloor>>; more: Record<string, unknown> };
+    let peer: Peer | undefined;
     try {
       const world = await seedWorld(server.url, VIEWERS);
       const requests = await benchmark.requests(world);
-      await drive(server.url, requests, 3);
-      const load = await drive(server.url, requests);
+      let load: LoadResult;
+      let compared: { peer: InterleavedResult; behalfRounds: InterleavedResult['rounds']; toPeer: number } | undefined;
+      if (benchmark.peer) {
+        peer = await benchmark.peer();
+        const { results, ratio } = await interleaved([{ name: 'behalf', url: server.url, requests }, peer.contender]);
+        load = results.behalf.load;
+        compared = { peer: results.peer, behalfRounds: results.behalf.rounds, toPeer: ratio('behalf', 'peer') };
+      } else {
+        await drive(server.url, requests, 3);
+        load = await drive(server.url, requests);
+      }
       console.log(`${benchmark.endpoint} over HTTP:`, load);
       const floor = await frameworkFloor(server.url);
       console.log('framework floor:', floor);
-      measured = { load, floor, more: (await benchmark.more?.(server.url, world)) ?? {} };
-    } finally {
-      await server.stop();
-    }
-    {
-      const { load, floor, more } = measured;
-      const peer = await benchmark.peer?.();
-      if (peer) console.log('peer over HTTP:', peer.load);
+      const more = (await benchmark.more?.(server.url, world)) ?? {};
       const report = {
         benchmark: benchmark.name,
         startedAt: startedAt.toISOString(),
         machine: machine(),
         load: {
-          ...LOAD,
+          connections: LOAD.connections,
+          ...(compared
+            ? {
+                rounds: compared.behalfRounds.length,
+                secondsPerRound: Number(process.env.BEHALF_BENCH_SECONDS ?? 5),
+                note: 'Behalf and the peer both running, driven one at a time in interleaved rounds after a 5 s warm-up each; rates over all rounds, p99 the median of the rounds',
+              }
+            : { durationSeconds: Number(process.env.BEHALF_BENCH_SECONDS ?? LOAD.durationSeconds) }),
           endpoint: benchmark.endpoint,
           viewers: VIEWERS,
           ...benchmark.load,
           loopbackOnly: true,
-          server: 'dist/apps/api/main.js, NODE_ENV=production, embedded PostgreSQL',
+          server: 'dist/apps/api/main.js, NODE_ENV=production, BEHALF_LOG_LEVEL=warn, embedded PostgreSQL',
         },
-        [benchmark.measured]: figures(load),
+        [benchmark.measured]: { ...figures(load), ...(compared ? { rounds: compared.behalfRounds } : {}) },
         ...more,
         floor: { ...floor, durationSeconds: 5, note: 'GET /healthz on the same server and load: the HTTP stack alone' },
         ceiling: { ...ceiling, note: benchmark.ceilingNote },
-        ...(peer ? { peer: { ...figures(peer.load), note: peer.note } } : {}),
+        ...(compared && peer ? { peer: { ...figures(compared.peer.load), rounds: compared.peer.rounds, note: peer.note } } : {}),
         ratio: {
           ...benchmark.ratio(load.requestsPerSecond, ceiling),
-          ...(peer ? { toPeer: Number((load.requestsPerSecond / peer.load.requestsPerSecond).toFixed(3)) } : {}),
+          ...(compared ? { toPeer: compared.toPeer, toPeerNote: 'median of the per-round ratios' } : {}),
         },
         budget: { ...BUDGET, met: meetsBudget(load) },
       };
       console.log('wrote', await writeReport(benchmark.name, report));
+    } finally {
+      await peer?.stop();
+      await server.stop();
     }
   };
   main().catch((error: unknown) => {

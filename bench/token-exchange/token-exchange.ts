@@ -7,7 +7,7 @@
  */
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { TOKEN_EXCHANGE } from '@behalf/contracts';
-import { measurePeer } from '../peer/peer';
+import { startPeer } from '../peer/peer';
 import { runRuntimeBenchmark, tightLoop } from '../runtime/world';
 
 /** One verification or signature as the exchange does it: EdDSA, every registered claim checked. */
@@ -71,7 +71,7 @@ runRuntimeBenchmark({
         actor_token_type: TOKEN_EXCHANGE.jwtTokenType,
       }).toString(),
     })),
-  peer: measurePeer,
+  peer: startPeer,
   ratio: (perSecond, ceiling) => ({
     exchangesToFullCeiling: Number((perSecond / ceiling.fullOpsPerSecond).toFixed(3)),
     exchangesToAsServedCeiling: Number((perSecond / ceiling.asServedOpsPerSecond).toFixed(3)),

