@@ -16,12 +16,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { createLogger } from '@behalf/server';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { ensureDatabase, startEmbeddedPostgres } from '../../apps/api/src/platform/database/embedded-postgres';
 import { migrate } from '../../apps/api/src/platform/database/migrations';
-import { Contender, figures, interleaved, LOAD, machine, seedWorld, Server, startServer, World, writeReport } from '../runtime/world';
+import { Contender, exchangeRequests, figures, interleaved, LOAD, machine, seedWorld, Server, startServer, World, writeReport } from '../runtime/world';
 
 const ROOT = projectRoot();
 const TARGET = 0.85;
@@ -87,21 +86,6 @@ async function joinLargeGroups(url: string, world: World): Promise<void> {
   );
 }
 
-function exchanges(world: World) {
-  return world.viewers.map((v) => ({
-    method: 'POST' as const,
-    path: '/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: TOKEN_EXCHANGE.grantType,
-      subject_token: v.identityToken,
-      subject_token_type: TOKEN_EXCHANGE.jwtTokenType,
-      actor_token: world.backendToken,
-      actor_token_type: TOKEN_EXCHANGE.jwtTokenType,
-    }).toString(),
-  }));
-}
-
 async function main(): Promise<void> {
   const startedAt = new Date();
   const databases: Database[] = [];
@@ -122,8 +106,8 @@ async function main(): Promise<void> {
       if (size === 'large') await joinLargeGroups(db.url, world);
       db.counts = Object.fromEntries(Object.entries((await query(db.url, COUNTS_SQL))[0]).map(([k, v]) => [k, Number(v)]));
       console.log(`${size} world:`, db.counts);
-      contenders.push({ name: `${size}Cached`, url: cached.url, requests: exchanges(world) });
-      contenders.push({ name: `${size}Uncached`, url: uncached.url, requests: exchanges(world) });
+      contenders.push({ name: `${size}Cached`, url: cached.url, requests: exchangeRequests(world) });
+      contenders.push({ name: `${size}Uncached`, url: uncached.url, requests: exchangeRequests(world) });
     }
     const { results, ratio } = await interleaved(contenders);
     const cachedRatio = ratio('largeCached', 'smallCached');

@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort, spawnServer, stop, stopSpawned, whenReady } from '../../apps/api/test/spawn';
 import type { Peer } from '../peer/peer';
@@ -173,6 +174,22 @@ export async function seedWorld(url: string, viewerCount: number, groupPrefix = 
     viewers.push({ login, sessionCookie: session.sessionCookie, identityToken: token });
   }
   return { url, admin, groups: { g1, g2 }, webappId, backendToken: run.backendToken, backend, viewers };
+}
+
+/** One token exchange per viewer: its identity token for an impersonation token, with the run's backend token. */
+export function exchangeRequests(world: World): autocannon.Request[] {
+  return world.viewers.map((v) => ({
+    method: 'POST' as const,
+    path: '/oauth/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: TOKEN_EXCHANGE.grantType,
+      subject_token: v.identityToken,
+      subject_token_type: TOKEN_EXCHANGE.jwtTokenType,
+      actor_token: world.backendToken,
+      actor_token_type: TOKEN_EXCHANGE.jwtTokenType,
+    }).toString(),
+  }));
 }
 
 export interface LoadResult {

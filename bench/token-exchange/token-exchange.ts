@@ -6,9 +6,8 @@
  * tight loop on one core. Writes bench/results/token-exchange.json. A benchmark: it reports.
  */
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { startPeer } from '../peer/peer';
-import { runRuntimeBenchmark, tightLoop } from '../runtime/world';
+import { exchangeRequests, runRuntimeBenchmark, tightLoop } from '../runtime/world';
 
 /** One verification or signature as the exchange does it: EdDSA, every registered claim checked. */
 async function cryptoCeiling() {
@@ -58,19 +57,7 @@ runRuntimeBenchmark({
   endpoint: 'POST /oauth/token',
   ceiling: cryptoCeiling,
   ceilingNote: 'jose EdDSA on one core, calls back to back',
-  requests: (world) =>
-    world.viewers.map((v) => ({
-      method: 'POST' as const,
-      path: '/oauth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: TOKEN_EXCHANGE.grantType,
-        subject_token: v.identityToken,
-        subject_token_type: TOKEN_EXCHANGE.jwtTokenType,
-        actor_token: world.backendToken,
-        actor_token_type: TOKEN_EXCHANGE.jwtTokenType,
-      }).toString(),
-    })),
+  requests: exchangeRequests,
   peer: startPeer,
   ratio: (perSecond, ceiling) => ({
     exchangesToFullCeiling: Number((perSecond / ceiling.fullOpsPerSecond).toFixed(3)),
