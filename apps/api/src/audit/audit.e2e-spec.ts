@@ -3,6 +3,7 @@ import { anonymous, expectProblem, fieldErrors, loginAsAdmin, SessionClient } fr
 import { apiKeyClient, createUser, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp } from '../../test/harness';
 import { dollarQuoted } from './audit.repository';
+import { AuditService } from './audit.service';
 
 // The chain test sends 1,000 writes at once at two 4-connection pools: a test of the chain's
 // integrity, not of latency, so requests may queue for a connection longer than production allows.
@@ -152,6 +153,16 @@ describe('the audit log', () => {
       const [row] = await sql<{ v: string }>(t.database.url, `SELECT ${literal}::text AS v`);
       expect(row.v).toBe(text);
     }
+  });
+
+  it('refuses a record it cannot hash without holding up the records queued with it', async () => {
+    const audit = t.app.get(AuditService);
+    const fine = (i: number) => audit.record({ action: 'access.denied', outcome: 'denied', reason: `batch_mate_${i}` });
+    const results = await Promise.allSettled([fine(1), audit.record({ action: 'access.denied', outcome: 'denied', details: { unhashable: 1n } }), fine(2)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    await fine(3);
+    const rows = await sql<{ reason: string }>(t.database.url, "SELECT reason FROM audit_events WHERE reason LIKE 'batch_mate_%' ORDER BY id");
+    expect(rows.map((r) => r.reason)).toEqual(['batch_mate_1', 'batch_mate_2', 'batch_mate_3']);
   });
 
   it('names the first broken record after a record is altered with SQL', async () => {

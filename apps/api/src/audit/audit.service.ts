@@ -197,9 +197,9 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
    * Sends what can be sent. While the head is known, queued records go at once, batched by
    * whatever arrived while the batch before was on its way, each chained onto that batch's head
    * (up to {@link MAX_IN_FLIGHT} on their way, without waiting for each other's commit): one
-   * round trip each. Otherwise (at start, after a batch
-   * did not land because another process appended, after a failure, or to move the outbox) the
-   * batches in flight finish, then one append reads the head itself.
+   * round trip each. Otherwise (at start, after a batch did not land because another process
+   * appended, after a failure, or to move the outbox) the batches in flight finish, then one
+   * append reads the head itself.
    */
   private pump(): void {
     if (this.reading) return;
@@ -216,15 +216,23 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
       });
       return;
     }
-    while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) this.send(this.queue.splice(0, MAX_BATCH), this.head);
+    while (this.head !== undefined && this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) this.send(this.queue.splice(0, MAX_BATCH), this.head);
   }
 
   private send(batch: Pending[], head: string): void {
+    let sent: { head: string; appended: Promise<boolean> };
+    try {
+      sent = this.repository.appendOnto(
+        head,
+        batch.map((p) => p.content),
+      );
+    } catch {
+      // A record that cannot even be hashed: the slow path takes the batch apart.
+      this.again(batch);
+      queueMicrotask(() => this.pump());
+      return;
+    }
     this.inFlight += 1;
-    const sent = this.repository.appendOnto(
-      head,
-      batch.map((p) => p.content),
-    );
     this.head = sent.head;
     void sent.appended
       .then(
@@ -262,6 +270,8 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
       for (const p of [...batch, ...waiters]) p.resolve();
       return;
     } catch (error) {
+      // Whatever landed of what follows, the head is read again.
+      this.head = undefined;
       if (batch.length + (outbox ? 1 : 0) <= 1) {
         this.logger.error({ err: error, count: batch.length }, 'audit append failed');
         for (const p of [...batch, ...waiters]) p.reject(error);
