@@ -15,11 +15,11 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { createLogger } from '@behalf/server';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { ensureDatabase, startEmbeddedPostgres } from '../../apps/api/src/platform/database/embedded-postgres';
 import { migrate } from '../../apps/api/src/platform/database/migrations';
+import { sql } from '../../apps/api/test/harness';
 import { Contender, exchangeRequests, figures, interleaved, LOAD, machine, seedWorld, Server, startServer, World, writeReport } from '../runtime/world';
 
 const ROOT = projectRoot();
@@ -35,16 +35,6 @@ interface Database {
 const COUNTS_SQL = `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM groups) AS groups,
   (SELECT count(*) FROM memberships) AS memberships, (SELECT count(*) FROM impersonation_grants) AS grants,
   (SELECT count(*) FROM webapps) AS webapps, (SELECT count(*) FROM webapp_runs) AS runs`;
-
-async function query(url: string, sql: string): Promise<Record<string, string>[]> {
-  const pg = new Client({ connectionString: url });
-  await pg.connect();
-  try {
-    return (await pg.query<Record<string, string>>(sql)).rows;
-  } finally {
-    await pg.end();
-  }
-}
 
 /** An embedded PostgreSQL in a temporary directory, migrated. */
 async function database(): Promise<Database> {
@@ -69,15 +59,15 @@ async function database(): Promise<Database> {
 /** The large world's rows (after the first server's start-up bootstrap made its admin). */
 async function seedLarge(url: string): Promise<void> {
   const started = performance.now();
-  await query(url, readFileSync(join(ROOT, 'bench/impersonation-scale/seed.sql'), 'utf8'));
-  await query(url, readFileSync(join(ROOT, 'bench/exchange-scale/webapps.sql'), 'utf8'));
+  await sql(url, readFileSync(join(ROOT, 'bench/impersonation-scale/seed.sql'), 'utf8'));
+  await sql(url, readFileSync(join(ROOT, 'bench/exchange-scale/webapps.sql'), 'utf8'));
   console.log(`large world seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** The run's identity and every viewer join 10 of the large world's groups (as its users are). */
 async function joinLargeGroups(url: string, world: World): Promise<void> {
   const logins = ['ru', ...world.viewers.map((v) => v.login)].map((l) => `'${l}'`).join(', ');
-  await query(
+  await sql(
     url,
     `INSERT INTO memberships (group_id, user_id)
      SELECT md5('g' || (1 + ((row_number() OVER (ORDER BY u.login))::int * 37 + k * 1000) % 10000))::uuid, u.id
@@ -104,7 +94,7 @@ async function main(): Promise<void> {
       // The large world has groups g1…g10000 of its own.
       const world = await seedWorld(cached.url, VIEWERS, 'bench-');
       if (size === 'large') await joinLargeGroups(db.url, world);
-      db.counts = Object.fromEntries(Object.entries((await query(db.url, COUNTS_SQL))[0]).map(([k, v]) => [k, Number(v)]));
+      db.counts = Object.fromEntries(Object.entries((await sql<Record<string, string>>(db.url, COUNTS_SQL))[0]).map(([k, v]) => [k, Number(v)]));
       console.log(`${size} world:`, db.counts);
       contenders.push({ name: `${size}Cached`, url: cached.url, requests: exchangeRequests(world) });
       contenders.push({ name: `${size}Uncached`, url: uncached.url, requests: exchangeRequests(world) });

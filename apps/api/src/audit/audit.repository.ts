@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent as AuditEventDto, AuditOutcome } from '@behalf/contracts';
 import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
-import { PgPool } from '../platform/database/pg-pool';
+import { PgPool, withPgClient } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Prisma } from '../platform/database/generated/client';
 import { AuditContent, auditHash, GENESIS_HASH } from './audit-hash';
@@ -131,9 +131,8 @@ export class AuditRepository {
    * trips whatever the batch size: lock, head and outbox; one multi-row insert; commit.
    * @returns how many outbox records were moved, and the chain's head after them
    */
-  async append(records: AuditContent[], outbox = false): Promise<{ moved: number; head: string }> {
-    const client = await this.pg.raw.connect();
-    try {
+  append(records: AuditContent[], outbox = false): Promise<{ moved: number; head: string }> {
+    return withPgClient(this.pg.raw, async (client) => {
       const results = (await client.query(
         `BEGIN; SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.auditChain}); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1;` +
           (outbox ? ` DELETE FROM audit_outbox WHERE id IN (SELECT id FROM audit_outbox ORDER BY id LIMIT ${OUTBOX_BATCH}) RETURNING id, content` : ''),
@@ -147,12 +146,7 @@ export class AuditRepository {
       if (chain.rows.length > 0) await client.query(INSERT_SQL, [chain.json]);
       await client.query('COMMIT');
       return { moved: moved.length, head: chain.head };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**
@@ -168,9 +162,8 @@ export class AuditRepository {
     return { head: chain.head, appended: this.insertOnto(head, chain.json, records.length) };
   }
 
-  private async insertOnto(head: string, json: string, count: number): Promise<boolean> {
-    const client = await this.pg.raw.connect();
-    try {
+  private insertOnto(head: string, json: string, count: number): Promise<boolean> {
+    return withPgClient(this.pg.raw, async (client) => {
       // A simple-protocol query takes no parameters: the batch goes in as a dollar-quoted literal
       // (nothing escaped, so nothing to get wrong or to spend time on), the head (hex) as a literal.
       const results = (await client.query(
@@ -182,12 +175,7 @@ export class AuditRepository {
           '; COMMIT',
       )) as unknown as { rowCount: number | null }[];
       return results[2].rowCount === count;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

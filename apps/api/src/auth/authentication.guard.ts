@@ -42,20 +42,9 @@ export class AuthenticationGuard implements CanActivate {
     private readonly audit: AuditService,
   ) {}
 
-  /** Whether each route (controller class, handler) is public, read once per route. */
-  private readonly publicRoutes = new WeakMap<object, WeakMap<object, boolean>>();
-
   /** A public route passes synchronously: no promise, no await in Nest's guard runner. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const [handler, controller] = [context.getHandler(), context.getClass()];
-    let routes = this.publicRoutes.get(controller);
-    if (!routes) this.publicRoutes.set(controller, (routes = new WeakMap()));
-    let isPublic = routes.get(handler);
-    if (isPublic === undefined) {
-      isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [handler, controller]) === true;
-      routes.set(handler, isPublic);
-    }
-    return isPublic || this.authorize(context);
+    return this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true || this.authorize(context);
   }
 
   private async authorize(context: ExecutionContext): Promise<boolean> {

@@ -58,6 +58,17 @@ export function lostAuthority(
  * second (the runs table notifies). Runs past the maximum lifetime are refused as soon as it
  * passes and marked stopped by a periodic sweep.
  */
+/** `load`, remembering each id's value (a null too) for as long as the returned function lives. */
+function readOnce<V>(load: (id: string) => Promise<V>): (id: string) => Promise<V> {
+  const known = new Map<string, V>();
+  return async (id) => {
+    if (known.has(id)) return known.get(id) as V;
+    const value = await load(id);
+    known.set(id, value);
+    return value;
+  };
+}
+
 @Injectable()
 export class RunAuthority implements RunAuthorityPort, OnApplicationBootstrap, OnApplicationShutdown {
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -90,22 +101,9 @@ export class RunAuthority implements RunAuthorityPort, OnApplicationBootstrap, O
     if (live.length === 0) return;
     const now = this.clock.now();
     const { maxRunLifetimeSeconds } = await this.settings.security();
-    const users = new Map<string, UserWithGroups | null>();
-    const webapps = new Map<string, WebappRecord | null>();
-    const userOf = async (id: string) => {
-      const known = users.get(id);
-      if (known !== undefined) return known;
-      const user = await this.users.withGroups(id);
-      users.set(id, user);
-      return user;
-    };
-    const webappOf = async (id: string) => {
-      const known = webapps.get(id);
-      if (known !== undefined) return known;
-      const webapp = await this.webapps.get(id, NOBODY);
-      webapps.set(id, webapp);
-      return webapp;
-    };
+    // Each user and webapp read once per reconciliation, however many runs share it.
+    const userOf = readOnce((id) => this.users.withGroups(id));
+    const webappOf = readOnce((id) => this.webapps.get(id, NOBODY));
     for (const run of live) {
       const reason = lostAuthority(
         run,

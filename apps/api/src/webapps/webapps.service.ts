@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView, WebappSource, RefusalCode } from '@behalf/contracts';
+import { REFUSALS } from '@behalf/contracts';
 import { effectivePermissions } from '../auth/principal-of-user';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
@@ -48,7 +49,7 @@ export class WebappsService {
     const access = webapp ? webappAccess(ctx.principal, webapp) : 'none';
     if (!webapp || access === 'none') throw webappNotFound(id);
     if (level === 'manage' && access !== 'manage') {
-      throw await this.refused(id, 'not_webapp_owner', 'Only the webapp’s owner and admins may do this.', ctx);
+      throw await this.refused(id, 'not_webapp_owner', ctx);
     }
     return { ...webapp, access };
   }
@@ -132,7 +133,7 @@ export class WebappsService {
     const { runAsUserId, identityPropagation, ...rest } = patch;
     if (runAsUserId !== undefined && runAsUserId !== before.settings.runAsUserId) {
       if (runAsUserId !== null && runAsUserId !== ctx.principal.userId && !admin) {
-        throw await this.refused(id, 'run_as_requires_admin', 'Only an admin may make a webapp run as another user.', ctx, { runAsUserId });
+        throw await this.refused(id, 'run_as_requires_admin', ctx, { runAsUserId });
       }
       const user = runAsUserId === null ? null : await this.users.get(runAsUserId);
       if (runAsUserId !== null && !user) throw invalid('body.runAsUserId', 'no user has this id');
@@ -145,7 +146,7 @@ export class WebappsService {
           widened.length === 0
             ? 'Only an admin may let a webapp receive all of its viewers’ secrets (secretNames: null).'
             : `Only an admin may add secret names a webapp may receive (${widened.join(', ')}); you may remove names.`;
-        throw await this.refused(id, 'secret_names_widen_requires_admin', why, ctx, { widened });
+        throw await this.refused(id, 'secret_names_widen_requires_admin', ctx, { widened }, why);
       }
     }
     const viewers = patch.viewers;
@@ -178,9 +179,16 @@ export class WebappsService {
   }
 
   /** Records a refusal about webapp `id` and returns its 403, for the caller to throw. */
-  private async refused(id: string, reason: RefusalCode, detail: string, ctx: AuthenticatedContext, details?: Record<string, unknown>): Promise<ProblemError> {
+  /** Records the refusal; the problem is the catalogue's, its detail `detail` when more specific than the code's message. */
+  private async refused(
+    id: string,
+    reason: RefusalCode,
+    ctx: AuthenticatedContext,
+    details?: Record<string, unknown>,
+    detail: string = REFUSALS[reason].message,
+  ): Promise<ProblemError> {
     await this.audit.record({ action: 'access.denied', outcome: 'denied', reason, target: { type: 'webapp', id }, webappId: id, details }, ctx);
-    return new ProblemError('forbidden', detail);
+    return new ProblemError(REFUSALS[reason].problem, detail);
   }
 
   private async settingsView(webapp: WebappRecord, caller: Principal): Promise<WebappSettingsView> {

@@ -23,17 +23,14 @@ export function poolTimeouts(config: Config) {
 }
 
 /**
- * `work` in one transaction of its own on a client of `pool`, outside any ambient (Prisma)
- * transaction: for work that must commit whatever the request does (login throttles) or that
- * commits batch by batch (KEK re-wrap). Rolled back, with the cause rethrown, when `work` fails.
+ * `work` on a client of `pool` of its own, released afterwards; should `work` fail, whatever
+ * transaction it left open is rolled back and the cause rethrown. For work that begins and ends
+ * its own transactions (several statements in one simple-protocol query, say).
  */
-export async function inOwnPgTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withPgClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await work(client);
   } catch (error) {
     // The rollback's own failure (a dead connection) says nothing the cause does not.
     await client.query('ROLLBACK').catch(() => undefined);
@@ -41,6 +38,20 @@ export async function inOwnPgTransaction<T>(pool: Pool, work: (client: PoolClien
   } finally {
     client.release();
   }
+}
+
+/**
+ * `work` in one transaction of its own on a client of `pool`, outside any ambient (Prisma)
+ * transaction: for work that must commit whatever the request does (login throttles) or that
+ * commits batch by batch (KEK re-wrap). Rolled back, with the cause rethrown, when `work` fails.
+ */
+export function inOwnPgTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withPgClient(pool, async (client) => {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  });
 }
 
 /**
