@@ -20,7 +20,7 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
     languageOptions: {
       parserOptions: {
-        project: ['apps/api/tsconfig.app.json', 'libs/contracts/tsconfig.lib.json', 'libs/server/tsconfig.lib.json'],
+        project: ['apps/api/tsconfig.app.json', 'apps/gateway/tsconfig.app.json', 'libs/contracts/tsconfig.lib.json', 'libs/server/tsconfig.lib.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -15,6 +15,7 @@ import { SecretsModule } from './secrets/secrets.module';
 import { TokensModule } from './tokens/tokens.module';
 import { WebappsModule } from './webapps/webapps.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { RuntimeModule } from './runtime/runtime.module';
 import { TokenPrincipals } from './runtime/token-principals';
 import { TOKEN_AUTHENTICATOR } from './auth/token-authentication.port';
@@ -54,6 +55,7 @@ export class AppModule {
         WebappsModule,
         RuntimeModule,
         OAuthModule,
+        GatewayModule,
         SecretsModule,
         KekModule,
         DatasetsModule,

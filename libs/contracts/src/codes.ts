@@ -27,6 +27,9 @@ export const TOKEN_REQUEST_SINGLE_PARAMETERS = [
   'actor_token_type',
   'requested_token_type',
   'scope',
+  'code',
+  'redirect_uri',
+  'code_verifier',
 ] as const;
 type SingleParameter = (typeof TOKEN_REQUEST_SINGLE_PARAMETERS)[number];
 
@@ -105,8 +108,32 @@ export const REFUSALS = {
   },
   unsupported_grant_type: {
     problem: 'bad-request',
-    message: 'This endpoint supports only the token exchange grant.',
-    oauth: { error: 'unsupported_grant_type', description: 'This endpoint supports only grant_type urn:ietf:params:oauth:grant-type:token-exchange.' },
+    message: 'This endpoint supports the token exchange and, for the gateway, the authorization code grant.',
+    oauth: {
+      error: 'unsupported_grant_type',
+      description: 'This endpoint supports grant_type urn:ietf:params:oauth:grant-type:token-exchange, and authorization_code for the gateway.',
+    },
+  },
+  // The authorization code grant (the gateway's; RFC 6749 §4.1.3, RFC 7636).
+  client_unauthenticated: {
+    problem: 'unauthenticated',
+    message: 'The client did not authenticate as the gateway.',
+    oauth: { error: 'invalid_client', description: 'Authenticate with HTTP Basic: client_id behalf-gateway and the gateway’s API key.' },
+  },
+  code_invalid: {
+    problem: 'unauthenticated',
+    message: 'The authorization code is not valid.',
+    oauth: invalidGrant('The authorization code is unknown, expired, already used, or was issued for another redirect_uri.'),
+  },
+  code_verifier_malformed: {
+    problem: 'validation-failed',
+    message: 'code_verifier must be 43 to 128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~" (RFC 7636 §4.1).',
+    oauth: invalidRequest('code_verifier must be 43 to 128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~" (RFC 7636 §4.1).'),
+  },
+  code_verifier_mismatch: {
+    problem: 'unauthenticated',
+    message: 'The code verifier does not match the code challenge.',
+    oauth: invalidGrant('The code_verifier does not match the code_challenge the authorization request sent (PKCE, RFC 7636).'),
   },
   unsupported_subject_token_type: {
     problem: 'validation-failed',
@@ -255,6 +282,7 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.logout',
   'bootstrap.admin',
+  'bootstrap.gateway',
   'dataset.create',
   'dataset.delete',
   'dataset.file.create',
@@ -267,12 +295,16 @@ export const AUDIT_ACTIONS = [
   'group.delete',
   'group.member.add',
   'group.member.remove',
+  'gateway.identity_token',
+  'gateway.view',
   'group.update',
   'impersonation.check',
   'impersonation.grant.delete',
   'impersonation.grant.put',
   'impersonation.request',
   'kek.rewrap',
+  'oauth.authorize',
+  'oauth.code.redeem',
   'runtime.auth_info',
   'runtime.identity_token',
   'secret.consent.revoke',
@@ -292,6 +324,7 @@ export const AUDIT_ACTIONS = [
   'webapp.run.refresh',
   'webapp.run.start',
   'webapp.run.stop',
+  'webapp.run.upstream',
   'webapp.settings.update',
   'webapp.update',
 ] as const;

@@ -18,11 +18,13 @@ export interface GroupPermissions {
   admin: boolean;
   mayCreateWebapps: boolean;
   mayManageDatasets: boolean;
+  /** The webapp gateway's service principal: reads routes, resolves its viewers' gateway sessions. */
+  gateway: boolean;
 }
 
 export type Permission = keyof GroupPermissions;
 
-export const PERMISSIONS = ['admin', 'mayCreateWebapps', 'mayManageDatasets'] as const satisfies readonly Permission[];
+export const PERMISSIONS = ['admin', 'mayCreateWebapps', 'mayManageDatasets', 'gateway'] as const satisfies readonly Permission[];
 
 export interface Group {
   id: string;

@@ -12,3 +12,4 @@ export * from './datasets';
 export * from './runtime';
 export * from './codes';
 export * from './token-claims';
+export * from './gateway';

@@ -56,7 +56,11 @@ export const PROBLEM_KINDS = {
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  /** The gateway: the webapp's upstream failed or answered nonsense. */
+  'bad-gateway': { status: 502, title: 'Bad gateway' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
+  /** The gateway: the webapp's upstream did not answer in time. */
+  'gateway-timeout': { status: 504, title: 'Gateway timeout' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_KINDS;

@@ -31,6 +31,11 @@ export interface OpenIdConfiguration {
   issuer: string;
   jwks_uri: string;
   token_endpoint: string;
+  authorization_endpoint: string;
+  response_types_supported: string[];
+  code_challenge_methods_supported: string[];
+  /** RFC 9207: the authorization response names its issuer. */
+  authorization_response_iss_parameter_supported: boolean;
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
   id_token_signing_alg_values_supported: SigningAlgorithm[];

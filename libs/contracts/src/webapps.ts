@@ -18,6 +18,10 @@ export const WEBAPP_SOURCE_TYPES = ['image', 'git', 'bundle'] as const;
 export interface Webapp {
   id: string;
   name: string;
+  /** Its origin at the gateway is `<slug>.<apps domain>`: unique, one DNS label, editable by its managers. */
+  slug: string;
+  /** Where viewers open it: its origin at the gateway. */
+  url: string;
   kind: WebappKind;
   /** What the runtime launches; null until set. */
   source: WebappSource | null;

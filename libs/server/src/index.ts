@@ -6,3 +6,4 @@ export * from './logger';
 export * from './problem';
 export * from './redact';
 export * from './request-id';
+export * from './apps-url';

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { CONFIG, Config } from '../platform/config/config';
-import { secureCookies } from '../platform/config/insecure-defaults';
+import { setSessionCookies } from './session-cookies';
 import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
@@ -41,11 +41,7 @@ export class AuthController {
   @ApiProblems('unauthenticated', 'too-many-requests')
   async login(@ValidBody(loginBody) body: z.infer<typeof loginBody>, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Me> {
     const { me, session } = await this.auth.login(body.login, body.password, ctx);
-    const secure = secureCookies(this.config);
-    const common = { path: '/', sameSite: 'lax' as const, secure, expires: session.expiresAt };
-    void reply.setCookie(SESSION_COOKIE, session.token, { ...common, httpOnly: true });
-    // Readable by the page's scripts, which echo it in X-CSRF-Token.
-    void reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...common, httpOnly: false });
+    setSessionCookies(reply, session, this.config);
     return me;
   }
 

@@ -14,7 +14,8 @@ import { routesOf } from '../app';
 // datasets/datasets.e2e-spec.ts's permission matrix.
 // Runtime routes say `authenticated`: only a backend token gets past their service (403 for any
 // other principal), tested in runtime/runtime.e2e-spec.ts. The token endpoint is public: its
-// client authenticates with the actor token in the form.
+// client authenticates with the actor token in the form (the gateway's code grant: HTTP Basic with
+// its API key). The authorization endpoint is public: the viewer's session approves, else login.
 const EXPECTED: Record<string, string> = {
   'DELETE /api/v1/api-keys/{id}': 'authenticated [session, api_key]',
   'DELETE /api/v1/datasets/{id}': 'authenticated [session, api_key]',
@@ -34,6 +35,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/api-keys': 'authenticated [session, api_key]',
   'GET /api/v1/audit-events': 'admin [session, api_key]',
   'GET /api/v1/audit-events/verify': 'admin [session, api_key]',
+  'GET /api/v1/gateway/routes': 'gateway [api_key]',
   'GET /api/v1/auth/me': 'authenticated [session, api_key, backend_token, impersonation]',
   'GET /api/v1/datasets': 'authenticated [session, api_key, backend_token, impersonation]',
   'GET /api/v1/datasets/{id}': 'authenticated [session, api_key, backend_token, impersonation]',
@@ -81,6 +83,11 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/webapps/{id}/runs': 'authenticated [session, api_key]',
   'POST /api/v1/webapps/{id}/runs/{runId}/refresh': 'authenticated [session, api_key, backend_token]',
   'POST /oauth/token': 'public',
+  'GET /oauth/authorize': 'public',
+  'GET /oauth/login': 'public',
+  'POST /oauth/login': 'public',
+  'POST /api/v1/gateway/viewers': 'gateway [api_key]',
+  'PUT /api/v1/webapps/{id}/runs/{runId}/upstream': 'authenticated [backend_token]',
   'PUT /api/v1/datasets/{id}/files/{path}': 'authenticated [session, api_key, backend_token, impersonation]',
   'PUT /api/v1/datasets/{id}/permissions/groups/{groupId}': 'authenticated [session, api_key]',
   'PUT /api/v1/groups/{id}/impersonation-targets/{targetGroupId}': 'admin [session, api_key]',

@@ -32,6 +32,12 @@ export class SessionRepository {
   ) {}
 
   /** One prepared, indexed read for the runtime's hot path (a viewer's cookie on every call). */
+  /** A live (unrevoked) session's timing by id. */
+  async findTimingById(id: string): Promise<SessionTiming | null> {
+    const row = await this.prisma.session.findFirst({ where: { id, revokedAt: null }, select: { id: true, userId: true, lastSeenAt: true, expiresAt: true } });
+    return row;
+  }
+
   async findTimingByTokenHash(tokenHash: string): Promise<SessionTiming | null> {
     const [row] = await this.pg.prepared<{ id: string; user_id: string; last_seen_at: Date; expires_at: Date }>('behalf_session_timing', TIMING_SQL, [
       tokenHash,

@@ -65,8 +65,13 @@ export class SessionService {
     return (await this.holds(session)) ?? { userId: session.userId };
   }
 
+  /** A live session's timing by id, for {@link holds}; null when it ended. */
+  timing(sessionId: string): Promise<SessionTiming | null> {
+    return this.sessions.findTimingById(sessionId);
+  }
+
   /** Undefined when the session holds (and is then marked seen, now and then); else why not. */
-  private async holds(session: Omit<SessionTiming, 'userId'>): Promise<{ refused: SessionRefusal } | undefined> {
+  async holds(session: Omit<SessionTiming, 'userId'>): Promise<{ refused: SessionRefusal } | undefined> {
     const now = this.clock.now();
     if (session.expiresAt <= now) return { refused: 'session_expired' };
     const idleLimit = session.lastSeenAt.getTime() + this.config.sessions.idleTimeoutSeconds * 1000;

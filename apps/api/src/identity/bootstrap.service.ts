@@ -13,6 +13,8 @@ import { UserRepository } from './user.repository';
 
 export const ADMIN_GROUP = 'admins';
 export const ADMIN_LOGIN = 'admin';
+/** Users the system creates for its own processes, not people. */
+export const SERVICE_PRINCIPAL_LOGINS = { gateway: 'gateway' } as const;
 
 /**
  * First start (no user at all): creates the `admins` group and the `admin` user in it. The
@@ -38,7 +40,8 @@ export class BootstrapService implements OnApplicationBootstrap {
     // The admin and its record commit together (the record goes to the audit outbox).
     const created = await this.transactions.run(async () => {
       await this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.bootstrapAdmin})`;
-      if ((await this.users.count()) > 0) return undefined;
+      // The gateway's service principal may be provisioned first: it is no person.
+      if ((await this.users.count([SERVICE_PRINCIPAL_LOGINS.gateway])) > 0) return undefined;
       const group =
         (await this.groups.findByName(ADMIN_GROUP)) ??
         (await this.groups.create({ name: ADMIN_GROUP, description: 'Behalf administrators', permissions: { admin: true } }));

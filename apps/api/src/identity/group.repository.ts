@@ -14,7 +14,7 @@ function toGroup(row: GroupRow): Group {
     id: row.id,
     name: row.name,
     description: row.description,
-    permissions: { admin: row.isAdmin, mayCreateWebapps: row.mayCreateWebapps, mayManageDatasets: row.mayManageDatasets },
+    permissions: { admin: row.isAdmin, mayCreateWebapps: row.mayCreateWebapps, mayManageDatasets: row.mayManageDatasets, gateway: row.isGateway },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -25,6 +25,7 @@ function permissionColumns(p: Partial<GroupPermissions> | undefined) {
     ...(p?.admin !== undefined ? { isAdmin: p.admin } : {}),
     ...(p?.mayCreateWebapps !== undefined ? { mayCreateWebapps: p.mayCreateWebapps } : {}),
     ...(p?.mayManageDatasets !== undefined ? { mayManageDatasets: p.mayManageDatasets } : {}),
+    ...(p?.gateway !== undefined ? { isGateway: p.gateway } : {}),
   };
 }
 

@@ -36,6 +36,7 @@ const permissions = z.strictObject({
   admin: z.boolean({ error: 'expected true or false' }).optional(),
   mayCreateWebapps: z.boolean({ error: 'expected true or false' }).optional(),
   mayManageDatasets: z.boolean({ error: 'expected true or false' }).optional(),
+  gateway: z.boolean({ error: 'expected true or false' }).optional().describe('the webapp gateway’s service principal'),
 });
 const groupName = z
   .string({ error: 'expected a name' })

@@ -18,7 +18,7 @@ export const groupSchema = z.object({
   id: uuid,
   name: z.string(),
   description: z.string(),
-  permissions: z.object({ admin: z.boolean(), mayCreateWebapps: z.boolean(), mayManageDatasets: z.boolean() }),
+  permissions: z.object({ admin: z.boolean(), mayCreateWebapps: z.boolean(), mayManageDatasets: z.boolean(), gateway: z.boolean() }),
   createdAt: timestamp,
   updatedAt: timestamp,
 }) satisfies z.ZodType<Group>;

@@ -45,7 +45,7 @@ export function toUserWithGroups(row: Prisma.UserGetPayload<{ include: typeof wi
     groups: row.memberships.map((m) => ({
       id: m.group.id,
       name: m.group.name,
-      permissions: { admin: m.group.isAdmin, mayCreateWebapps: m.group.mayCreateWebapps, mayManageDatasets: m.group.mayManageDatasets },
+      permissions: { admin: m.group.isAdmin, mayCreateWebapps: m.group.mayCreateWebapps, mayManageDatasets: m.group.mayManageDatasets, gateway: m.group.isGateway },
     })),
   };
 }
@@ -68,7 +68,8 @@ const PROFILE_SQL = `
          COALESCE(json_agg(json_build_object('id', g.id, 'name', g.name) ORDER BY g.name) FILTER (WHERE g.id IS NOT NULL), '[]') AS groups,
          COALESCE(bool_or(g.is_admin), false) AS admin,
          COALESCE(bool_or(g.may_create_webapps), false) AS may_create_webapps,
-         COALESCE(bool_or(g.may_manage_datasets), false) AS may_manage_datasets
+         COALESCE(bool_or(g.may_manage_datasets), false) AS may_manage_datasets,
+         COALESCE(bool_or(g.is_gateway), false) AS is_gateway
     FROM users u
     LEFT JOIN memberships m ON m.user_id = u.id
     LEFT JOIN groups g ON g.id = m.group_id
@@ -76,11 +77,12 @@ const PROFILE_SQL = `
    GROUP BY u.id`;
 
 /** The permissions a user's groups confer, from the flags aggregated over them in SQL. */
-function permissionsOf(flags: { admin: boolean; may_create_webapps: boolean; may_manage_datasets: boolean }): Permission[] {
+function permissionsOf(flags: { admin: boolean; may_create_webapps: boolean; may_manage_datasets: boolean; is_gateway: boolean }): Permission[] {
   const permissions: Permission[] = [];
   if (flags.admin) permissions.push('admin');
   if (flags.may_create_webapps) permissions.push('mayCreateWebapps');
   if (flags.may_manage_datasets) permissions.push('mayManageDatasets');
+  if (flags.is_gateway) permissions.push('gateway');
   return permissions;
 }
 
@@ -94,6 +96,7 @@ interface ProfileRow {
   admin: boolean;
   may_create_webapps: boolean;
   may_manage_datasets: boolean;
+  is_gateway: boolean;
 }
 
 export interface NewUser {
@@ -196,7 +199,8 @@ export class UserRepository {
     }
   }
 
-  count(): Promise<number> {
-    return this.prisma.user.count();
+  /** How many users there are, but for service principals (`except`, by login). */
+  count(except: readonly string[] = []): Promise<number> {
+    return this.prisma.user.count({ where: { login: { notIn: [...except] } } });
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Header, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Controller, Header, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { TokenExchangeResponse } from '@behalf/contracts';
@@ -12,6 +12,7 @@ import { ApiJsonResponse } from '../platform/http/response-schemas';
 import { NO_STORE, OAuthErrorFilter } from './oauth-error.filter';
 import { oauthErrorSchema, tokenExchangeResponseSchema } from './oauth.schemas';
 import { TokenExchangeService } from './token-exchange.service';
+import { AuthorizationCodes, GatewayTokenResponse } from './authorization-code.service';
 import { TokenForm } from './token-request.form';
 
 /** `POST /oauth/token`: the RFC 8693 token exchange; its errors are RFC 6749's, written by {@link OAuthErrorFilter}. */
@@ -21,7 +22,10 @@ import { TokenForm } from './token-request.form';
 @Public()
 @LeavesPolicyUnchanged()
 export class OAuthController {
-  constructor(private readonly exchange: TokenExchangeService) {}
+  constructor(
+    private readonly exchange: TokenExchangeService,
+    private readonly codes: AuthorizationCodes,
+  ) {}
 
   @Post('token')
   @HttpCode(200)
@@ -31,16 +35,19 @@ export class OAuthController {
   @OwnTransactions('a hot path that changes nothing but the audit log, whose refusals must persist')
   @RouteConfig({ [FORM_BODY]: true })
   @ApiOperation({
-    summary: `RFC 8693 token exchange (grant_type ${TOKEN_EXCHANGE.grantType}): a viewer's identity token or session (subject_token) and the run's backend token (actor_token) for an impersonation access token.`,
+    summary: `RFC 8693 token exchange (grant_type ${TOKEN_EXCHANGE.grantType}): a viewer's identity token or session (subject_token) and the run's backend token (actor_token) for an impersonation access token. For the gateway alone, grant_type authorization_code (HTTP Basic: behalf-gateway and its API key; code, redirect_uri, code_verifier) for a gateway session token.`,
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({
     required: true,
     schema: {
       type: 'object',
-      required: ['grant_type', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type'],
+      required: ['grant_type'],
       properties: {
-        grant_type: { type: 'string', enum: [TOKEN_EXCHANGE.grantType] },
+        grant_type: { type: 'string', enum: [TOKEN_EXCHANGE.grantType, 'authorization_code'] },
+        code: { type: 'string', description: 'authorization_code: the code' },
+        redirect_uri: { type: 'string', description: 'authorization_code: as in the authorization request' },
+        code_verifier: { type: 'string', description: 'authorization_code: the PKCE verifier' },
         subject_token: { type: 'string', description: "the viewer's identity token, or their behalf_session cookie value" },
         subject_token_type: { type: 'string', enum: [TOKEN_EXCHANGE.jwtTokenType, TOKEN_EXCHANGE.sessionTokenType] },
         actor_token: { type: 'string', description: "the run's backend token" },
@@ -64,7 +71,10 @@ export class OAuthController {
     oauthErrorSchema,
     'temporarily_unavailable: the webapp run exchanges tokens faster than its rate limit (Retry-After says when to retry).',
   )
-  token(@TokenForm() form: FormParams, @Ctx() ctx: RequestContext): Promise<TokenExchangeResponse> {
+  token(@TokenForm() form: FormParams, @Headers('authorization') authorization: string | undefined, @Ctx() ctx: RequestContext): Promise<TokenExchangeResponse | GatewayTokenResponse> {
+    const grantType = form.values.get('grant_type');
+    // The gateway's grant (one value: a repeated grant_type is the exchange parser's to refuse).
+    if (grantType?.length === 1 && grantType[0] === 'authorization_code') return this.codes.redeem(form, authorization, ctx);
     return this.exchange.exchange(form, ctx);
   }
 }

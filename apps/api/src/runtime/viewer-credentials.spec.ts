@@ -18,6 +18,11 @@ describe('viewerCredentialOf', () => {
     expect(viewerCredentialOf({ authorization: 'Bearer bhk_x_y' })).toEqual({ kind: 'none' });
   });
 
+  it('prefers the gateway’s X-Behalf-Identity to Authorization and the cookie, in any case', () => {
+    expect(viewerCredentialOf({ 'X-Behalf-Identity': 'a.b.c', authorization: 'Bearer d.e.f', cookie: 'behalf_session=s' })).toEqual({ kind: 'identity_token', token: 'a.b.c' });
+    expect(viewerCredentialOf({ 'x-behalf-identity': 'not a jwt', cookie: 'behalf_session=s' })).toEqual({ kind: 'session', token: 's' });
+  });
+
   it('finds nothing in headers without credentials', () => {
     expect(viewerCredentialOf({})).toEqual({ kind: 'none' });
     expect(viewerCredentialOf({ cookie: 'behalf_sessionx=1; behalf_session=' })).toEqual({ kind: 'none' });

@@ -1,10 +1,11 @@
-import { SESSION_COOKIE } from '@behalf/contracts';
+import { GATEWAY_IDENTITY_HEADERS, SESSION_COOKIE } from '@behalf/contracts';
 import { parse as parseCookies } from 'cookie';
 
 /** The viewer credential found in a browser request's headers, as a webapp backend passes them on. */
 export type ViewerCredential = { kind: 'identity_token'; token: string } | { kind: 'session'; token: string } | { kind: 'none' };
 
 const BEARER_JWT = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+const JWT = /^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /** Every value of header `name` (names are case-insensitive; values strings or arrays of them). */
 function valuesOf(headers: Readonly<Record<string, string | readonly string[]>>, name: string): string[] {
@@ -14,12 +15,17 @@ function valuesOf(headers: Readonly<Record<string, string | readonly string[]>>,
 }
 
 /**
- * The viewer's credential: an identity token in `Authorization: Bearer` (as a proxy injects it)
- * comes first, else the `behalf_session` cookie. Another kind of `Authorization` (the webapp's
+ * The viewer's credential: the identity token the gateway injects in `X-Behalf-Identity` comes
+ * first, then one in `Authorization: Bearer` (as other proxies inject it), else the
+ * `behalf_session` cookie. Another kind of `Authorization` (the webapp's
  * own, say) is not Behalf's and is passed over. A token present is never traded for a cookie
  * when it fails: the caller refuses it.
  */
 export function viewerCredentialOf(headers: Readonly<Record<string, string | readonly string[]>>): ViewerCredential {
+  for (const identity of valuesOf(headers, GATEWAY_IDENTITY_HEADERS.identity)) {
+    const match = JWT.exec(identity.trim());
+    if (match) return { kind: 'identity_token', token: match[1] };
+  }
   for (const authorization of valuesOf(headers, 'authorization')) {
     const match = BEARER_JWT.exec(authorization.trim());
     if (match) return { kind: 'identity_token', token: match[1] };

@@ -44,7 +44,10 @@ describe('signing keys, JWKS and backend tokens', () => {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       token_endpoint: `${issuer}/oauth/token`,
-      grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange', 'authorization_code'],
     });
   });
 

@@ -40,9 +40,15 @@ export class WellKnownController {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       token_endpoint: `${issuer}/oauth/token`,
-      grant_types_supported: [TOKEN_EXCHANGE.grantType],
-      // The token endpoint authenticates the client by its actor token (a backend token).
-      token_endpoint_auth_methods_supported: ['none'],
+      // For the gateway alone (the first-party client): authorization code with PKCE S256.
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      grant_types_supported: [TOKEN_EXCHANGE.grantType, 'authorization_code'],
+      // The exchange authenticates its client by the actor token (a backend token); the
+      // authorization code grant, the gateway, with HTTP Basic and its API key.
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
       id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
       subject_types_supported: ['public'],
     };

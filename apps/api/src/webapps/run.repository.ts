@@ -86,6 +86,11 @@ export class RunRepository {
     return rows.map(toRun);
   }
 
+  /** Where a live run's backend listens; false when the run has stopped (or does not exist). */
+  async setUpstream(webappId: string, runId: string, url: string): Promise<boolean> {
+    return (await this.prisma.webappRun.updateMany({ where: { id: runId, webappId, stoppedAt: null }, data: { upstreamUrl: url } })).count > 0;
+  }
+
   /** Marks the run stopped, saying why; false when it already was (or does not exist). */
   async stop(webappId: string, runId: string, at: Date, reason: string): Promise<boolean> {
     return (await this.prisma.webappRun.updateMany({ where: { id: runId, webappId, stoppedAt: null }, data: { stoppedAt: at, stopReason: reason } })).count > 0;

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, RefreshedBackendToken, StartedRun, WebappRun } from '@behalf/contracts';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
 import { refreshedBackendTokenSchema, startedRunSchema, webappRunSchema } from './webapps.schemas';
 import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validation';
 import { RunsService } from './runs.service';
-import { runParams, startRunBody, webappParams } from './webapps.dto';
+import { runParams, startRunBody, upstreamBody, webappParams } from './webapps.dto';
 import { AuthenticatedContext } from './webapps.service';
 
 @ApiTags('webapps')
@@ -67,6 +67,23 @@ export class RunsController {
   @ApiProblems('not-found', 'conflict', 'validation-failed')
   refresh(@ValidParams(runParams) params: z.infer<typeof runParams>, @Ctx() ctx: AuthenticatedContext): Promise<RefreshedBackendToken> {
     return this.runs.refresh(params.id, params.runId, ctx);
+  }
+
+  @Put(':runId/upstream')
+  // The run's own backend reports where it listens (the service refuses it any other run).
+  @Authenticated({ credentials: ['backend_token'] })
+  @ApiOperation({
+    summary:
+      'Where the run’s backend listens, for the gateway (the run’s own backend token only): loopback or BEHALF_UPSTREAM_NETWORKS, never link-local or metadata addresses. The gateway routes to it within a second.',
+  })
+  @ApiJsonResponse(200, webappRunSchema, 'The run.')
+  @ApiProblems('not-found', 'conflict', 'validation-failed')
+  setUpstream(
+    @ValidParams(runParams) params: z.infer<typeof runParams>,
+    @ValidBody(upstreamBody) body: z.infer<typeof upstreamBody>,
+    @Ctx() ctx: AuthenticatedContext,
+  ): Promise<WebappRun> {
+    return this.runs.setUpstream(params.id, params.runId, body.url, ctx);
   }
 
   @Delete(':runId')

@@ -14,6 +14,7 @@ import { BackendTokens } from '../tokens/backend-token';
 import { runAsOf, startDecision } from './webapp-access';
 import { RunAuthority } from './run-authority.service';
 import { runEndsAt } from './run-lifetime';
+import { upstreamRefusal } from './upstream-url';
 import { RunRecord, RunRepository } from './run.repository';
 import { AuthenticatedContext, WebappsService } from './webapps.service';
 
@@ -48,6 +49,7 @@ export class RunsService {
    * disabled or deleted one is a 409 that names them, never a silent fallback to someone else.
    */
   async start(webappId: string, input: { upstreamUrl?: string }, ctx: AuthenticatedContext): Promise<StartedRun> {
+    if (input.upstreamUrl !== undefined) this.requireUpstream(input.upstreamUrl, 'body.upstreamUrl');
     const webapp = await this.webapps.authorize(webappId, ctx, 'view');
     const planned = await this.users.withGroups(runAsOf(webapp, { id: ctx.principal.userId, login: ctx.principal.login }).userId);
     // The rule judges who may start before it asks what the identity holds: a non-manager learns nothing of it.
@@ -130,6 +132,28 @@ export class RunsService {
       ctx,
     );
     return { backendToken: token.token, expiresAt: token.expiresAt.toISOString() };
+  }
+
+  /**
+   * Where the run's backend listens, as the run reports it (its own backend token only): the
+   * gateway routes the webapp's origin there within a second. Loopback or an allow-listed
+   * network; never link-local or a metadata address.
+   */
+  async setUpstream(webappId: string, runId: string, url: string, ctx: AuthenticatedContext): Promise<WebappRun> {
+    const via = ctx.principal.via;
+    if (via.kind !== 'backend_token' || via.runId !== runId || via.webappId !== webappId) throw runNotFound(runId);
+    this.requireUpstream(url, 'body.url');
+    if (!(await this.runs.setUpstream(webappId, runId, url))) throw new ProblemError('conflict', 'This run has stopped: start a new one.');
+    await this.audit.record(
+      { action: 'webapp.run.upstream', outcome: 'succeeded', target: { type: 'webapp_run', id: runId }, webappId, details: { upstreamUrl: url } },
+      ctx,
+    );
+    return this.runFor(webappId, runId, ctx, 'control');
+  }
+
+  private requireUpstream(url: string, path: string): void {
+    const refusal = upstreamRefusal(url, this.config.gateway.upstreamNetworks);
+    if (refusal) throw new ProblemError('validation-failed', 'The request body is invalid.', [{ path, message: refusal }]);
   }
 
   /** Stops the run: its backend tokens are refused from now on, on every replica. Idempotent. */

@@ -4,11 +4,11 @@ import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Transactions } from '../platform/database/transactions';
 import { Prisma } from '../platform/database/generated/client';
-import { isForeignKeyViolation, isNotFound } from '../platform/database/prisma-errors';
+import { isForeignKeyViolation, isNotFound, isUniqueViolation } from '../platform/database/prisma-errors';
 import { conflict, notFound } from '../kernel/domain-error';
 
 /** A webapp with its settings, and whether the caller it was read for is among its viewers. */
-export interface WebappRecord extends Webapp {
+export interface WebappRecord extends Omit<Webapp, 'url'> {
   settings: WebappSettings;
   /** The explicitly chosen run-as user, by id and login (kept when the user is deleted). */
   runAs: UserSummary | null;
@@ -30,6 +30,7 @@ function toRecord(row: Row, callerId: string): WebappRecord {
   return {
     id: row.id,
     name: row.name,
+    slug: row.slug,
     kind: row.kind,
     source: (row.source ?? null) as WebappSource | null,
     description: row.description,
@@ -84,6 +85,7 @@ interface PolicyRow {
 /** Only these fields of a webapp are edited directly; settings go through {@link WebappRepository.update} too. */
 export interface WebappChange {
   name?: string;
+  slug?: string;
   kind?: WebappKind;
   source?: WebappSource | null;
   description?: string;
@@ -122,12 +124,13 @@ export class WebappRepository {
   }
 
   async create(
-    input: { name: string; kind: WebappKind; source: WebappSource | null; description: string; creator: UserSummary; at: Date },
+    input: { name: string; slug: string; kind: WebappKind; source: WebappSource | null; description: string; creator: UserSummary; at: Date },
     callerId: string,
   ): Promise<WebappRecord> {
     const row = await this.prisma.webapp.create({
       data: {
         name: input.name,
+        slug: input.slug,
         kind: input.kind,
         source: input.source ?? Prisma.DbNull,
         description: input.description,
@@ -190,6 +193,7 @@ export class WebappRepository {
           where: { id },
           data: {
             name: change.name,
+            slug: change.slug,
             kind: change.kind,
             ...(change.source !== undefined ? { source: change.source ?? Prisma.DbNull } : {}),
             description: change.description,
@@ -223,8 +227,20 @@ export class WebappRepository {
     } catch (error) {
       if (isNotFound(error)) throw webappNotFound(id);
       if (isForeignKeyViolation(error)) throw conflict('A user or group named as a viewer was deleted meanwhile: send the change again.');
+      if (isUniqueViolation(error) && change.slug !== undefined) throw conflict(`Another webapp already has slug ${change.slug}: choose another.`);
       throw error;
     }
+  }
+
+  /** The id of the webapp with this slug, or null. */
+  async idOfSlug(slug: string): Promise<string | null> {
+    return (await this.prisma.webapp.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null;
+  }
+
+  /** Which of these slugs are taken. */
+  async takenSlugs(slugs: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.webapp.findMany({ where: { slug: { in: slugs } }, select: { slug: true } });
+    return new Set(rows.map((r) => r.slug));
   }
 
   /** Deletes the webapp; its runs and viewer lists go with it (ON DELETE CASCADE). */

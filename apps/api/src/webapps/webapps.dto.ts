@@ -1,9 +1,11 @@
 import { IDENTITY_MODES, SECRET_NAME_PATTERN, SECRET_NAME_RULE, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
+import { SLUG_PATTERN, SLUG_RULE } from '@behalf/server';
 import { z } from 'zod';
 import { nameText } from '../platform/http/input-text';
 import { uuidField } from '../platform/http/zod-validation';
 
 const name = nameText('a name', 200);
+const slug = z.string({ error: 'expected a slug' }).regex(SLUG_PATTERN, SLUG_RULE);
 const kind = z.enum(WEBAPP_KINDS, { error: `expected one of ${WEBAPP_KINDS.join(', ')}` });
 const description = z.string({ error: 'expected a description' }).max(2000, 'expected at most 2000 characters');
 const bool = z.boolean({ error: 'expected true or false' });
@@ -39,10 +41,14 @@ export const webappSource = z.discriminatedUnion(
   { error: 'expected {type: "image", image}, {type: "git", repository, ref} or {type: "bundle", bundleId}' },
 );
 
-export const createWebappBody = z.strictObject({ name, kind, description: description.default(''), source: webappSource.nullable().default(null) });
+export const createWebappBody = z.strictObject({
+  name,
+  slug: slug.optional().describe('its origin at the gateway is <slug>.<apps domain>; derived from the name when left out'),
+  kind, description: description.default(''), source: webappSource.nullable().default(null) });
 
 export const updateWebappBody = z.strictObject({
   name: name.optional(),
+  slug: slug.optional().describe('moves the webapp to another origin at the gateway (its viewers sign in there again)'),
   kind: kind.optional().describe('how it is launched: changing it makes the caller the last modifier'),
   description: description.optional(),
   source: webappSource.nullable().optional().describe('what the runtime launches: changing it makes the caller the last modifier'),
@@ -65,6 +71,10 @@ export const patchSettingsBody = z.strictObject({
     .nullable()
     .optional()
     .describe('null: all of the viewer’s secrets; only admins widen the list (each viewer must consent too)'),
+});
+
+export const upstreamBody = z.strictObject({
+  url: z.string({ error: 'expected a URL' }).max(2048, 'expected at most 2048 characters').describe('where the run’s backend listens: loopback or BEHALF_UPSTREAM_NETWORKS'),
 });
 
 export const startRunBody = z

@@ -320,7 +320,7 @@ describe('webapps', () => {
   describe('runs', () => {
     it('answers a launch spec whose backend token acts as the run identity, with the webapp attached', async () => {
       const webapp = await createWebapp(creator.session);
-      const res = await creator.session.request('POST', `/api/v1/webapps/${webapp.id}/runs`, { upstreamUrl: 'http://10.0.0.5:8050' });
+      const res = await creator.session.request('POST', `/api/v1/webapps/${webapp.id}/runs`, { upstreamUrl: 'http://127.0.0.1:8050' });
       expect(res.statusCode).toBe(201);
       expect(res.headers['cache-control']).toBe('no-store');
       const run = res.json<StartedRun>();
@@ -355,7 +355,7 @@ describe('webapps', () => {
       );
 
       const [started] = await auditOf('webapp.run.start', webapp.id);
-      expect(started.details).toMatchObject({ identity: run.identity, upstreamUrl: 'http://10.0.0.5:8050', tokenId: claims.jti });
+      expect(started.details).toMatchObject({ identity: run.identity, upstreamUrl: 'http://127.0.0.1:8050', tokenId: claims.jti });
       expect(JSON.stringify(started)).not.toContain(run.backendToken.split('.')[2]);
     });
 

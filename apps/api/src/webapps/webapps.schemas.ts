@@ -14,6 +14,8 @@ const webappSourceSchema = z.discriminatedUnion('type', [
 export const webappSchema = z.object({
   id: uuid,
   name: z.string(),
+  slug: z.string(),
+  url: z.string(),
   kind: z.enum(WEBAPP_KINDS),
   source: webappSourceSchema.nullable(),
   description: z.string(),

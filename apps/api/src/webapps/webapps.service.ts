@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page, UserSummary, Webapp, WebappKind, WebappSettingsView, WebappSource, RefusalCode } from '@behalf/contracts';
 import { REFUSALS } from '@behalf/contracts';
 import { effectivePermissions } from '../auth/principal-of-user';
 import { z } from 'zod';
+import { AppsUrl, parseAppsUrl, slugFromName } from '@behalf/server';
+import { CONFIG, Config } from '../platform/config/config';
+import { isUniqueViolation } from '../platform/database/prisma-errors';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import type { Principal } from '../kernel/principal';
@@ -24,10 +28,12 @@ const invalid = (path: string, message: string) => new ProblemError('validation-
 
 const summaryOf = (p: Principal): UserSummary => ({ id: p.userId, login: p.login });
 
-export function toWebapp(record: WebappRecord): Webapp {
-  const { id, name, kind, source, description, owner, lastModifiedBy, createdAt, updatedAt } = record;
-  return { id, name, kind, source, description, owner, lastModifiedBy, createdAt, updatedAt };
+function toWebapp(record: WebappRecord, apps: AppsUrl): Webapp {
+  const { id, name, slug, kind, source, description, owner, lastModifiedBy, createdAt, updatedAt } = record;
+  return { id, name, slug, url: apps.originOf(slug), kind, source, description, owner, lastModifiedBy, createdAt, updatedAt };
 }
+
+const slugTaken = (slug: string) => new ProblemError('conflict', `Another webapp already has slug ${slug}: choose another.`);
 
 @Injectable()
 export class WebappsService {
@@ -38,7 +44,12 @@ export class WebappsService {
     private readonly audit: AuditService,
     private readonly authority: RunAuthority,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.apps = parseAppsUrl(config.gateway.appsUrl);
+  }
+
+  private readonly apps: AppsUrl;
 
   /**
    * The webapp, with the caller's access to it, if that reaches `level`. A webapp the caller may
@@ -54,29 +65,62 @@ export class WebappsService {
     return { ...webapp, access };
   }
 
-  async create(input: { name: string; kind: WebappKind; source: WebappSource | null; description: string }, ctx: AuthenticatedContext): Promise<Webapp> {
-    const record = await this.webapps.create({ ...input, creator: summaryOf(ctx.principal), at: this.clock.now() }, ctx.principal.userId);
+  async create(input: { name: string; slug?: string; kind: WebappKind; source: WebappSource | null; description: string }, ctx: AuthenticatedContext): Promise<Webapp> {
+    const record = await this.createWithSlug(input, ctx);
     await this.audit.record(
       {
         action: 'webapp.create',
         outcome: 'succeeded',
         target: { type: 'webapp', id: record.id },
         webappId: record.id,
-        details: { name: record.name, kind: record.kind, source: record.source },
+        details: { name: record.name, slug: record.slug, kind: record.kind, source: record.source },
       },
       ctx,
     );
-    return toWebapp(record);
+    return toWebapp(record, this.apps);
+  }
+
+  /**
+   * Creates the webapp with the slug asked for (409 when taken), or else with its name's slug,
+   * numbered (`sales-2`, …) past those taken; a race for the same one tries the next.
+   */
+  private async createWithSlug(
+    input: { name: string; slug?: string; kind: WebappKind; source: WebappSource | null; description: string },
+    ctx: AuthenticatedContext,
+  ): Promise<WebappRecord> {
+    const create = (slug: string) => this.webapps.create({ ...input, slug, creator: summaryOf(ctx.principal), at: this.clock.now() }, ctx.principal.userId);
+    if (input.slug !== undefined) {
+      try {
+        return await create(input.slug);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw slugTaken(input.slug);
+        throw error;
+      }
+    }
+    const base = slugFromName(input.name);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const candidates = [base, ...Array.from({ length: 20 }, (_, i) => `${base}-${i + 2 + attempt * 20}`)];
+      const taken = await this.webapps.takenSlugs(candidates);
+      const free = candidates.find((c) => !taken.has(c));
+      if (!free) continue;
+      try {
+        return await create(free);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    // Very many webapps share this name: a random suffix cannot collide in practice.
+    return create(`${base}-${randomUUID().slice(0, 8)}`);
   }
 
   async get(id: string, ctx: AuthenticatedContext): Promise<Webapp> {
-    return toWebapp(await this.authorize(id, ctx, 'view'));
+    return toWebapp(await this.authorize(id, ctx, 'view'), this.apps);
   }
 
   async list(ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<Webapp>> {
     const after = decodeCursor(cursor, ['text', 'uuid']) as [string, string] | undefined;
     const rows = await this.webapps.list({ id: ctx.principal.userId, admin: ctx.principal.permissions.has('admin') }, after, limit + 1);
-    return toPage(rows, limit, toWebapp, (w) => [w.name, w.id]);
+    return toPage(rows, limit, (r) => toWebapp(r, this.apps), (w) => [w.name, w.id]);
   }
 
   /**
@@ -92,6 +136,7 @@ export class WebappsService {
       id,
       {
         name: patch.name,
+        slug: patch.slug,
         kind: patch.kind,
         source: patch.source,
         description: patch.description,
@@ -101,10 +146,10 @@ export class WebappsService {
       },
       ctx.principal.userId,
     );
-    const changes = changesBetween(toWebapp(before), toWebapp(after), ['name', 'kind', 'source', 'description', 'owner', 'lastModifiedBy']);
+    const changes = changesBetween(toWebapp(before, this.apps), toWebapp(after, this.apps), ['name', 'slug', 'kind', 'source', 'description', 'owner', 'lastModifiedBy']);
     await this.audit.record({ action: 'webapp.update', outcome: 'succeeded', target: { type: 'webapp', id }, webappId: id, details: { changes } }, ctx);
     await this.authority.reconcile({ webappId: id }, ctx);
-    return toWebapp(after);
+    return toWebapp(after, this.apps);
   }
 
   async delete(id: string, ctx: AuthenticatedContext): Promise<void> {

@@ -25,6 +25,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   private client: Client | undefined;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     @Inject(DATABASE_URL) private readonly url: string,
@@ -42,10 +43,24 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
    */
   bump(): void {
     if (this.transactions?.active) {
-      this.transactions.afterCommit(() => (this.current += 1));
+      this.transactions.afterCommit(() => this.moved());
       return;
     }
+    this.moved();
+  }
+
+  /** Calls `listener` once, at the next move of the generation. */
+  once(listener: () => void): () => void {
+    this.waiting.add(listener);
+    return () => this.waiting.delete(listener);
+  }
+
+  private moved(): void {
     this.current += 1;
+    if (this.waiting.size === 0) return;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const listener of waiting) listener();
   }
 
   /**

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
+import { parseAppsUrl } from '@behalf/server';
 
 /** `address` or `address/prefix`, IPv4 or IPv6. */
 function isCidr(entry: string): boolean {
@@ -26,6 +27,18 @@ const positiveInt = (fallback: number, max: number) => wholeNumber(fallback, 1, 
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).refine((u) => !u.endsWith('/'), 'expected no trailing slash');
 
+/** Comma-separated IP addresses or CIDRs. */
+const cidrList = z.string().transform((text, ctx) => {
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (!isCidr(entry)) ctx.addIssue({ code: 'custom', message: `expected comma-separated IP addresses or CIDRs; "${entry}" is neither` });
+  }
+  return entries;
+});
+
 const envSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'], {
@@ -46,19 +59,19 @@ const envSchema = z.object({
   BEHALF_DB_POOL_SIZE: positiveInt(10, 1000),
   BEHALF_DB_STATEMENT_TIMEOUT_MS: positiveInt(5000, 600_000),
   BEHALF_DB_ACQUIRE_TIMEOUT_MS: positiveInt(5000, 600_000),
-  BEHALF_TRUSTED_PROXIES: z
+  BEHALF_TRUSTED_PROXIES: cidrList.optional(),
+  BEHALF_APPS_URL: z
     .string()
-    .transform((text, ctx) => {
-      const entries = text
-        .split(',')
-        .map((e) => e.trim())
-        .filter(Boolean);
-      for (const entry of entries) {
-        if (!isCidr(entry)) ctx.addIssue({ code: 'custom', message: `expected comma-separated IP addresses or CIDRs; "${entry}" is neither` });
+    .default('http://*.localhost:3001')
+    .superRefine((text, ctx) => {
+      try {
+        parseAppsUrl(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
       }
-      return entries;
-    })
-    .optional(),
+    }),
+  BEHALF_UPSTREAM_NETWORKS: cidrList.optional(),
+  BEHALF_GATEWAY_API_KEY: z.string().regex(/^bhk_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/, 'expected an API key as Behalf makes them (bhk_<uuid>_<secret>)').optional(),
   BEHALF_API_DOCS: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   BEHALF_RUNTIME_RATE_PER_SECOND: positiveInt(200, 1_000_000),
   BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
@@ -98,6 +111,14 @@ export interface Config {
     acquireTimeoutMs: number;
     /** The longest a transaction may stay open. */
     transactionTimeoutMs: number;
+  };
+  gateway: {
+    /** Where webapps live: `http(s)://*.<domain>[:port]`, each at `<slug>.<domain>`. */
+    appsUrl: string;
+    /** Networks (besides loopback) where runs may say their upstream listens. */
+    upstreamNetworks: string[];
+    /** A secret: the API key the gateway's service principal holds; generated into `dataDir` when unset. */
+    apiKey?: string;
   };
   /** Proxies whose `X-Forwarded-For` is believed (addresses or CIDRs); none by default. */
   trustedProxies: string[];
@@ -149,7 +170,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of the variables that hold secrets: their values never appear in messages. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN', 'BEHALF_ADMIN_PASSWORD', 'BEHALF_KEK']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN', 'BEHALF_ADMIN_PASSWORD', 'BEHALF_KEK', 'BEHALF_GATEWAY_API_KEY']);
 
 /**
  * Validates the environment. Empty strings count as unset, as in most `.env` tooling.
@@ -201,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       transactionTimeoutMs: Math.max(10_000, 3 * e.BEHALF_DB_STATEMENT_TIMEOUT_MS),
     },
     trustedProxies: e.BEHALF_TRUSTED_PROXIES ?? [],
+    gateway: { appsUrl: e.BEHALF_APPS_URL, upstreamNetworks: e.BEHALF_UPSTREAM_NETWORKS ?? [], apiKey: e.BEHALF_GATEWAY_API_KEY },
     apiDocs: e.BEHALF_API_DOCS === 'on',
     runtimeRatePerSecond: e.BEHALF_RUNTIME_RATE_PER_SECOND,
     dataDir,

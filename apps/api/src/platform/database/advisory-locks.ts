@@ -10,6 +10,8 @@ export const ADVISORY_LOCKS = {
   adminInvariant: 4_242_002,
   /** Serialises creating the first-start admin across replicas starting at once. */
   bootstrapAdmin: 4_242_003,
+  /** Serialises provisioning the gateway's service principal and key across replicas starting at once. */
+  bootstrapGateway: 4_242_005,
   /** Serialises creating the first signing key across replicas starting at once. */
   firstSigningKey: 4_242_004,
   /** Session-scoped: the key Prisma's migration engine takes, so both never migrate at once. */

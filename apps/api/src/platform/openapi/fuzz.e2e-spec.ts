@@ -163,6 +163,8 @@ describe('hostile input on every route (fuzz)', () => {
       return ids[name] ?? ids.user;
     });
 
+  const HTML_ROUTES = new Set(['GET /oauth/authorize', 'GET /oauth/login', 'POST /oauth/login']);
+
   async function send(route: string, method: string, op: Operation, url: string, body: unknown, field: string, shown: string, raw?: string): Promise<void> {
     const credentials = op['x-behalf-credentials'];
     const authorization = !credentials ? undefined : credentials.includes('api_key') ? `Bearer ${apiKey}` : `Bearer ${backendToken}`;
@@ -188,6 +190,8 @@ describe('hostile input on every route (fuzz)', () => {
       if (typeof res.json<{ error?: unknown }>().error !== 'string') record(`not an RFC 6749 error: ${res.body.slice(0, 200)}`);
       return;
     }
+    // The authorization endpoint and its login step are pages a person reads (RFC 6749 §4.1.2.1).
+    if (HTML_ROUTES.has(route) && /^text\/html/.test(contentType)) return;
     if (!/^application\/problem\+json/.test(contentType)) return record(`not a problem: ${contentType} ${res.body.slice(0, 200)}`);
     const problem = res.json<{ type: string; errors?: { path: string }[] }>();
     if (problem.type.endsWith('/validation-failed')) {

@@ -1,0 +1,46 @@
+/**
+ * The server-rendered pages of the authorization endpoint: the login step a viewer without a
+ * Behalf session sees on the way to a webapp, and the page an authorization request that cannot
+ * be trusted to redirect gets. No script; the CSP allows only the inline style and posting to self.
+ */
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+export const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:22rem;margin:10vh auto;padding:0 1rem;color:#1b1f24}' +
+  'label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box}' +
+  'button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b00020}@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}';
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+}
+
+/** The login form; it posts back to `/oauth/login` and then continues to `returnTo`. */
+export function loginPage(returnTo: string, error?: string): string {
+  return page(
+    'Sign in to Behalf',
+    `<main><h1>Sign in</h1><p>Sign in to Behalf to open the webapp.</p>${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}` +
+      `<form method="post" action="/oauth/login"><input type="hidden" name="return_to" value="${escape(returnTo)}">` +
+      `<label for="login">Login</label><input id="login" name="login" autocomplete="username" required autofocus>` +
+      `<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>` +
+      `<button type="submit">Sign in</button></form></main>`,
+  );
+}
+
+export function messagePage(title: string, message: string): string {
+  return page(title, `<main><h1>${escape(title)}</h1><p>${escape(message)}</p></main>`);
+}
+
+/** Where the login step may continue: only into an authorization request on this server (no open redirect). */
+export function safeReturnTo(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith('/oauth/authorize?') && !/[\r\n\\]/.test(value) && value.length <= 4096 ? value : undefined;
+}

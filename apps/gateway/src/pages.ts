@@ -1,0 +1,47 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
+import { problemBody } from '@behalf/server';
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+};
+
+/** Browsers get a small page, API clients (`Accept: application/json` before HTML) an RFC 9457 problem. */
+export function wantsJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const json = accept.search(/application\/(problem\+)?json/);
+  const html = accept.indexOf('text/html');
+  return json >= 0 && (html < 0 || json < html);
+}
+
+export function htmlPage(title: string, message: string): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title>` +
+    '<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#1b1f24}@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}</style>' +
+    `</head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p></main></body></html>`
+  );
+}
+
+/** Answers a failure as a page or a problem, by the request's Accept header. */
+export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: ProblemCode, title: string, detail: string, headers: Record<string, string> = {}): FastifyReply {
+  const status = PROBLEM_KINDS[code].status;
+  if (wantsJson(request.headers.accept)) {
+    return reply
+      .code(status)
+      .headers({ ...headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' })
+      .send(JSON.stringify(problemBody(code, detail, String(request.id))));
+  }
+  return reply.code(status).headers({ ...PAGE_HEADERS, ...headers }).send(htmlPage(title, detail));
+}
+
+/** The same failure on a raw socket (a websocket handshake refused before it is upgraded). */
+export function rawFailure(status: number, reason: string, detail: string): string {
+  const body = JSON.stringify({ title: reason, status, detail });
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}

@@ -1,0 +1,89 @@
+import type { GatewayRoute, GatewayViewer } from '@behalf/contracts';
+import { ApiClient } from './api-client';
+
+/** An identity token is replaced this long before it expires. */
+const TOKEN_MARGIN_MS = 30_000;
+const MAX_ENTRIES = 50_000;
+
+interface Entry {
+  decision: GatewayViewer;
+  /** When the API last answered for this viewer and webapp; 0: stale (a change was heard). */
+  checkedAt: number;
+  token?: { value: string; expiresAt: number };
+  pending?: Promise<Entry>;
+}
+
+/** What the gateway knows of one viewer of one webapp. */
+export interface ViewerDecision {
+  decision: GatewayViewer['decision'];
+  reason?: string;
+  viewer: GatewayViewer['viewer'];
+  identityToken?: string;
+}
+
+/**
+ * Decisions per (gateway session, webapp), asked of the API at most once per `recheckMs` (and at
+ * once after any change the route feed reports), one request in flight per key; identity tokens
+ * are kept until shortly before they expire. So a revoked viewer is refused within `recheckMs`
+ * plus one API round trip, and the API is not asked per request.
+ */
+export class ViewerCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly recheckMs: number,
+  ) {}
+
+  /** Every decision is asked again on its next use (something changed). */
+  invalidateAll(): void {
+    for (const entry of this.entries.values()) entry.checkedAt = 0;
+  }
+
+  async decide(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision> {
+    const key = `${route.webappId}|${session ?? ''}`;
+    const now = Date.now();
+    let entry = this.entries.get(key);
+    const wantToken = route.identityPropagation.jwt;
+    const fresh = entry && now - entry.checkedAt < this.recheckMs && (!wantToken || entry.decision.decision !== 'allow' || (entry.token && entry.token.expiresAt - TOKEN_MARGIN_MS > now));
+    if (!entry || !fresh) entry = await this.refresh(key, session, route, entry);
+    return { decision: entry.decision.decision, reason: entry.decision.reason, viewer: entry.decision.viewer ?? null, identityToken: entry.token?.value };
+  }
+
+  /** The decision held now, without asking (open websockets are judged by it). */
+  peek(session: string | undefined, webappId: string): { decision: GatewayViewer['decision']; stale: boolean } | undefined {
+    const entry = this.entries.get(`${webappId}|${session ?? ''}`);
+    return entry && { decision: entry.decision.decision, stale: Date.now() - entry.checkedAt >= this.recheckMs };
+  }
+
+  private refresh(key: string, session: string | undefined, route: GatewayRoute, previous: Entry | undefined): Promise<Entry> {
+    if (previous?.pending) return previous.pending;
+    const now = Date.now();
+    const needToken = route.identityPropagation.jwt && !(previous?.token && previous.token.expiresAt - TOKEN_MARGIN_MS > now);
+    // Concurrent requests for the same key wait for this one answer.
+    const holder: Entry = previous ?? { decision: { decision: 'login' }, checkedAt: 0 };
+    const pending = this.api.viewer(route.webappId, session, needToken).then(
+      (decision) => {
+        const sameViewer = previous?.decision.viewer?.id === decision.viewer?.id;
+        const token = decision.identityToken
+          ? { value: decision.identityToken.token, expiresAt: Date.parse(decision.identityToken.expiresAt) }
+          : decision.decision === 'allow' && sameViewer
+            ? previous?.token
+            : undefined;
+        const entry: Entry = { decision, checkedAt: Date.now(), token };
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+        return entry;
+      },
+      (error: unknown) => {
+        holder.pending = undefined;
+        if (!previous && this.entries.get(key) === holder) this.entries.delete(key);
+        throw error;
+      },
+    );
+    holder.pending = pending;
+    if (!previous) this.entries.set(key, holder);
+    return pending;
+  }
+}
