@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // Tests assert what they then dereference; `!` after an expectation is not a hidden assumption.
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/api/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {

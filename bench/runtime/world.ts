@@ -5,6 +5,7 @@
  * from this process, and the report format. Everything started is stopped and removed.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -204,13 +205,17 @@ export interface LoadResult {
   timeouts: number;
 }
 
-/** Drives the server with autocannon, cycling through `requests`, for {@link LOAD}. */
+/**
+ * Drives the server with autocannon, cycling through `requests`, for {@link LOAD}: as fast as it
+ * answers, or at `overallRate` requests per second in all (for latency at a load it can carry).
+ */
 export async function drive(
   url: string,
   requests: autocannon.Request[],
   durationSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? LOAD.durationSeconds),
+  overallRate?: number,
 ): Promise<LoadResult> {
-  const result = await autocannon({ url, connections: LOAD.connections, duration: durationSeconds, requests });
+  const result = await autocannon({ url, connections: LOAD.connections, duration: durationSeconds, requests, ...(overallRate ? { overallRate } : {}) });
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
@@ -222,6 +227,71 @@ export async function drive(
     errors: result.errors,
     timeouts: result.timeouts,
   };
+}
+
+/**
+ * An open loop: `rate` requests per second, evenly spaced (not bunched at the start of each
+ * second, as autocannon's rate limit sends them), over at most {@link LOAD}'s connections kept
+ * alive; a request sent while all are busy waits, and its wait counts. What a server adds to a
+ * request at a load it can carry. Answers the latency figures and how many requests failed.
+ */
+export async function paced(
+  contender: Contender,
+  rate: number,
+  seconds: number,
+): Promise<{ p50Ms: number; p99Ms: number; maxMs: number; requests: number; non2xx: number; errors: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: LOAD.connections });
+  const target = new URL(contender.url);
+  const spec = contender.requests[0];
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const pending = new Set<Promise<void>>();
+  const send = () =>
+    new Promise<void>((done) => {
+      const started = performance.now();
+      const req = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: spec.path,
+          method: spec.method ?? 'GET',
+          headers: spec.headers as Record<string, string>,
+          agent,
+          setHost: !spec.headers?.host,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - started);
+            if ((res.statusCode ?? 0) >= 300) non2xx += 1;
+            done();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        done();
+      });
+      req.end();
+    });
+  const interval = 1000 / rate;
+  const start = performance.now();
+  for (let i = 0; i < rate * seconds;) {
+    if (performance.now() - start >= i * interval) {
+      const p = send();
+      pending.add(p);
+      void p.then(() => pending.delete(p));
+      i += 1;
+    } else {
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(1, start + i * interval - performance.now()))));
+    }
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2));
+  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1), requests: sorted.length, non2xx, errors };
 }
 
 /** A load result as the reports write it. */
@@ -260,12 +330,13 @@ export async function interleaved(
   contenders: Contender[],
   rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4),
   seconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5),
+  overallRate?: number,
 ): Promise<{ results: Record<string, InterleavedResult>; ratio(a: string, b: string): number }> {
-  for (const c of contenders) await drive(c.url, c.requests, 5);
+  for (const c of contenders) await drive(c.url, c.requests, 5, overallRate);
   const loads: Record<string, LoadResult[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round += 1) {
     for (const c of round % 2 === 0 ? contenders : [...contenders].reverse()) {
-      const load = await drive(c.url, c.requests, seconds);
+      const load = await drive(c.url, c.requests, seconds, overallRate);
       console.log(`round ${round + 1}, ${c.name}: ${load.requestsPerSecond}/s, p99 ${load.p99Ms} ms, non-2xx ${load.non2xx}`);
       loads[c.name].push(load);
     }

@@ -22,7 +22,12 @@ export class ApiClient {
   private async json<T>(path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<T> {
     const response = await fetch(`${this.apiUrl}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${this.apiKey()}`, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: {
+        authorization: `Bearer ${this.apiKey()}`,
+        accept: 'application/json',
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
       signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 10_000),
     });
     const text = await response.text();
@@ -33,7 +38,10 @@ export class ApiClient {
   /** Every route; with `after`, the API waits (up to 20 s) for a change first. */
   routes(after: string | undefined, signal?: AbortSignal): Promise<GatewayRoutes> {
     const query = after === undefined ? '' : `?after=${encodeURIComponent(after)}`;
-    return this.json<GatewayRoutes>(`/api/v1/gateway/routes${query}`, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : undefined, timeoutMs: 30_000 });
+    return this.json<GatewayRoutes>(`/api/v1/gateway/routes${query}`, {
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : undefined,
+      timeoutMs: 30_000,
+    });
   }
 
   viewer(webappId: string, session: string | undefined, identityToken: boolean): Promise<GatewayViewer> {

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseAppsUrl } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, wholeNumber } from '@behalf/server';
 import { z } from 'zod';
 
 /**
@@ -7,12 +7,6 @@ import { z } from 'zod';
  * shares the API's names where they mean the same (`BEHALF_APPS_URL`, `BEHALF_PUBLIC_URL`,
  * `BEHALF_DATA_DIR`, `BEHALF_GATEWAY_API_KEY`, `BEHALF_LOG_LEVEL`, `BEHALF_METRICS_TOKEN`).
  */
-const wholeNumber = (fallback: number, min: number, max: number) => {
-  const message = `expected a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
-};
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).refine((u) => !u.endsWith('/'), 'expected no trailing slash');
-
 const envSchema = z.object({
   PORT: wholeNumber(3000, 0, 65_535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -20,22 +14,13 @@ const envSchema = z.object({
   BEHALF_GATEWAY_HOST: z.string().min(1, 'expected a host name or IP address').optional(),
   BEHALF_API_URL: httpUrl.optional(),
   BEHALF_PUBLIC_URL: httpUrl.optional(),
-  BEHALF_APPS_URL: z
-    .string()
-    .default('http://*.localhost:3001')
-    .superRefine((text, ctx) => {
-      try {
-        parseAppsUrl(text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
+  BEHALF_APPS_URL: appsUrlVariable,
   BEHALF_DATA_DIR: z.string().min(1).default('.data'),
-  BEHALF_GATEWAY_API_KEY: z.string().regex(/^bhk_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/, 'expected an API key as Behalf makes them (bhk_<uuid>_<secret>)').optional(),
+  BEHALF_GATEWAY_API_KEY: apiKeyVariable.optional(),
   BEHALF_GATEWAY_UPSTREAM_TIMEOUT_MS: wholeNumber(30_000, 100, 3_600_000),
   BEHALF_GATEWAY_BODY_LIMIT: wholeNumber(104_857_600, 1, 2 ** 40),
   BEHALF_GATEWAY_RECHECK_MS: wholeNumber(2000, 100, 60_000),
-  BEHALF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  BEHALF_LOG_LEVEL: logLevelVariable,
   BEHALF_METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a random token)').optional(),
 });
 

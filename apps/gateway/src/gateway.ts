@@ -101,8 +101,10 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
   });
 
   server.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    if (error.statusCode === 413) return sendFailure(request, reply, 'payload-too-large', 'Too large', `The request body is larger than ${config.bodyLimit} bytes.`);
-    if (error.statusCode !== undefined && error.statusCode < 500) return sendFailure(request, reply, 'bad-request', 'Bad request', 'The request could not be read.');
+    if (error.statusCode === 413)
+      return sendFailure(request, reply, 'payload-too-large', 'Too large', `The request body is larger than ${config.bodyLimit} bytes.`);
+    if (error.statusCode !== undefined && error.statusCode < 500)
+      return sendFailure(request, reply, 'bad-request', 'Bad request', 'The request could not be read.');
     logger.error({ err: error, req: request }, 'gateway: request failed');
     return sendFailure(request, reply, 'internal', 'Something went wrong', 'The gateway failed to handle this request.');
   });
@@ -150,20 +152,32 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     const state = text('state');
     const clear = serializeCookie(SIGN_IN_COOKIE, '', { ...cookieOptions, path: GATEWAY_CALLBACK_PATH, maxAge: 0 });
     if (!pending || !state || !constantTimeEqualText(state, pending.state)) {
-      return sendFailure(request, reply, 'bad-request', 'Sign-in expired', 'This sign-in was not started here or has expired: open the webapp again.', { 'set-cookie': clear });
+      return sendFailure(request, reply, 'bad-request', 'Sign-in expired', 'This sign-in was not started here or has expired: open the webapp again.', {
+        'set-cookie': clear,
+      });
     }
     const iss = text('iss');
-    if (iss !== undefined && iss !== config.publicUrl) return sendFailure(request, reply, 'bad-request', 'Sign-in failed', 'The answer came from another issuer.', { 'set-cookie': clear });
+    if (iss !== undefined && iss !== config.publicUrl)
+      return sendFailure(request, reply, 'bad-request', 'Sign-in failed', 'The answer came from another issuer.', { 'set-cookie': clear });
     const error = text('error');
     const code = text('code');
     if (error || !code) {
       const denied = error === 'access_denied';
-      return sendFailure(request, reply, denied ? 'forbidden' : 'bad-request', denied ? 'Not allowed' : 'Sign-in failed', denied ? 'You may not view this webapp.' : 'Behalf refused the sign-in: open the webapp again.', { 'set-cookie': clear });
+      return sendFailure(
+        request,
+        reply,
+        denied ? 'forbidden' : 'bad-request',
+        denied ? 'Not allowed' : 'Sign-in failed',
+        denied ? 'You may not view this webapp.' : 'Behalf refused the sign-in: open the webapp again.',
+        { 'set-cookie': clear },
+      );
     }
     const result = await api.redeem(code, `${apps.originOf(slug)}${GATEWAY_CALLBACK_PATH}`, pending.verifier);
     if ('error' in result) {
       logger.warn({ webapp: slug, error: result.error }, 'gateway: an authorization code was refused');
-      return sendFailure(request, reply, 'bad-request', 'Sign-in failed', 'The sign-in could not be completed: open the webapp again.', { 'set-cookie': clear });
+      return sendFailure(request, reply, 'bad-request', 'Sign-in failed', 'The sign-in could not be completed: open the webapp again.', {
+        'set-cookie': clear,
+      });
     }
     return reply
       .code(302)
@@ -176,7 +190,11 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
   async function own(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const path = request.url.split('?')[0];
     if (path === '/healthz') return reply.header('cache-control', 'no-store').send({ status: 'ok' });
-    if (path === '/readyz') return reply.code(routes.loaded ? 200 : 503).header('cache-control', 'no-store').send({ status: routes.loaded ? 'ok' : 'starting' });
+    if (path === '/readyz')
+      return reply
+        .code(routes.loaded ? 200 : 503)
+        .header('cache-control', 'no-store')
+        .send({ status: routes.loaded ? 'ok' : 'starting' });
     if (path === '/metrics') {
       if (config.metricsToken !== undefined && !constantTimeEqualText(request.headers.authorization ?? '', `Bearer ${config.metricsToken}`)) {
         return sendFailure(request, reply, 'unauthenticated', 'Authentication required', 'Send the metrics token as a bearer token.');
@@ -207,15 +225,17 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
       return sendFailure(request, reply, 'service-unavailable', 'Try again shortly', 'The gateway cannot check access right now.', { 'retry-after': '2' });
     }
     if (decision.decision === 'login') return signIn(request, reply, slug);
-    if (decision.decision === 'forbid') return sendFailure(request, reply, 'forbidden', 'Not allowed', 'You may not view this webapp. Ask its owner for access.');
-    if (!route.run) return sendFailure(request, reply, 'service-unavailable', 'Webapp not running', `${slug} is not running right now.`, { 'retry-after': '5' });
+    if (decision.decision === 'forbid')
+      return sendFailure(request, reply, 'forbidden', 'Not allowed', 'You may not view this webapp. Ask its owner for access.');
+    if (!route.run)
+      return sendFailure(request, reply, 'service-unavailable', 'Webapp not running', `${slug} is not running right now.`, { 'retry-after': '5' });
     if (decision.dropSession) void reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }));
     const started = process.hrtime.bigint();
     const run = route.run;
     return reply.from(upstreamUrl(run.upstreamUrl, request.url), {
       retryDelay: () => null,
-      rewriteRequestHeaders: (req) => ({
-        ...forwardHeaders(req.raw.rawHeaders, {
+      rewriteRequestHeaders: (req) => {
+        const headers = forwardHeaders(req.raw.rawHeaders, {
           issuer: config.publicUrl,
           viewer: decision.viewer ?? null,
           propagation: route.identityPropagation,
@@ -224,9 +244,11 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
           proto,
           host: req.headers.host ?? '',
           requestId: String(req.id),
-        }),
-        host: req.headers.host ?? '',
-      }),
+        });
+        // The webapp sees the Host its viewers use (its own checks of Origin against Host hold).
+        headers.host = req.headers.host ?? '';
+        return headers;
+      },
       rewriteHeaders: (headers) => {
         metrics.upstreamSeconds(slug, Number(process.hrtime.bigint() - started) / 1e9);
         // A backend may not plant or overwrite the gateway's cookies.
@@ -242,7 +264,10 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
         const cause = (error as Error & { cause?: { code?: string } }).cause;
         const timedOut = (error as { statusCode?: number }).statusCode === 504 || cause?.code === 'UND_ERR_HEADERS_TIMEOUT';
         if (cause?.code === 'BODY_LIMIT') {
-          void sendFailure(request, failed, 'payload-too-large', 'Too large', `The request body is larger than ${config.bodyLimit} bytes.`);
+          // The rest of the body is still coming: this connection cannot carry another request.
+          void sendFailure(request, failed, 'payload-too-large', 'Too large', `The request body is larger than ${config.bodyLimit} bytes.`, {
+            connection: 'close',
+          });
           return;
         }
         logger.warn({ webapp: slug, code: cause?.code, status: timedOut ? 504 : 502 }, 'gateway: upstream failed');

@@ -24,9 +24,26 @@ const FORGEABLE = new Set([
 ]);
 const FORGEABLE_PREFIXES = ['x-behalf-', 'x-auth-request-'];
 /** Hop-by-hop (RFC 9110 §7.6.1) or the gateway's to decide. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'host',
+]);
 /** A websocket handshake's own headers: the upstream handshake makes its own. */
-const WEBSOCKET_HANDSHAKE = new Set(['sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'sec-websocket-accept']);
+const WEBSOCKET_HANDSHAKE = new Set([
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+  'sec-websocket-accept',
+]);
 
 /** A header name as the gateway compares it: lower case, `_` read as `-` (servers such as WSGI's read them alike). */
 export function canonicalName(name: string): string {
@@ -41,7 +58,10 @@ export function isForgeable(name: string): boolean {
 
 /** Cookies a backend must never hold: the gateway's, and a viewer's Behalf session and CSRF token. */
 export function isCredentialCookie(name: string): boolean {
-  const n = name.trim().toLowerCase().replace(/^__(host|secure)-/, '');
+  const n = name
+    .trim()
+    .toLowerCase()
+    .replace(/^__(host|secure)-/, '');
   return n === 'behalf_session' || n === 'behalf_csrf' || n.startsWith('behalf_gw');
 }
 

@@ -23,11 +23,21 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Labelled series, looked up once per webapp and status class rather than hashed per request. */
+  private readonly requestSeries = new Map<string, { inc(): void }>();
+  private readonly upstreamSeries = new Map<string, { observe(value: number): void }>();
+
   request(webapp: string, status: number): void {
-    this.requests.inc({ webapp, status_class: `${Math.floor(status / 100)}xx` });
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    const key = `${webapp} ${statusClass}`;
+    let series = this.requestSeries.get(key);
+    if (!series) this.requestSeries.set(key, (series = this.requests.labels({ webapp, status_class: statusClass })));
+    series.inc();
   }
 
   upstreamSeconds(webapp: string, seconds: number): void {
-    this.upstream.observe({ webapp }, seconds);
+    let series = this.upstreamSeries.get(webapp);
+    if (!series) this.upstreamSeries.set(webapp, (series = this.upstream.labels({ webapp })));
+    series.observe(seconds);
   }
 }

@@ -2,8 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
 import { problemBody } from '@behalf/server';
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -29,7 +28,14 @@ export function htmlPage(title: string, message: string): string {
 }
 
 /** Answers a failure as a page or a problem, by the request's Accept header. */
-export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: ProblemCode, title: string, detail: string, headers: Record<string, string> = {}): FastifyReply {
+export function sendFailure(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ProblemCode,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): FastifyReply {
   const status = PROBLEM_KINDS[code].status;
   if (wantsJson(request.headers.accept)) {
     return reply
@@ -37,7 +43,10 @@ export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: 
       .headers({ ...headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' })
       .send(JSON.stringify(problemBody(code, detail, String(request.id))));
   }
-  return reply.code(status).headers({ ...PAGE_HEADERS, ...headers }).send(htmlPage(title, detail));
+  return reply
+    .code(status)
+    .headers({ ...PAGE_HEADERS, ...headers })
+    .send(htmlPage(title, detail));
 }
 
 /** The same failure on a raw socket (a websocket handshake refused before it is upgraded). */

@@ -3,6 +3,8 @@ import { ApiClient } from './api-client';
 
 /** An identity token is replaced this long before it expires. */
 const TOKEN_MARGIN_MS = 30_000;
+/** A held identity token is still sent while a new one is fetched if it lives this much longer. */
+const STALE_TOKEN_MARGIN_MS = 5_000;
 const MAX_ENTRIES = 50_000;
 
 interface Entry {
@@ -22,10 +24,14 @@ export interface ViewerDecision {
 }
 
 /**
- * Decisions per (gateway session, webapp), asked of the API at most once per `recheckMs` (and at
- * once after any change the route feed reports), one request in flight per key; identity tokens
- * are kept until shortly before they expire. So a revoked viewer is refused within `recheckMs`
- * plus one API round trip, and the API is not asked per request.
+ * Decisions per (gateway session, webapp), asked of the API at most once per `recheckMs` (sooner
+ * after any change the route feed reports), one request in flight per key; identity tokens are
+ * kept until shortly before they expire. A decision younger than `recheckMs` is used as it is;
+ * one up to twice that old is used while a fresh one is asked for in the background (so no
+ * request waits on the API, and the tail latency stays the proxy's); an older one waits for the
+ * API's answer (and fails closed when the API cannot answer). So a revoked viewer is refused
+ * within twice `recheckMs` plus one API round trip (4 s by default), and the API is asked about
+ * each active viewer about once per `recheckMs`, not per request.
  */
 export class ViewerCache {
   private readonly entries = new Map<string, Entry>();
@@ -35,9 +41,10 @@ export class ViewerCache {
     private readonly recheckMs: number,
   ) {}
 
-  /** Every decision is asked again on its next use (something changed). */
+  /** Something changed: every decision is asked again at its next use (answered from the held one meanwhile). */
   invalidateAll(): void {
-    for (const entry of this.entries.values()) entry.checkedAt = 0;
+    const stale = Date.now() - this.recheckMs;
+    for (const entry of this.entries.values()) entry.checkedAt = Math.min(entry.checkedAt, stale);
   }
 
   async decide(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision> {
@@ -45,8 +52,16 @@ export class ViewerCache {
     const now = Date.now();
     let entry = this.entries.get(key);
     const wantToken = route.identityPropagation.jwt;
-    const fresh = entry && now - entry.checkedAt < this.recheckMs && (!wantToken || entry.decision.decision !== 'allow' || (entry.token && entry.token.expiresAt - TOKEN_MARGIN_MS > now));
-    if (!entry || !fresh) entry = await this.refresh(key, session, route, entry);
+    const tokenFor = (marginMs: number) =>
+      !wantToken || entry?.decision.decision !== 'allow' || (entry.token !== undefined && entry.token.expiresAt - marginMs > now);
+    const age = entry ? now - entry.checkedAt : Infinity;
+    if (entry && age < this.recheckMs && tokenFor(TOKEN_MARGIN_MS)) {
+      // Fresh.
+    } else if (entry && entry.checkedAt > 0 && age < 2 * this.recheckMs && tokenFor(STALE_TOKEN_MARGIN_MS)) {
+      this.refresh(key, session, route, entry).catch(() => undefined);
+    } else {
+      entry = await this.refresh(key, session, route, entry);
+    }
     return { decision: entry.decision.decision, reason: entry.decision.reason, viewer: entry.decision.viewer ?? null, identityToken: entry.token?.value };
   }
 

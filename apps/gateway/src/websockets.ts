@@ -55,7 +55,12 @@ export function attachWebsockets(
   deps: { apps: AppsUrl; routes: RouteTable; viewers: ViewerCache; metrics: GatewayMetrics; config: GatewayConfig; logger: Logger; proto: 'http' | 'https' },
 ): WebsocketRelay {
   const { apps, routes, viewers, metrics, config, logger } = deps;
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024, handleProtocols: (_offered, request) => (request as Handshake)[CHOSEN] ?? false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 64 * 1024 * 1024,
+    handleProtocols: (_offered, request) => (request as Handshake)[CHOSEN] ?? false,
+  });
   const open = new Set<Open>();
 
   const refuse = (socket: Duplex, status: number, reason: string, detail: string) => {

@@ -23,13 +23,15 @@ describe('gateway access', () => {
     members = await world.webapp('Members Board', { access: 'authenticated' });
     restricted = await world.webapp('Secret Board', { access: 'restricted', viewers: { users: [alice.id], groups: [] } });
     for (const w of [open, members, restricted]) await world.run(w.id, echo.url);
+    await world.routed(open.slug);
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
     await stopAll();
   });
 
-  const get = (slug: string, path: string, headers: Record<string, string> = {}) => http(stack.gatewayPort, stack.hostOf(slug), path, { headers: { accept: 'text/html', ...headers } });
+  const get = (slug: string, path: string, headers: Record<string, string> = {}) =>
+    http(stack.gatewayPort, stack.hostOf(slug), path, { headers: { accept: 'text/html', ...headers } });
 
   it('lets anyone view a public webapp as Anonymous, without a redirect', async () => {
     const res = await get(open.slug, '/hello');
@@ -75,9 +77,19 @@ describe('gateway access', () => {
     const body = new URLSearchParams({ login: 'alice', password: USER_PASSWORD, return_to: returnTo }).toString();
     const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: `http://127.0.0.1:${stack.apiPort}` };
     // From another origin (a webapp's page, say): refused.
-    const forged = await fetch(`http://127.0.0.1:${stack.apiPort}/oauth/login`, { method: 'POST', redirect: 'manual', body, headers: { ...headers, origin: `http://${stack.hostOf(members.slug)}` } });
+    const forged = await fetch(`http://127.0.0.1:${stack.apiPort}/oauth/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      body,
+      headers: { ...headers, origin: `http://${stack.hostOf(members.slug)}` },
+    });
     expect(forged.status).toBe(403);
-    const wrong = await fetch(`http://127.0.0.1:${stack.apiPort}/oauth/login`, { method: 'POST', redirect: 'manual', body: body.replace(USER_PASSWORD, 'nope'), headers });
+    const wrong = await fetch(`http://127.0.0.1:${stack.apiPort}/oauth/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: body.replace(USER_PASSWORD, 'nope'),
+      headers,
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain('role="alert"');
     const signedIn = await fetch(`http://127.0.0.1:${stack.apiPort}/oauth/login`, { method: 'POST', redirect: 'manual', body, headers });
@@ -87,14 +99,19 @@ describe('gateway access', () => {
     const approved = await fetch(`http://127.0.0.1:${stack.apiPort}${returnTo}`, { redirect: 'manual', headers: { cookie: `behalf_session=${session}` } });
     const callback = new URL(approved.headers.get('location')!);
     expect(callback.searchParams.get('iss')).toBe(stack.publicUrl);
-    const back = await http(stack.gatewayPort, stack.hostOf(members.slug), `${callback.pathname}${callback.search}`, { headers: { cookie: `behalf_gw_auth=${pending}` } });
+    const back = await http(stack.gatewayPort, stack.hostOf(members.slug), `${callback.pathname}${callback.search}`, {
+      headers: { cookie: `behalf_gw_auth=${pending}` },
+    });
     expect(back.status).toBe(302);
     expect(back.headers.location).toBe('/reports?month=11');
     const gatewayCookie = cookieOf(back.headers['set-cookie'], 'behalf_gw')!;
     expect(String(back.headers['set-cookie'])).toMatch(/behalf_gw=bgs_[^;]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax/);
     const page = await get(members.slug, '/reports?month=11', { cookie: `behalf_gw=${gatewayCookie}` });
     expect(page.status).toBe(200);
-    expect(page.json<{ url: string; headers: Record<string, string> }>()).toMatchObject({ url: '/reports?month=11', headers: { 'x-behalf-user': 'alice', 'x-behalf-user-id': alice.id } });
+    expect(page.json<{ url: string; headers: Record<string, string> }>()).toMatchObject({
+      url: '/reports?month=11',
+      headers: { 'x-behalf-user': 'alice', 'x-behalf-user-id': alice.id },
+    });
   });
 
   it('refuses a viewer a restricted webapp does not list (403 page), and lets them in once listed', async () => {
@@ -177,7 +194,10 @@ describe('gateway access', () => {
     it('lets a code live a minute at most', async () => {
       const issued = await code();
       const hash = createHash('sha256').update(issued.code!).digest('hex');
-      const [row] = await stack.sql<{ lifetime: number }>(`SELECT extract(epoch FROM expires_at - created_at)::int AS lifetime FROM authorization_codes WHERE code_hash = $1`, [hash]);
+      const [row] = await stack.sql<{ lifetime: number }>(
+        `SELECT extract(epoch FROM expires_at - created_at)::int AS lifetime FROM authorization_codes WHERE code_hash = $1`,
+        [hash],
+      );
       expect(row.lifetime).toBe(60);
       await stack.sql(`UPDATE authorization_codes SET expires_at = now() - interval '1 second' WHERE code_hash = $1`, [hash]);
       const res = await redeem({ code: issued.code! });
@@ -228,7 +248,9 @@ describe('gateway access', () => {
         }
       }
       // A forged or missing sign-in cookie at the callback is refused.
-      const forged = await http(stack.gatewayPort, stack.hostOf(members.slug), '/.behalf/callback?code=x&state=s1', { headers: { cookie: 'behalf_gw_auth=e30.forged' } });
+      const forged = await http(stack.gatewayPort, stack.hostOf(members.slug), '/.behalf/callback?code=x&state=s1', {
+        headers: { cookie: 'behalf_gw_auth=e30.forged' },
+      });
       expect(forged.status).toBe(400);
     });
   });
@@ -246,6 +268,8 @@ describe('gateway access', () => {
   it('answers 503 when the run stops, and routes to a new run elsewhere, each within a second', async () => {
     const app = await world.webapp('Moving Board', { access: 'public' });
     const first = await world.run(app.id, echo.url);
+    // A new webapp's first run is routed within a second.
+    await within(1000, async () => (await get(app.slug, '/where')).status === 200);
     expect((await get(app.slug, '/where')).json()).toMatchObject({ upstream: 'one' });
     const stopped = await stack.call('DELETE', `/api/v1/webapps/${app.id}/runs/${first.runId}`, undefined, world.admin);
     expect(stopped.status).toBe(204);

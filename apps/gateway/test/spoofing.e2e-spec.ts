@@ -1,31 +1,54 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { IncomingMessage, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import type WebSocket from 'ws';
 import { http, Stack, startStack, stopAll, websocket } from './stack';
 import { startEcho, USER_PASSWORD, within, World } from './world';
 
 /** A client's headers in every spelling a backend might read as an identity. */
 const FORGED = [
-  'X-Behalf-User', 'mallory',
-  'x-behalf-user', 'mallory',
-  'X_Behalf_User', 'mallory',
-  'X-BEHALF-USER-ID', '00000000-0000-4000-8000-000000000000',
-  'X-Behalf-Groups', 'admins',
-  'X-Behalf-Email', 'mallory@evil.example',
-  'X-Behalf-Identity', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.',
-  'X-Forwarded-User', 'mallory',
-  'X_Forwarded_User', 'mallory',
-  'x-forwarded-email', 'mallory@evil.example',
-  'X_FORWARDED_EMAIL', 'mallory@evil.example',
-  'X-Forwarded-Groups', 'admins',
-  'X-Forwarded-Preferred-Username', 'root',
-  'X-Forwarded-Access-Token', 'stolen',
-  'X-Auth-Request-User', 'root',
-  'x_auth_request_email', 'root@evil.example',
-  'Remote-User', 'root',
-  'REMOTE_USER', 'root',
-  'X-Forwarded-For', '6.6.6.6',
-  'Forwarded', 'for=6.6.6.6',
-  'X-Request-Id', 'forged-id',
+  'X-Behalf-User',
+  'mallory',
+  'x-behalf-user',
+  'mallory',
+  'X_Behalf_User',
+  'mallory',
+  'X-BEHALF-USER-ID',
+  '00000000-0000-4000-8000-000000000000',
+  'X-Behalf-Groups',
+  'admins',
+  'X-Behalf-Email',
+  'mallory@evil.example',
+  'X-Behalf-Identity',
+  'eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.',
+  'X-Forwarded-User',
+  'mallory',
+  'X_Forwarded_User',
+  'mallory',
+  'x-forwarded-email',
+  'mallory@evil.example',
+  'X_FORWARDED_EMAIL',
+  'mallory@evil.example',
+  'X-Forwarded-Groups',
+  'admins',
+  'X-Forwarded-Preferred-Username',
+  'root',
+  'X-Forwarded-Access-Token',
+  'stolen',
+  'X-Auth-Request-User',
+  'root',
+  'x_auth_request_email',
+  'root@evil.example',
+  'Remote-User',
+  'root',
+  'REMOTE_USER',
+  'root',
+  'X-Forwarded-For',
+  '6.6.6.6',
+  'Forwarded',
+  'for=6.6.6.6',
+  'X-Request-Id',
+  'forged-id',
 ];
 const IDENTITY_LIKE = /^(x-behalf-|x-forwarded-(user|email|groups|preferred-username|access-token)$|x-auth-request-|remote-user$)/;
 
@@ -43,9 +66,14 @@ describe('gateway: what the backend receives', () => {
     const echo = await startEcho('echo');
     alice = await world.user('alice');
     const team = await world.group('data team', [alice.id]);
-    app = await world.webapp('Team Board', { access: 'restricted', viewers: { users: [], groups: [team.id] }, identityPropagation: { header: true, jwt: true } });
+    app = await world.webapp('Team Board', {
+      access: 'restricted',
+      viewers: { users: [], groups: [team.id] },
+      identityPropagation: { header: true, jwt: true },
+    });
     backendToken = (await world.run(app.id, echo.url)).backendToken;
     cookie = await world.signIn(app.slug, await stack.login('alice', USER_PASSWORD));
+    await world.routed(app.slug, cookie);
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -81,7 +109,12 @@ describe('gateway: what the backend receives', () => {
     const got = await seen(FORGED);
     const token = got.headers['x-behalf-identity'];
     const jwks = createRemoteJWKSet(new URL(`http://127.0.0.1:${stack.apiPort}/.well-known/jwks.json`));
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: stack.publicUrl, audience: `webapp:${app.id}`, algorithms: ['EdDSA'], typ: 'behalf-id+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: stack.publicUrl,
+      audience: `webapp:${app.id}`,
+      algorithms: ['EdDSA'],
+      typ: 'behalf-id+jwt',
+    });
     expect(payload).toMatchObject({ sub: alice.id, preferred_username: 'alice', groups: ['data team'] });
     expect(protectedHeader.kid).toEqual(expect.any(String));
     const info = await stack.call('POST', '/api/v1/runtime/auth-info', { headers: { 'X-Behalf-Identity': token } }, backendToken);
@@ -109,9 +142,9 @@ describe('gateway: what the backend receives', () => {
   it('streams server-sent events as they come, without buffering', async () => {
     const started = Date.now();
     const firstEvent = await new Promise<number>((resolve, reject) => {
-      const req = require('node:http').request(
+      const req = httpRequest(
         { host: '127.0.0.1', port: stack.gatewayPort, path: '/sse', headers: { host: stack.hostOf(app.slug), cookie }, setHost: false },
-        (res: import('node:http').IncomingMessage) => {
+        (res: IncomingMessage) => {
           res.once('data', () => resolve(Date.now() - started));
           res.resume();
         },
@@ -125,12 +158,18 @@ describe('gateway: what the backend receives', () => {
 
   it('streams uploads to the webapp, and refuses one over the size limit', async () => {
     const body = Buffer.alloc(512 * 1024, 'a');
-    const ok = await http(stack.gatewayPort, stack.hostOf(app.slug), '/upload', { method: 'POST', headers: { cookie, 'content-type': 'application/octet-stream' }, body });
+    const ok = await http(stack.gatewayPort, stack.hostOf(app.slug), '/upload', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/octet-stream' },
+      body,
+    });
     expect(ok.json()).toMatchObject({ bytes: body.length });
     // Announced over the limit: refused before the body is read (the answer comes while the client still sends).
     const big = await new Promise<string>((resolve, reject) => {
-      const socket = require('node:net').connect(stack.gatewayPort, '127.0.0.1', () => {
-        socket.write(`POST /upload HTTP/1.1\r\nHost: ${stack.hostOf(app.slug)}\r\nCookie: ${cookie}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`);
+      const socket = connect(stack.gatewayPort, '127.0.0.1', () => {
+        socket.write(
+          `POST /upload HTTP/1.1\r\nHost: ${stack.hostOf(app.slug)}\r\nCookie: ${cookie}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`,
+        );
         socket.write(Buffer.alloc(10 * 1024));
       });
       let answer = '';
@@ -146,9 +185,16 @@ describe('gateway: what the backend receives', () => {
     expect(big).toMatch(/^HTTP\/1\.1 413 /);
     // Chunked, with no length announced: cut at the limit.
     const chunked = await new Promise<number>((resolve) => {
-      const req = require('node:http').request(
-        { host: '127.0.0.1', port: stack.gatewayPort, path: '/upload', method: 'POST', headers: { host: stack.hostOf(app.slug), cookie, 'content-type': 'application/octet-stream' }, setHost: false },
-        (res: import('node:http').IncomingMessage) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: stack.gatewayPort,
+          path: '/upload',
+          method: 'POST',
+          headers: { host: stack.hostOf(app.slug), cookie, 'content-type': 'application/octet-stream' },
+          setHost: false,
+        },
+        (res: IncomingMessage) => {
           res.resume();
           resolve(res.statusCode ?? 0);
         },
@@ -158,6 +204,8 @@ describe('gateway: what the backend receives', () => {
       req.end();
     });
     expect([413, -1]).toContain(chunked);
+    // That connection is not handed back for reuse half-read: the next request on the client's pool works.
+    expect((await http(stack.gatewayPort, stack.hostOf(app.slug), '/after-upload', { headers: { cookie } })).status).toBe(200);
   });
 
   describe('websockets', () => {
@@ -185,7 +233,12 @@ describe('gateway: what the backend receives', () => {
       // The upstream picks the last one offered: all three reached it.
       expect(c.ws.protocol).toBe('xsrf-token');
       const hello = await first(c.messages);
-      expect(hello.headers).toMatchObject({ 'x-behalf-user': 'alice', 'x-behalf-user-id': alice.id, host: stack.hostOf(app.slug), origin: `http://${stack.hostOf(app.slug)}` });
+      expect(hello.headers).toMatchObject({
+        'x-behalf-user': 'alice',
+        'x-behalf-user-id': alice.id,
+        host: stack.hostOf(app.slug),
+        origin: `http://${stack.hostOf(app.slug)}`,
+      });
       expect(hello.headers['sec-websocket-protocol'].split(',').map((p) => p.trim())).toEqual(['streamlit', 'PLACEHOLDER_AUTH_TOKEN', 'xsrf-token']);
       expect(hello.headers.cookie).toBeUndefined();
       expect(JSON.stringify(hello)).not.toContain('mallory');
@@ -202,12 +255,27 @@ describe('gateway: what the backend receives', () => {
 
     it('closes a websocket within 5 s of its viewer leaving the restricted viewers (4403), and refuses their next request', async () => {
       const bob = await world.user('bob');
-      await stack.call('PATCH', `/api/v1/webapps/${app.id}/settings`, { viewers: { users: [bob.id], groups: (await stack.sql<{ group_id: string }>('SELECT group_id::text FROM webapp_viewer_groups')).map((r) => r.group_id) } }, world.admin);
+      await stack.call(
+        'PATCH',
+        `/api/v1/webapps/${app.id}/settings`,
+        {
+          viewers: {
+            users: [bob.id],
+            groups: (await stack.sql<{ group_id: string }>('SELECT group_id::text FROM webapp_viewer_groups')).map((r) => r.group_id),
+          },
+        },
+        world.admin,
+      );
       const bobCookie = await world.signIn(app.slug, await stack.login('bob', USER_PASSWORD));
       const c = connect({ cookie: bobCookie });
       await c.opened;
       const removedAt = Date.now();
-      await stack.call('PATCH', `/api/v1/webapps/${app.id}/settings`, { viewers: { users: [], groups: (await stack.sql<{ group_id: string }>('SELECT group_id::text FROM webapp_viewer_groups')).map((r) => r.group_id) } }, world.admin);
+      await stack.call(
+        'PATCH',
+        `/api/v1/webapps/${app.id}/settings`,
+        { viewers: { users: [], groups: (await stack.sql<{ group_id: string }>('SELECT group_id::text FROM webapp_viewer_groups')).map((r) => r.group_id) } },
+        world.admin,
+      );
       const { code, at } = await c.closed;
       expect(code).toBe(4403);
       expect(at - removedAt).toBeLessThan(5000);
@@ -216,7 +284,12 @@ describe('gateway: what the backend receives', () => {
 
     it('closes a websocket within 5 s of its viewer being disabled (4401), and refuses their next request', async () => {
       const carol = await world.user('carol');
-      await stack.call('PUT', `/api/v1/groups/${(await stack.sql<{ group_id: string }>('SELECT group_id::text FROM webapp_viewer_groups'))[0].group_id}/members/${carol.id}`, undefined, world.admin);
+      await stack.call(
+        'PUT',
+        `/api/v1/groups/${(await stack.sql<{ group_id: string }>('SELECT group_id::text FROM webapp_viewer_groups'))[0].group_id}/members/${carol.id}`,
+        undefined,
+        world.admin,
+      );
       const carolCookie = await world.signIn(app.slug, await stack.login('carol', USER_PASSWORD));
       const c = connect({ cookie: carolCookie });
       await c.opened;

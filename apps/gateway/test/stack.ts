@@ -137,7 +137,8 @@ export function http(
 export function websocket(port: number, host: string, path: string, protocols: string[], headers: Record<string, string>): WebSocket {
   return new WebSocket(`ws://${host}${path}`, protocols, {
     headers,
-    lookup: ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) => cb(null, [{ address: '127.0.0.1', family: 4 }])) as never,
+    lookup: ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) =>
+      cb(null, [{ address: '127.0.0.1', family: 4 }])) as never,
     port,
   } as never);
 }
@@ -187,7 +188,12 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const publicUrl = `http://localhost:${apiPort}`;
   const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
-  const shared = { BEHALF_PUBLIC_URL: publicUrl, BEHALF_APPS_URL: `http://*.localhost:${gatewayPort}`, BEHALF_GATEWAY_API_KEY: apiKey, BEHALF_LOG_LEVEL: 'info' };
+  const shared = {
+    BEHALF_PUBLIC_URL: publicUrl,
+    BEHALF_APPS_URL: `http://*.localhost:${gatewayPort}`,
+    BEHALF_GATEWAY_API_KEY: apiKey,
+    BEHALF_LOG_LEVEL: 'info',
+  };
   const api = start(process.execPath, [join(ROOT, 'dist/apps/api/main.js')], {
     ...shared,
     DATABASE_URL: dbUrl.toString(),
@@ -225,7 +231,11 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     hostOf: (slug) => `${slug}.localhost:${gatewayPort}`,
     call,
     async login(login, password) {
-      const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+      const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login, password }),
+      });
       if (res.status !== 200) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
       const setCookie = res.headers.getSetCookie();
       const token = cookieOf(setCookie, 'behalf_session')!;

@@ -14,7 +14,12 @@ export class World {
   }
 
   async user(login: string, email: string | null = `${login}@example.com`): Promise<{ id: string; login: string }> {
-    const res = await this.stack.call<{ id: string; login: string }>('POST', '/api/v1/users', { login, displayName: login.toUpperCase(), email, password: USER_PASSWORD }, this.admin);
+    const res = await this.stack.call<{ id: string; login: string }>(
+      'POST',
+      '/api/v1/users',
+      { login, displayName: login.toUpperCase(), email, password: USER_PASSWORD },
+      this.admin,
+    );
     if (res.status !== 201) throw new Error(`user ${login}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
@@ -42,17 +47,33 @@ export class World {
     return res.body;
   }
 
+  /** Waits (a second at most) until the gateway routes `slug` to a live run, as `cookie`'s viewer sees it. */
+  async routed(slug: string, cookie?: string): Promise<void> {
+    await within(1000, async () => {
+      const res = await http(this.stack.gatewayPort, this.stack.hostOf(slug), '/', { headers: cookie ? { cookie } : {} });
+      return res.status !== 404 && res.status !== 503;
+    });
+  }
+
   /**
    * The browser's round trip, by hand: the gateway sends the viewer to /oauth/authorize, whose
    * Behalf session approves; the gateway redeems the code. Answers the gateway's session cookie.
    */
   async signIn(slug: string, session: Session, path = '/'): Promise<string> {
     const host = this.stack.hostOf(slug);
-    const first = await http(this.stack.gatewayPort, host, path, { headers: { accept: 'text/html' } });
+    // A webapp just created is known to the gateway within a second.
+    let first = await http(this.stack.gatewayPort, host, path, { headers: { accept: 'text/html' } });
+    for (let i = 0; i < 20 && first.status === 404; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      first = await http(this.stack.gatewayPort, host, path, { headers: { accept: 'text/html' } });
+    }
     if (first.status !== 302) throw new Error(`expected a redirect to sign in, got ${first.status}: ${first.body}`);
     const pending = cookieOf(first.headers['set-cookie'], 'behalf_gw_auth');
     const authorize = new URL(String(first.headers.location));
-    const approved = await fetch(`http://127.0.0.1:${this.stack.apiPort}${authorize.pathname}${authorize.search}`, { redirect: 'manual', headers: { cookie: session.cookie } });
+    const approved = await fetch(`http://127.0.0.1:${this.stack.apiPort}${authorize.pathname}${authorize.search}`, {
+      redirect: 'manual',
+      headers: { cookie: session.cookie },
+    });
     if (approved.status !== 303) throw new Error(`authorize answered ${approved.status}: ${await approved.text()}`);
     const callback = new URL(approved.headers.get('location')!);
     const back = await http(this.stack.gatewayPort, host, `${callback.pathname}${callback.search}`, { headers: { cookie: `behalf_gw_auth=${pending}` } });

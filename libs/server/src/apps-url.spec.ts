@@ -23,7 +23,13 @@ describe('apps URL', () => {
 
   it('knows webapp origins exactly', () => {
     expect(local.slugOfOrigin('http://sales.localhost:3001')).toBe('sales');
-    for (const origin of ['https://sales.localhost:3001', 'http://sales.localhost:3001/x', 'http://u:p@sales.localhost:3001', 'http://localhost:3001', 'nonsense']) {
+    for (const origin of [
+      'https://sales.localhost:3001',
+      'http://sales.localhost:3001/x',
+      'http://u:p@sales.localhost:3001',
+      'http://localhost:3001',
+      'nonsense',
+    ]) {
       expect(local.slugOfOrigin(origin)).toBeUndefined();
     }
   });

@@ -34,7 +34,13 @@ export function parseAppsUrl(pattern: string): AppsUrl {
   if (!match) throw new Error('expected http(s)://*.<domain>[:port], e.g. https://*.apps.example.com');
   const protocol = `${match[1].toLowerCase()}:`;
   const domain = match[2].toLowerCase();
-  if (domain.split('.').slice(1).some((label) => !SLUG_PATTERN.test(label))) throw new Error('expected a domain of DNS labels after "*."');
+  if (
+    domain
+      .split('.')
+      .slice(1)
+      .some((label) => !SLUG_PATTERN.test(label))
+  )
+    throw new Error('expected a domain of DNS labels after "*."');
   const defaultPort = protocol === 'https:' ? '443' : '80';
   const port = match[3] === undefined || match[3] === defaultPort ? '' : String(Number(match[3]));
   if (port !== '' && Number(port) > 65_535) throw new Error('expected a port from 1 to 65535');

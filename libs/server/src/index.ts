@@ -7,3 +7,4 @@ export * from './problem';
 export * from './redact';
 export * from './request-id';
 export * from './apps-url';
+export * from './env';

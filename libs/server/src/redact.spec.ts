@@ -53,6 +53,13 @@ describe(redactUrl.name, () => {
     );
     expect(redactUrl('/plain/path')).toBe('/plain/path');
   });
+
+  it('redacts an authorization response’s code and state, and a code verifier', () => {
+    expect(redactUrl('/.behalf/callback?code=abc&state=s&iss=http%3A%2F%2Fx')).toBe(
+      '/.behalf/callback?code=%5BRedacted%5D&state=%5BRedacted%5D&iss=http%3A%2F%2Fx',
+    );
+    expect(redactUrl('/t?Code_Verifier=v')).toBe('/t?Code_Verifier=%5BRedacted%5D');
+  });
 });
 
 describe(createLogger.name, () => {

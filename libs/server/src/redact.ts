@@ -43,6 +43,9 @@ export function redactDeep(input: unknown, depth = 0, seen = new WeakSet<object>
   return out;
 }
 
+/** Query parameters that carry a credential though their names say nothing (OAuth's authorization response and code redemption). */
+const SENSITIVE_PARAMS = new Set(['code', 'code_verifier', 'state']);
+
 /** Replaces the values of sensitive query parameters in a request URL. */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
@@ -59,7 +62,7 @@ export function redactUrl(url: string): string {
       } catch {
         // A malformed escape: judge the raw name.
       }
-      return eq >= 0 && isSensitiveKey(name) ? `${rawName}=${encodeURIComponent(REDACTED)}` : pair;
+      return eq >= 0 && (isSensitiveKey(name) || SENSITIVE_PARAMS.has(name.toLowerCase())) ? `${rawName}=${encodeURIComponent(REDACTED)}` : pair;
     });
   return `${url.slice(0, q)}?${params.join('&')}`;
 }

@@ -48,7 +48,13 @@ export class GatewayPrincipalBootstrap implements OnApplicationBootstrap {
       if (parsed) {
         const row = await this.prisma.apiKey.findUnique({ where: { id: parsed.id } });
         const now = this.clock.now();
-        if (row && row.userId === userId && constantTimeEqual(row.secretHash, sha256Hex(parsed.secret)) && !row.revokedAt && !(row.expiresAt && row.expiresAt <= now)) {
+        if (
+          row &&
+          row.userId === userId &&
+          constantTimeEqual(row.secretHash, sha256Hex(parsed.secret)) &&
+          !row.revokedAt &&
+          !(row.expiresAt && row.expiresAt <= now)
+        ) {
           return undefined;
         }
         if (!row && this.config.gateway.apiKey !== undefined) {
@@ -56,7 +62,9 @@ export class GatewayPrincipalBootstrap implements OnApplicationBootstrap {
           return undefined;
         }
         if (this.config.gateway.apiKey !== undefined) {
-          this.logger.error('BEHALF_GATEWAY_API_KEY is not a live key of the gateway principal (revoked, expired or another user’s): the gateway cannot call the API');
+          this.logger.error(
+            'BEHALF_GATEWAY_API_KEY is not a live key of the gateway principal (revoked, expired or another user’s): the gateway cannot call the API',
+          );
           return undefined;
         }
       }
@@ -80,7 +88,10 @@ export class GatewayPrincipalBootstrap implements OnApplicationBootstrap {
     if (existing) return existing.id;
     const group =
       (await this.prisma.group.findUnique({ where: { name: GATEWAY_GROUP }, select: { id: true } })) ??
-      (await this.prisma.group.create({ data: { name: GATEWAY_GROUP, description: 'The webapp gateway’s service principal', isGateway: true }, select: { id: true } }));
+      (await this.prisma.group.create({
+        data: { name: GATEWAY_GROUP, description: 'The webapp gateway’s service principal', isGateway: true },
+        select: { id: true },
+      }));
     const user = await this.prisma.user.create({
       data: { login: GATEWAY_LOGIN, displayName: 'Webapp gateway', status: 'active', passwordHash: null },
       select: { id: true },

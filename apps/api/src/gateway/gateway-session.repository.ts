@@ -58,7 +58,15 @@ export class GatewaySessionRepository {
   async redeemCode(
     codeHash: string,
     at: Date,
-  ): Promise<{ sessionId: string; userId: string; webappId: string; redirectUri: string; codeChallenge: string; expiresAt: Date; redeemedAt: Date | null } | null> {
+  ): Promise<{
+    sessionId: string;
+    userId: string;
+    webappId: string;
+    redirectUri: string;
+    codeChallenge: string;
+    expiresAt: Date;
+    redeemedAt: Date | null;
+  } | null> {
     const row = await this.prisma.authorizationCode.findUnique({ where: { codeHash } });
     if (!row) return null;
     if (row.redeemedAt) return row;

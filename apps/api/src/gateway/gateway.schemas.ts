@@ -18,6 +18,9 @@ export const gatewayRoutesSchema = z.object({
 export const gatewayViewerSchema = z.object({
   decision: z.enum(['allow', 'login', 'forbid']),
   reason: z.string().optional(),
-  viewer: z.object({ id: z.uuid(), login: z.string(), displayName: z.string(), email: z.string().nullable(), groups: z.array(z.string()) }).nullable().optional(),
+  viewer: z
+    .object({ id: z.uuid(), login: z.string(), displayName: z.string(), email: z.string().nullable(), groups: z.array(z.string()) })
+    .nullable()
+    .optional(),
   identityToken: z.object({ token: z.string(), expiresAt: z.string() }).optional(),
 }) satisfies z.ZodType<GatewayViewer>;

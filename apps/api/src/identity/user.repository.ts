@@ -45,7 +45,12 @@ export function toUserWithGroups(row: Prisma.UserGetPayload<{ include: typeof wi
     groups: row.memberships.map((m) => ({
       id: m.group.id,
       name: m.group.name,
-      permissions: { admin: m.group.isAdmin, mayCreateWebapps: m.group.mayCreateWebapps, mayManageDatasets: m.group.mayManageDatasets, gateway: m.group.isGateway },
+      permissions: {
+        admin: m.group.isAdmin,
+        mayCreateWebapps: m.group.mayCreateWebapps,
+        mayManageDatasets: m.group.mayManageDatasets,
+        gateway: m.group.isGateway,
+      },
     })),
   };
 }

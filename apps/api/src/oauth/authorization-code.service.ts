@@ -80,13 +80,17 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
     const redirectUri = one('redirect_uri');
     const webappId = redirectUri === undefined ? undefined : await this.webappOfRedirect(redirectUri);
     if (!redirectUri || !webappId || repeated === 'redirect_uri' || repeated === 'client_id') {
-      await this.audit.refusal({ action: 'oauth.authorize', outcome: 'denied', reason: 'redirect_uri_invalid', details: { redirectUri: redirectUri ?? null } }, ctx);
+      await this.audit.refusal(
+        { action: 'oauth.authorize', outcome: 'denied', reason: 'redirect_uri_invalid', details: { redirectUri: redirectUri ?? null } },
+        ctx,
+      );
       return { kind: 'page', status: 400, message: 'The redirect URI is not a webapp’s gateway callback.' };
     }
     const state = one('state');
     const back = (params: Record<string, string>) => {
       const url = new URL(redirectUri);
-      for (const [k, v] of Object.entries({ ...params, ...(state !== undefined ? { state } : {}), iss: this.config.http.publicUrl })) url.searchParams.set(k, v);
+      for (const [k, v] of Object.entries({ ...params, ...(state !== undefined ? { state } : {}), iss: this.config.http.publicUrl }))
+        url.searchParams.set(k, v);
       return { kind: 'redirect' as const, location: url.toString() };
     };
     const invalid = (description: string) => back({ error: 'invalid_request', error_description: description });
@@ -94,7 +98,8 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
     if (one('response_type') !== 'code') return back({ error: 'unsupported_response_type', error_description: 'response_type must be code.' });
     if (!state || state.length > 512) return invalid('state is required (at most 512 characters).');
     const challenge = one('code_challenge');
-    if (!challenge || !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return invalid('code_challenge is required: BASE64URL(SHA256(code_verifier)), 43 characters (PKCE, RFC 7636).');
+    if (!challenge || !/^[A-Za-z0-9_-]{43}$/.test(challenge))
+      return invalid('code_challenge is required: BASE64URL(SHA256(code_verifier)), 43 characters (PKCE, RFC 7636).');
     if (one('code_challenge_method') !== 'S256') return invalid('code_challenge_method must be S256.');
 
     if (!sessionToken) return { kind: 'login' };
@@ -152,7 +157,14 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
       if (row.redeemedAt) {
         const revoked = await this.store.revokeFromCode(codeHash);
         await this.audit.record(
-          { action: 'oauth.code.redeem', outcome: 'denied', reason: 'code_reused', webappId, target: { type: 'user', id: row.userId }, details: { revokedSessions: revoked } },
+          {
+            action: 'oauth.code.redeem',
+            outcome: 'denied',
+            reason: 'code_reused',
+            webappId,
+            target: { type: 'user', id: row.userId },
+            details: { revokedSessions: revoked },
+          },
           ctx,
         );
         throw new OAuthError('code_invalid');
@@ -162,7 +174,14 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
       const timing = await this.sessionTiming(row.sessionId);
       if (!timing || (await this.sessions.holds(timing))) throw new OAuthError('code_invalid');
       const token = `bgs_${randomSecret()}`;
-      await this.store.createSession({ tokenHash: sha256Hex(token), sessionId: row.sessionId, userId: row.userId, webappId: row.webappId, codeHash, createdAt: now });
+      await this.store.createSession({
+        tokenHash: sha256Hex(token),
+        sessionId: row.sessionId,
+        userId: row.userId,
+        webappId: row.webappId,
+        codeHash,
+        createdAt: now,
+      });
       await this.audit.record(
         {
           action: 'oauth.code.redeem',

@@ -15,7 +15,7 @@ import { OwnTransactions } from '../platform/database/transaction.interceptor';
 import { FORM_BODY, FormParams } from '../platform/http/form-body';
 import { Public } from '../platform/http/public.decorator';
 import { AuthorizationCodes } from './authorization-code.service';
-import { loginPage, messagePage, PAGE_HEADERS, safeReturnTo } from './login-page';
+import { loginPage, messagePage, pageHeaders, safeReturnTo } from './login-page';
 
 /**
  * `GET /oauth/authorize` (the authorization code grant with PKCE, for the gateway) and its login
@@ -26,11 +26,15 @@ import { loginPage, messagePage, PAGE_HEADERS, safeReturnTo } from './login-page
 @Public()
 @LeavesPolicyUnchanged()
 export class AuthorizeController {
+  private readonly pageHeaders: ReturnType<typeof pageHeaders>;
+
   constructor(
     private readonly codes: AuthorizationCodes,
     private readonly auth: AuthService,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    this.pageHeaders = pageHeaders(config.gateway.appsUrl);
+  }
 
   @Get('authorize')
   @OwnTransactions('issues a code and records it, or refuses and records that')
@@ -47,10 +51,15 @@ export class AuthorizeController {
   @ApiProduces('text/html')
   @ApiResponse({ status: 303, description: 'To the redirect URI (code or error), or to the login page.' })
   @ApiResponse({ status: 400, description: 'An HTML page: the client or redirect URI is not acceptable, so nothing is redirected.' })
-  async authorize(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Ctx() ctx: RequestContext): Promise<void> {
+  async authorize(
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Ctx() ctx: RequestContext,
+  ): Promise<void> {
     const outcome = await this.codes.authorize(query, cookiesOf(request)[SESSION_COOKIE], ctx);
     if (outcome.kind === 'page') {
-      await reply.code(outcome.status).headers(PAGE_HEADERS).send(messagePage('This sign-in link is not valid', outcome.message));
+      await reply.code(outcome.status).headers(this.pageHeaders).send(messagePage('This sign-in link is not valid', outcome.message));
       return;
     }
     const location = outcome.kind === 'login' ? `/oauth/login?return_to=${encodeURIComponent(request.url)}` : outcome.location;
@@ -58,7 +67,9 @@ export class AuthorizeController {
   }
 
   @Get('login')
-  @ApiOperation({ summary: 'The authorization endpoint’s login step: a server-rendered form that continues into return_to (an /oauth/authorize request only).' })
+  @ApiOperation({
+    summary: 'The authorization endpoint’s login step: a server-rendered form that continues into return_to (an /oauth/authorize request only).',
+  })
   @ApiQuery({ name: 'return_to', description: 'the authorization request to continue with: /oauth/authorize?…' })
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'The login form.' })
@@ -66,10 +77,10 @@ export class AuthorizeController {
   async loginForm(@Query('return_to') returnTo: unknown, @Res() reply: FastifyReply): Promise<void> {
     const target = safeReturnTo(returnTo);
     if (!target) {
-      await reply.code(400).headers(PAGE_HEADERS).send(messagePage('Nothing to sign in to', 'Open the webapp again to sign in.'));
+      await reply.code(400).headers(this.pageHeaders).send(messagePage('Nothing to sign in to', 'Open the webapp again to sign in.'));
       return;
     }
-    await reply.code(200).headers(PAGE_HEADERS).send(loginPage(target));
+    await reply.code(200).headers(this.pageHeaders).send(loginPage(target));
   }
 
   @Post('login')
@@ -90,12 +101,12 @@ export class AuthorizeController {
     const field = (name: string) => form.values.get(name)?.[0] ?? '';
     const target = safeReturnTo(field('return_to'));
     if (!target) {
-      await reply.code(400).headers(PAGE_HEADERS).send(messagePage('Nothing to sign in to', 'Open the webapp again to sign in.'));
+      await reply.code(400).headers(this.pageHeaders).send(messagePage('Nothing to sign in to', 'Open the webapp again to sign in.'));
       return;
     }
     // Login CSRF: the form must come from this server's own page, never a webapp's or another site's.
     if (!this.sameOrigin(request)) {
-      await reply.code(403).headers(PAGE_HEADERS).send(loginPage(target, 'This form must be sent from Behalf’s own sign-in page.'));
+      await reply.code(403).headers(this.pageHeaders).send(loginPage(target, 'This form must be sent from Behalf’s own sign-in page.'));
       return;
     }
     try {
@@ -104,7 +115,10 @@ export class AuthorizeController {
       await reply.code(303).headers({ 'cache-control': 'no-store', location: target }).send();
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
-      await reply.code(error.status).headers({ ...PAGE_HEADERS, ...(error.headers ?? {}) }).send(loginPage(target, error.detail));
+      await reply
+        .code(error.status)
+        .headers({ ...this.pageHeaders, ...(error.headers ?? {}) })
+        .send(loginPage(target, error.detail));
     }
   }
 

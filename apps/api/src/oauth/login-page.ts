@@ -4,16 +4,20 @@
  * be trusted to redirect gets. No script; the CSP allows only the inline style and posting to self.
  */
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-export const PAGE_HEADERS = {
+/**
+ * The pages' headers. `form-action` covers the redirects a submitted form leads to (login, then
+ * the authorization request, then the webapp's callback): this server and webapp origins only.
+ */
+export const pageHeaders = (appsUrl: string) => ({
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${appsUrl}; frame-ancestors 'none'; base-uri 'none'`,
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-} as const;
+  // Not no-referrer: a form posted under it sends `Origin: null`, and the login step checks Origin.
+  'referrer-policy': 'same-origin',
+});
 
 const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:22rem;margin:10vh auto;padding:0 1rem;color:#1b1f24}' +

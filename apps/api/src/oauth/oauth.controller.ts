@@ -71,7 +71,11 @@ export class OAuthController {
     oauthErrorSchema,
     'temporarily_unavailable: the webapp run exchanges tokens faster than its rate limit (Retry-After says when to retry).',
   )
-  token(@TokenForm() form: FormParams, @Headers('authorization') authorization: string | undefined, @Ctx() ctx: RequestContext): Promise<TokenExchangeResponse | GatewayTokenResponse> {
+  token(
+    @TokenForm() form: FormParams,
+    @Headers('authorization') authorization: string | undefined,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TokenExchangeResponse | GatewayTokenResponse> {
     const grantType = form.values.get('grant_type');
     // The gateway's grant (one value: a repeated grant_type is the exchange parser's to refuse).
     if (grantType?.length === 1 && grantType[0] === 'authorization_code') return this.codes.redeem(form, authorization, ctx);

@@ -19,7 +19,10 @@ describe('viewerCredentialOf', () => {
   });
 
   it('prefers the gateway’s X-Behalf-Identity to Authorization and the cookie, in any case', () => {
-    expect(viewerCredentialOf({ 'X-Behalf-Identity': 'a.b.c', authorization: 'Bearer d.e.f', cookie: 'behalf_session=s' })).toEqual({ kind: 'identity_token', token: 'a.b.c' });
+    expect(viewerCredentialOf({ 'X-Behalf-Identity': 'a.b.c', authorization: 'Bearer d.e.f', cookie: 'behalf_session=s' })).toEqual({
+      kind: 'identity_token',
+      token: 'a.b.c',
+    });
     expect(viewerCredentialOf({ 'x-behalf-identity': 'not a jwt', cookie: 'behalf_session=s' })).toEqual({ kind: 'session', token: 's' });
   });
 

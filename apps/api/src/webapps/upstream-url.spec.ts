@@ -14,7 +14,15 @@ describe('upstreamRefusal', () => {
     expect(upstreamRefusal('http://example.com', [])).toMatch(/IP address or localhost/);
     // Even when an admin allow-listed everything.
     const all = ['0.0.0.0/0', '::/0'];
-    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/', 'http://[fd00:ec2::254]/', 'http://100.100.100.200/', 'http://0.0.0.0:80', 'http://[::ffff:169.254.169.254]/', 'http://224.0.0.1/']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://[fe80::1]/',
+      'http://[fd00:ec2::254]/',
+      'http://100.100.100.200/',
+      'http://0.0.0.0:80',
+      'http://[::ffff:169.254.169.254]/',
+      'http://224.0.0.1/',
+    ]) {
       expect(upstreamRefusal(url, all)).toMatch(/refused/);
     }
   });

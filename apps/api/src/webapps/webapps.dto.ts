@@ -44,7 +44,10 @@ export const webappSource = z.discriminatedUnion(
 export const createWebappBody = z.strictObject({
   name,
   slug: slug.optional().describe('its origin at the gateway is <slug>.<apps domain>; derived from the name when left out'),
-  kind, description: description.default(''), source: webappSource.nullable().default(null) });
+  kind,
+  description: description.default(''),
+  source: webappSource.nullable().default(null),
+});
 
 export const updateWebappBody = z.strictObject({
   name: name.optional(),
@@ -74,7 +77,10 @@ export const patchSettingsBody = z.strictObject({
 });
 
 export const upstreamBody = z.strictObject({
-  url: z.string({ error: 'expected a URL' }).max(2048, 'expected at most 2048 characters').describe('where the run’s backend listens: loopback or BEHALF_UPSTREAM_NETWORKS'),
+  url: z
+    .string({ error: 'expected a URL' })
+    .max(2048, 'expected at most 2048 characters')
+    .describe('where the run’s backend listens: loopback or BEHALF_UPSTREAM_NETWORKS'),
 });
 
 export const startRunBody = z

@@ -65,7 +65,10 @@ export class WebappsService {
     return { ...webapp, access };
   }
 
-  async create(input: { name: string; slug?: string; kind: WebappKind; source: WebappSource | null; description: string }, ctx: AuthenticatedContext): Promise<Webapp> {
+  async create(
+    input: { name: string; slug?: string; kind: WebappKind; source: WebappSource | null; description: string },
+    ctx: AuthenticatedContext,
+  ): Promise<Webapp> {
     const record = await this.createWithSlug(input, ctx);
     await this.audit.record(
       {
@@ -120,7 +123,12 @@ export class WebappsService {
   async list(ctx: AuthenticatedContext, limit: number, cursor: string | undefined): Promise<Page<Webapp>> {
     const after = decodeCursor(cursor, ['text', 'uuid']) as [string, string] | undefined;
     const rows = await this.webapps.list({ id: ctx.principal.userId, admin: ctx.principal.permissions.has('admin') }, after, limit + 1);
-    return toPage(rows, limit, (r) => toWebapp(r, this.apps), (w) => [w.name, w.id]);
+    return toPage(
+      rows,
+      limit,
+      (r) => toWebapp(r, this.apps),
+      (w) => [w.name, w.id],
+    );
   }
 
   /**
@@ -146,7 +154,15 @@ export class WebappsService {
       },
       ctx.principal.userId,
     );
-    const changes = changesBetween(toWebapp(before, this.apps), toWebapp(after, this.apps), ['name', 'slug', 'kind', 'source', 'description', 'owner', 'lastModifiedBy']);
+    const changes = changesBetween(toWebapp(before, this.apps), toWebapp(after, this.apps), [
+      'name',
+      'slug',
+      'kind',
+      'source',
+      'description',
+      'owner',
+      'lastModifiedBy',
+    ]);
     await this.audit.record({ action: 'webapp.update', outcome: 'succeeded', target: { type: 'webapp', id }, webappId: id, details: { changes } }, ctx);
     await this.authority.reconcile({ webappId: id }, ctx);
     return toWebapp(after, this.apps);

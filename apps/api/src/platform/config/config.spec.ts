@@ -27,6 +27,7 @@ describe(loadConfig.name, () => {
       },
       database: { url: undefined, poolSize: 10, statementTimeoutMs: 5000, acquireTimeoutMs: 5000, transactionTimeoutMs: 15_000 },
       trustedProxies: [],
+      gateway: { appsUrl: 'http://*.localhost:3001', upstreamNetworks: [], apiKey: undefined },
       apiDocs: true,
       runtimeRatePerSecond: 200,
       dataDir: '/srv/behalf/.data',
@@ -70,6 +71,9 @@ describe(loadConfig.name, () => {
         BEHALF_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,2001:db8::/32',
         BEHALF_API_DOCS: 'off',
         BEHALF_RUNTIME_RATE_PER_SECOND: '50',
+        BEHALF_APPS_URL: 'https://*.apps.example.com',
+        BEHALF_UPSTREAM_NETWORKS: '10.20.0.0/16',
+        BEHALF_GATEWAY_API_KEY: `bhk_00000000-0000-4000-8000-000000000000_${'k'.repeat(43)}`,
       },
       '/srv',
     );
@@ -80,6 +84,11 @@ describe(loadConfig.name, () => {
       http: { host: '0.0.0.0', port: 8080, publicUrl: 'https://behalf.example.com', bodyLimit: 2048, shutdownTimeoutMs: 5000 },
       database: { url: 'postgresql://u:p@db:5432/behalf', poolSize: 20, statementTimeoutMs: 2000, acquireTimeoutMs: 1500, transactionTimeoutMs: 10_000 },
       trustedProxies: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32'],
+      gateway: {
+        appsUrl: 'https://*.apps.example.com',
+        upstreamNetworks: ['10.20.0.0/16'],
+        apiKey: `bhk_00000000-0000-4000-8000-000000000000_${'k'.repeat(43)}`,
+      },
       apiDocs: false,
       runtimeRatePerSecond: 50,
       dataDir: '/var/lib/behalf',
@@ -109,6 +118,12 @@ describe(loadConfig.name, () => {
     ['BEHALF_SIGNING_ALG', 'HS256', 'BEHALF_SIGNING_ALG="HS256": expected EdDSA or ES256'],
     ['BEHALF_TRUSTED_PROXIES', '10.0.0.0/33', 'BEHALF_TRUSTED_PROXIES="10.0.0.0/33": expected comma-separated IP addresses or CIDRs; "10.0.0.0/33" is neither'],
     ['BEHALF_TRUSTED_PROXIES', 'proxy.local', 'BEHALF_TRUSTED_PROXIES="proxy.local": expected comma-separated IP addresses or CIDRs; "proxy.local" is neither'],
+    [
+      'BEHALF_APPS_URL',
+      'https://apps.example.com',
+      'BEHALF_APPS_URL="https://apps.example.com": expected http(s)://*.<domain>[:port], e.g. https://*.apps.example.com',
+    ],
+    ['BEHALF_UPSTREAM_NETWORKS', 'pods', 'BEHALF_UPSTREAM_NETWORKS="pods": expected comma-separated IP addresses or CIDRs; "pods" is neither'],
     ['BEHALF_DB_STATEMENT_TIMEOUT_MS', '0', 'BEHALF_DB_STATEMENT_TIMEOUT_MS="0": expected a whole number from 1 to 600000'],
     [
       'BEHALF_KEY_OVERLAP_SECONDS',
@@ -135,6 +150,8 @@ describe(loadConfig.name, () => {
     expect(tokenProblem).toBe('BEHALF_METRICS_TOKEN=(hidden): expected at least 16 characters (a random token)');
     const [adminProblem] = problemsOf({ BEHALF_ADMIN_PASSWORD: 'too-short' });
     expect(adminProblem).toBe('BEHALF_ADMIN_PASSWORD=(hidden): expected at least 12 characters');
+    const [gatewayKeyProblem] = problemsOf({ BEHALF_GATEWAY_API_KEY: 'hunter2-key' });
+    expect(gatewayKeyProblem).toBe('BEHALF_GATEWAY_API_KEY=(hidden): expected an API key as Behalf makes them (bhk_<uuid>_<secret>)');
     const error = new ConfigError(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' }));
     expect(error.message).not.toContain('hunter2');
   });

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { parseAppsUrl } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, wholeNumber } from '@behalf/server';
 
 /** `address` or `address/prefix`, IPv4 or IPv6. */
 function isCidr(entry: string): boolean {
@@ -16,16 +16,8 @@ function isCidr(entry: string): boolean {
  * Every environment variable Behalf reads, validated once at start-up into a typed object.
  * Nothing else in the code base reads `process.env`. `.env.example` lists each with its default.
  */
-/** A whole number from `min` to `max`, with one message for every way of missing it. */
-const wholeNumber = (fallback: number, min: number, max: number) => {
-  const message = `expected a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
-};
-
 const port = (fallback: number) => wholeNumber(fallback, 0, 65_535);
 const positiveInt = (fallback: number, max: number) => wholeNumber(fallback, 1, max);
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).refine((u) => !u.endsWith('/'), 'expected no trailing slash');
 
 /** Comma-separated IP addresses or CIDRs. */
 const cidrList = z.string().transform((text, ctx) => {
@@ -50,28 +42,15 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' }).optional(),
   BEHALF_DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
   BEHALF_PUBLIC_URL: httpUrl.optional(),
-  BEHALF_LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
+  BEHALF_LOG_LEVEL: logLevelVariable,
   BEHALF_BODY_LIMIT: positiveInt(1_048_576, 1_073_741_824),
   BEHALF_DB_POOL_SIZE: positiveInt(10, 1000),
   BEHALF_DB_STATEMENT_TIMEOUT_MS: positiveInt(5000, 600_000),
   BEHALF_DB_ACQUIRE_TIMEOUT_MS: positiveInt(5000, 600_000),
   BEHALF_TRUSTED_PROXIES: cidrList.optional(),
-  BEHALF_APPS_URL: z
-    .string()
-    .default('http://*.localhost:3001')
-    .superRefine((text, ctx) => {
-      try {
-        parseAppsUrl(text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
+  BEHALF_APPS_URL: appsUrlVariable,
   BEHALF_UPSTREAM_NETWORKS: cidrList.optional(),
-  BEHALF_GATEWAY_API_KEY: z.string().regex(/^bhk_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/, 'expected an API key as Behalf makes them (bhk_<uuid>_<secret>)').optional(),
+  BEHALF_GATEWAY_API_KEY: apiKeyVariable.optional(),
   BEHALF_API_DOCS: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   BEHALF_RUNTIME_RATE_PER_SECOND: positiveInt(200, 1_000_000),
   BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),

@@ -1,0 +1,239 @@
+/**
+ * `npm run bench:gateway`: Behalf's gateway against JupyterHub's configurable-http-proxy (CHP,
+ * no authentication at all) in front of the same webapp, and the webapp reached directly, for the
+ * latency the gateway adds. The gateway's webapp is `authenticated`, with identity headers and an
+ * identity token injected into every request; the viewer has signed in through the real
+ * authorization code round trip. Each server runs in a process of its own, all running, driven one
+ * at a time in interleaved rounds by autocannon from this process (32 connections). Writes
+ * bench/results/gateway.json. Targets (issue 17): throughput ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { projectRoot } from '../../apps/api/src/common/project-root';
+import { freePort } from '../../apps/api/test/spawn';
+import { Caller, figures, interleaved, LOAD, machine, paced, spawnListening, startServer, writeReport } from '../runtime/world';
+
+const ROOT = projectRoot();
+const TARGETS = { minRatioToChp: 1.0, maxAddedP99Ms: 3 };
+/** Requests per second in all, for the latency phase: about half what either proxy carries here. */
+const PACED_RATE = Number(process.env.BEHALF_BENCH_PACED_RATE ?? 2000);
+const PASSWORD = 'bench-viewer-password';
+
+/** One request through `port` with `host`, answering status, headers and body. */
+function get(
+  port: number,
+  host: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host, ...headers }, setHost: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const cookieOf = (setCookie: string | string[] | undefined, name: string) =>
+  (Array.isArray(setCookie) ? setCookie : [setCookie ?? ''])
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+
+async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (
+      await get(port, `127.0.0.1:${port}`, path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listened on ${port} within ${timeoutMs} ms`);
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const [gatewayPort, chpPort, chpApiPort, upstreamPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
+  const apps = `http://*.localhost:${gatewayPort}`;
+  const api = await startServer({ BEHALF_APPS_URL: apps, BEHALF_GATEWAY_API_KEY: apiKey });
+  const stops: (() => Promise<void>)[] = [api.stop];
+  try {
+    const upstream = await spawnListening(join(ROOT, 'bench/gateway/upstream.mjs'), { PORT: String(upstreamPort) }, 'ready');
+    stops.unshift(upstream.stop);
+    const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+
+    const profile = process.env.BEHALF_BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BEHALF_BENCH_PROFILE_DIR] : [];
+    const gateway = spawn(process.execPath, [...profile, join(ROOT, 'dist/apps/gateway/main.js')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        BEHALF_API_URL: api.url,
+        BEHALF_PUBLIC_URL: api.url,
+        BEHALF_APPS_URL: apps,
+        BEHALF_GATEWAY_PORT: String(gatewayPort),
+        BEHALF_GATEWAY_API_KEY: apiKey,
+        BEHALF_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    stops.unshift(async () => {
+      gateway.kill('SIGTERM');
+      await new Promise((r) => gateway.once('exit', r));
+    });
+    const chp = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/configurable-http-proxy/bin/configurable-http-proxy'),
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(chpPort),
+        '--api-ip',
+        '127.0.0.1',
+        '--api-port',
+        String(chpApiPort),
+        '--default-target',
+        upstreamUrl,
+        '--log-level',
+        'warn',
+      ],
+      { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    stops.unshift(async () => {
+      chp.kill('SIGTERM');
+      await new Promise((r) => chp.once('exit', r));
+    });
+    await waitForPort(chpPort);
+    await waitForPort(gatewayPort, '/readyz');
+
+    // The world: a viewer, an authenticated webapp injecting headers and a JWT, its run.
+    const admin = await Caller.login(api.url, 'admin', 'bench-admin-password');
+    await admin.call('POST', '/api/v1/users', { login: 'viewer', displayName: 'Viewer', email: 'viewer@example.com', password: PASSWORD });
+    const webapp = await admin.call<{ id: string; slug: string }>('POST', '/api/v1/webapps', { name: 'bench', kind: 'standard' });
+    await admin.call('PATCH', `/api/v1/webapps/${webapp.id}/settings`, { access: 'authenticated', identityPropagation: { header: true, jwt: true } });
+    const run = await admin.call<{ runId: string; backendToken: string }>('POST', `/api/v1/webapps/${webapp.id}/runs`, {});
+    await new Caller(api.url, { authorization: `Bearer ${run.backendToken}` }).call('PUT', `/api/v1/webapps/${webapp.id}/runs/${run.runId}/upstream`, {
+      url: upstreamUrl,
+    });
+    const host = `${webapp.slug}.localhost:${gatewayPort}`;
+
+    // The viewer signs in: the gateway's redirect, the API's approval, the gateway's callback.
+    const viewer = await Caller.login(api.url, 'viewer', PASSWORD);
+    let first = await get(gatewayPort, host, '/', { accept: 'text/html' });
+    for (let i = 0; i < 20 && first.status === 503; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      first = await get(gatewayPort, host, '/', { accept: 'text/html' });
+    }
+    const authorize = new URL(String(first.headers.location));
+    const approved = await fetch(`${api.url}${authorize.pathname}${authorize.search}`, {
+      redirect: 'manual',
+      headers: { cookie: `behalf_session=${viewer.sessionCookie}` },
+    });
+    const callback = new URL(approved.headers.get('location') ?? '');
+    const back = await get(gatewayPort, host, `${callback.pathname}${callback.search}`, {
+      cookie: `behalf_gw_auth=${cookieOf(first.headers['set-cookie'], 'behalf_gw_auth')}`,
+    });
+    const session = cookieOf(back.headers['set-cookie'], 'behalf_gw');
+    if (!session) throw new Error(`the viewer could not sign in at the gateway (${back.status})`);
+    const check = await get(gatewayPort, host, '/', { cookie: `behalf_gw=${session}` });
+    if (check.status !== 200) throw new Error(`the gateway answered ${check.status}`);
+
+    const { results, ratio } = await interleaved([
+      { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}`, requests: [{ method: 'GET', path: '/', headers: { host, cookie: `behalf_gw=${session}` } }] },
+      { name: 'chp', url: `http://127.0.0.1:${chpPort}`, requests: [{ method: 'GET', path: '/' }] },
+      { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET', path: '/' }] },
+    ]);
+    const toChp = ratio('gateway', 'chp');
+    const addedP99 = Number((results.gateway.load.p99Ms - results.direct.load.p99Ms).toFixed(2));
+    // Saturated, a closed loop's latency is its connections over its rate (Little's law): at a
+    // rate every contender carries, evenly paced, what the proxy itself adds shows.
+    const contenders = {
+      gateway: {
+        name: 'gateway',
+        url: `http://127.0.0.1:${gatewayPort}`,
+        requests: [{ method: 'GET' as const, path: '/', headers: { host, cookie: `behalf_gw=${session}` } }],
+      },
+      chp: { name: 'chp', url: `http://127.0.0.1:${chpPort}`, requests: [{ method: 'GET' as const, path: '/' }] },
+      direct: { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/' }] },
+    };
+    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], direct: [] };
+    const rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const name of round % 2 === 0 ? ['gateway', 'chp', 'direct'] : ['direct', 'chp', 'gateway']) {
+        const result = await paced(contenders[name as keyof typeof contenders], PACED_RATE, Number(process.env.BEHALF_BENCH_SECONDS ?? 5));
+        console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
+        pacedRounds[name].push(result);
+      }
+    }
+    const medianOf = (values: number[]) => {
+      const s = [...values].sort((a, b) => a - b);
+      const m = Math.floor(s.length / 2);
+      return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+    };
+    const pacedP99 = (name: string) => medianOf(pacedRounds[name].map((r) => r.p99Ms));
+    const pacedAddedP99 = Number((pacedP99('gateway') - pacedP99('direct')).toFixed(2));
+    const pacedClean = pacedRounds.gateway.every((r) => r.non2xx === 0 && r.errors === 0);
+    const clean = (name: string) => results[name].load.non2xx === 0 && results[name].load.errors === 0;
+    const report = {
+      benchmark: 'gateway',
+      startedAt: startedAt.toISOString(),
+      machine: machine(),
+      load: {
+        connections: LOAD.connections,
+        rounds: results.gateway.rounds.length,
+        secondsPerRound: Number(process.env.BEHALF_BENCH_SECONDS ?? 5),
+        loopbackOnly: true,
+        note: 'gateway, CHP and the webapp all running, each driven one at a time in interleaved rounds after a 5 s warm-up; rates over all rounds, p99 the median of the rounds',
+      },
+      gateway: {
+        ...figures(results.gateway.load),
+        rounds: results.gateway.rounds,
+        setup:
+          'dist/apps/gateway/main.js, NODE_ENV=production, BEHALF_LOG_LEVEL=warn; authenticated webapp, signed-in viewer, X-Behalf-User/-User-Id/-Groups/-Email and X-Behalf-Identity injected, forged headers stripped',
+      },
+      configurableHttpProxy: {
+        ...figures(results.chp.load),
+        rounds: results.chp.rounds,
+        setup: 'configurable-http-proxy 5.3.0, --default-target the same webapp, --log-level warn, no authentication',
+      },
+      direct: { ...figures(results.direct.load), rounds: results.direct.rounds, setup: 'the webapp itself (bench/gateway/upstream.mjs)' },
+      ratio: { gatewayToChp: toChp, note: 'median of the per-round ratios' },
+      addedLatency: {
+        saturated: {
+          p99Ms: addedP99,
+          note: 'gateway p99 minus direct p99 (medians of the rounds), each driven as fast as it answers: mostly queueing, since direct answers several times faster',
+        },
+        paced: {
+          p99Ms: pacedAddedP99,
+          overallRate: PACED_RATE,
+          p99MsMedian: { gateway: pacedP99('gateway'), configurableHttpProxy: pacedP99('chp'), direct: pacedP99('direct') },
+          rounds: pacedRounds,
+          note: 'an open loop at the same overall rate, evenly spaced, over at most 32 keep-alive connections, interleaved rounds: what the proxy adds to a request; p99 medians of the rounds',
+        },
+      },
+      targets: {
+        ...TARGETS,
+        throughputMet: toChp >= TARGETS.minRatioToChp && clean('gateway'),
+        latencyMetSaturated: addedP99 <= TARGETS.maxAddedP99Ms,
+        latencyMetPaced: pacedAddedP99 <= TARGETS.maxAddedP99Ms && pacedClean,
+      },
+    };
+    console.log('wrote', await writeReport('gateway', report));
+  } finally {
+    for (const stop of stops) await stop().catch(() => undefined);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { parseAppsUrl } from './apps-url';
+
+/**
+ * Environment variable schemas the API's and the gateway's configurations share, so a variable
+ * both read (`BEHALF_APPS_URL`, `BEHALF_GATEWAY_API_KEY`, ports, URLs) is validated alike.
+ */
+
+/** A whole number from `min` to `max`, with one message for every way of missing it. */
+export const wholeNumber = (fallback: number, min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
+};
+
+/** An absolute http(s) URL without a trailing slash (a base URL). */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).refine((u) => !u.endsWith('/'), 'expected no trailing slash');
+
+/** `BEHALF_APPS_URL`: where webapps live, `http(s)://*.<domain>[:port]`. */
+export const appsUrlVariable = z
+  .string()
+  .default('http://*.localhost:3001')
+  .superRefine((text, ctx) => {
+    try {
+      parseAppsUrl(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+/** An API key as Behalf makes them (`BEHALF_GATEWAY_API_KEY`). */
+export const apiKeyVariable = z.string().regex(/^bhk_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/, 'expected an API key as Behalf makes them (bhk_<uuid>_<secret>)');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logLevelVariable = z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info');
