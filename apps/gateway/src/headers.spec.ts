@@ -62,6 +62,8 @@ describe('gateway request headers', () => {
       'root',
       'REMOTE_USER',
       'root',
+      'Expect',
+      '100-continue',
       'X-Forwarded-For',
       '6.6.6.6',
       'Accept',

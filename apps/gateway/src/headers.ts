@@ -23,8 +23,12 @@ const FORGEABLE = new Set([
   'x-request-id',
 ]);
 const FORGEABLE_PREFIXES = ['x-behalf-', 'x-auth-request-'];
-/** Hop-by-hop (RFC 9110 §7.6.1) or the gateway's to decide. */
+/**
+ * Hop-by-hop (RFC 9110 §7.6.1) or the gateway's to decide. `Expect: 100-continue` was answered to
+ * the client already (Node does), and the upstream request carries the whole body anyway.
+ */
 const HOP_BY_HOP = new Set([
+  'expect',
   'connection',
   'keep-alive',
   'proxy-connection',

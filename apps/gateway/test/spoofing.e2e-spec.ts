@@ -164,6 +164,14 @@ describe('gateway: what the backend receives', () => {
       body,
     });
     expect(ok.json()).toMatchObject({ bytes: body.length });
+    // As curl sends any body over 1 KiB: Expect: 100-continue.
+    const continued = await http(stack.gatewayPort, stack.hostOf(app.slug), '/upload', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'text/plain', expect: '100-continue' },
+      body: 'x'.repeat(4096),
+    });
+    expect(continued.status).toBe(200);
+    expect(continued.json()).toMatchObject({ bytes: 4096 });
     // Announced over the limit: refused before the body is read (the answer comes while the client still sends).
     const big = await new Promise<string>((resolve, reject) => {
       const socket = connect(stack.gatewayPort, '127.0.0.1', () => {
