@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, wholeNumber } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, readEnv, wholeNumber } from '@behalf/server';
 import { z } from 'zod';
 
 /**
@@ -48,20 +48,9 @@ const SECRETS = new Set(['BEHALF_GATEWAY_API_KEY', 'BEHALF_METRICS_TOKEN']);
 
 /** @throws Error naming every bad variable. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): GatewayConfig {
-  const present = Object.fromEntries(
-    Object.keys(envSchema.shape)
-      .filter((name) => env[name] !== undefined && env[name] !== '')
-      .map((name) => [name, env[name]]),
-  );
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      return `  - ${name}=${SECRETS.has(name) ? '(hidden)' : JSON.stringify(present[name])}: ${issue.message}`;
-    });
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const read = readEnv(envSchema, env, SECRETS);
+  if ('problems' in read) throw new Error(`Invalid configuration:\n${read.problems.map((p) => `  - ${p}`).join('\n')}`);
+  const e = read.values;
   const apiHost = e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST === '::' ? '[::1]' : e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   const apiUrl = e.BEHALF_API_URL ?? `http://${apiHost}:${e.PORT}`;
   const dataDir = isAbsolute(e.BEHALF_DATA_DIR) ? e.BEHALF_DATA_DIR : resolve(cwd, e.BEHALF_DATA_DIR);

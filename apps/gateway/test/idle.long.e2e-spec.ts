@@ -41,6 +41,8 @@ describe('an idle websocket through the gateway', () => {
       ws.send('after the silence');
       await within(3000, async () => messages.includes('after the silence'));
       ws.close();
+      // The closing handshake completes (no close timer left behind in this worker).
+      await within(3000, async () => closed !== undefined);
     },
     IDLE_MS + 60_000,
   );

@@ -254,6 +254,7 @@ describe('gateway: what the backend receives', () => {
       c.ws.send('round trip');
       await within(3000, async () => c.messages.includes('round trip'));
       c.ws.close();
+      await c.closed;
     });
 
     it('refuses a handshake without a session', async () => {
@@ -320,6 +321,7 @@ describe('gateway: what the backend receives', () => {
       c.ws.send('still here');
       await within(3000, async () => c.messages.includes('still here'));
       (c.ws as WebSocket).close();
+      await c.closed;
     });
   });
 });

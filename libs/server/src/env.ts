@@ -32,3 +32,28 @@ export const apiKeyVariable = z.string().regex(/^bhk_[0-9a-f-]{36}_[A-Za-z0-9_-]
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const logLevelVariable = z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info');
+
+/**
+ * Validates the variables `schema` names (empty strings count as unset, as in most `.env`
+ * tooling): their typed values, or one line per bad variable, `NAME="value": what it expects`,
+ * with the value of a variable in `secrets` shown as `(hidden)`.
+ */
+export function readEnv<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+  secrets: ReadonlySet<string>,
+): { values: z.infer<S> } | { problems: string[] } {
+  const present = Object.fromEntries(
+    Object.keys(schema.shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return { values: parsed.data };
+  return {
+    problems: parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${secrets.has(name) ? '(hidden)' : JSON.stringify(present[name])}: ${issue.message}`;
+    }),
+  };
+}

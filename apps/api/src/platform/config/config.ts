@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, wholeNumber } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, readEnv, wholeNumber } from '@behalf/server';
 
 /** `address` or `address/prefix`, IPv4 or IPv6. */
 function isCidr(entry: string): boolean {
@@ -156,22 +156,9 @@ const SECRET_VARIABLES = new Set(['DATABASE_URL', 'BEHALF_METRICS_TOKEN', 'BEHAL
  * @throws ConfigError naming every bad variable and what it expects.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
-  const present = Object.fromEntries(
-    Object.keys(envSchema.shape)
-      .filter((name) => env[name] !== undefined && env[name] !== '')
-      .map((name) => [name, env[name]]),
-  );
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0]);
-        const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(present[name]);
-        return `${name}=${shown}: ${issue.message}`;
-      }),
-    );
-  }
-  const e = parsed.data;
+  const read = readEnv(envSchema, env, SECRET_VARIABLES);
+  if ('problems' in read) throw new ConfigError(read.problems);
+  const e = read.values;
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.BEHALF_KEK) {
     problems.push('BEHALF_KEK is required when NODE_ENV=production (a key ring "1:<base64 of 32 random bytes>")');
