@@ -1,10 +1,9 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { GatewayRoute, GatewayRoutes, GatewayViewer, GatewayViewerRequest } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { SessionService } from '../auth/session.service';
 import { sha256Hex } from '../common/hashing';
-import { CLOCK, Clock } from '../kernel/clock';
 import { RequestContext } from '../kernel/request-context';
 import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { PgPool } from '../platform/database/pg-pool';
@@ -59,7 +58,6 @@ export class GatewayService implements OnModuleDestroy {
     private readonly identityTokens: IdentityTokens,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private version(): string {
@@ -158,10 +156,5 @@ export class GatewayService implements OnModuleDestroy {
       ctx,
     );
     return { decision: 'allow', viewer, identityToken: { token: signed.token, expiresAt: signed.expiresAt.toISOString() } };
-  }
-
-  /** For tests of time: the clock this service reads. */
-  now(): Date {
-    return this.clock.now();
   }
 }

@@ -171,7 +171,7 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
       }
       if (row.expiresAt <= now || row.redirectUri !== redirectUri) throw new OAuthError('code_invalid');
       if (!constantTimeEqual(s256(verifier), row.codeChallenge)) throw new OAuthError('code_verifier_mismatch');
-      const timing = await this.sessionTiming(row.sessionId);
+      const timing = await this.sessions.timing(row.sessionId);
       if (!timing || (await this.sessions.holds(timing))) throw new OAuthError('code_invalid');
       const token = `bgs_${randomSecret()}`;
       await this.store.createSession({
@@ -238,10 +238,6 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
     const slug = this.apps.slugOfOrigin(uri.slice(0, -GATEWAY_CALLBACK_PATH.length));
     if (!slug) return undefined;
     return (await this.webapps.idOfSlug(slug)) ?? undefined;
-  }
-
-  private async sessionTiming(sessionId: string): Promise<{ id: string; lastSeenAt: Date; expiresAt: Date } | null> {
-    return this.sessions.timing(sessionId);
   }
 
   /** Housekeeping: codes past their minute are deleted. */
