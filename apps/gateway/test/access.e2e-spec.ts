@@ -189,6 +189,14 @@ describe('gateway access', () => {
       expect(replay.status).toBe(400);
       expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
       await within(3000, async () => (await get(members.slug, '/', { cookie })).status === 302);
+      // Recorded, saying what it revoked (the last such record: an earlier test replayed a spent code too); never the code itself.
+      const records = await stack.sql<{ outcome: string; details: { revokedSessions: number } }>(
+        `SELECT outcome, details FROM audit_events WHERE action = 'oauth.code.redeem' AND reason = 'code_reused' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(records).toEqual([{ outcome: 'denied', details: { revokedSessions: 1 } }]);
+      const everything = JSON.stringify(await stack.sql(`SELECT * FROM audit_events`));
+      expect(everything).not.toContain(issued.code!);
+      expect(everything).not.toContain(token.access_token);
     });
 
     it('lets a code live a minute at most', async () => {

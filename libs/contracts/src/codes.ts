@@ -120,6 +120,12 @@ export const REFUSALS = {
     message: 'The client did not authenticate as the gateway.',
     oauth: { error: 'invalid_client', description: 'Authenticate with HTTP Basic: client_id behalf-gateway and the gateway’s API key.' },
   },
+  redirect_uri_invalid: { problem: 'bad-request', message: 'The redirect URI is not a webapp’s gateway callback: nothing is redirected.' },
+  code_reused: {
+    problem: 'unauthenticated',
+    message: 'The authorization code was already used: the session it gave is revoked.',
+    oauth: invalidGrant('The authorization code is unknown, expired, already used, or was issued for another redirect_uri.'),
+  },
   code_invalid: {
     problem: 'unauthenticated',
     message: 'The authorization code is not valid.',

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { GatewayRoute, GatewayRoutes, GatewayViewer, GatewayViewerRequest } from '@behalf/contracts';
+import type { GatewayRoute, GatewayRoutes, GatewayViewer, GatewayViewerRequest, RefusalCode } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { SessionService } from '../auth/session.service';
 import { sha256Hex } from '../common/hashing';
@@ -108,7 +108,7 @@ export class GatewayService implements OnModuleDestroy {
   async viewer(request: GatewayViewerRequest, ctx: RequestContext): Promise<GatewayViewer> {
     const webapp = await this.facts.webapp(request.webappId);
     if (!webapp) throw webappNotFound(request.webappId);
-    const refuse = async (decision: 'login' | 'forbid', reason: string, userId?: string): Promise<GatewayViewer> => {
+    const refuse = async (decision: 'login' | 'forbid', reason: RefusalCode, userId?: string): Promise<GatewayViewer> => {
       await this.audit.refusal(
         {
           action: 'gateway.view',
@@ -130,7 +130,7 @@ export class GatewayService implements OnModuleDestroy {
     const ended = await this.sessions.holds(state.session);
     if (ended) return refuse('login', ended.refused, state.userId);
     const user = await this.facts.user(state.userId);
-    if (!user || !user.active) return refuse('login', 'user_inactive', state.userId);
+    if (!user || !user.active) return refuse('login', 'user_disabled', state.userId);
     if (!mayView(user, webapp)) return refuse('forbid', 'viewer_cannot_view', user.id);
     return this.allow(user, webapp.id, request.identityToken === true, ctx);
   }

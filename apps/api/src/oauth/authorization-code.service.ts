@@ -1,3 +1,4 @@
+import type { RefusalCode } from '@behalf/contracts';
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppsUrl, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, parseAppsUrl } from '@behalf/server';
@@ -81,7 +82,7 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
     const webappId = redirectUri === undefined ? undefined : await this.webappOfRedirect(redirectUri);
     if (!redirectUri || !webappId || repeated === 'redirect_uri' || repeated === 'client_id') {
       await this.audit.refusal(
-        { action: 'oauth.authorize', outcome: 'denied', reason: 'redirect_uri_invalid', details: { redirectUri: redirectUri ?? null } },
+        { action: 'oauth.authorize', outcome: 'denied', reason: 'redirect_uri_invalid' satisfies RefusalCode, details: { redirectUri: redirectUri ?? null } },
         ctx,
       );
       return { kind: 'page', status: 400, message: 'The redirect URI is not a webapp’s gateway callback.' };
@@ -167,7 +168,7 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
           },
           ctx,
         );
-        throw new OAuthError('code_invalid');
+        throw new OAuthError('code_reused');
       }
       if (row.expiresAt <= now || row.redirectUri !== redirectUri) throw new OAuthError('code_invalid');
       if (!constantTimeEqual(s256(verifier), row.codeChallenge)) throw new OAuthError('code_verifier_mismatch');
@@ -195,7 +196,8 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
       );
       return { access_token: token, token_type: 'Bearer', expires_in: Math.max(1, Math.floor((timing.expiresAt.getTime() - now.getTime()) / 1000)) };
     } catch (error) {
-      if (error instanceof OAuthError) {
+      // A replayed code was recorded where it was found, with what it revoked.
+      if (error instanceof OAuthError && error.code !== 'code_reused') {
         await this.audit.refusal(
           {
             action: 'oauth.code.redeem',
