@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'apps/api/src/platform/database/generated/**', '.data/**', 'bench/results/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'apps/api/src/platform/database/generated/**', '.data/**', 'bench/results/**', 'libs/runtime-sdk/src/generated/**'],
   },
   ...tseslint.configs.strict,
   {
@@ -20,7 +20,7 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
     languageOptions: {
       parserOptions: {
-        project: ['apps/api/tsconfig.app.json', 'apps/gateway/tsconfig.app.json', 'libs/contracts/tsconfig.lib.json', 'libs/server/tsconfig.lib.json'],
+        project: ['apps/api/tsconfig.app.json', 'apps/gateway/tsconfig.app.json', 'libs/contracts/tsconfig.lib.json', 'libs/server/tsconfig.lib.json', 'libs/runtime-sdk/tsconfig.lib.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -88,6 +88,12 @@ export type OAuthErrorCode = (typeof OAUTH_ERRORS)[number];
 export interface OAuthError {
   error: OAuthErrorCode;
   error_description: string;
+  /**
+   * The catalogue code of the refusal (`no_grant`, `subject_disabled`, …), the reason the audit
+   * record names: `error_description` says the same in words. An extension parameter (RFC 6749
+   * §5.2 lets clients ignore it).
+   */
+  reason: string;
 }
 
 /** One thing done as a user by a webapp backend (`GET /api/v1/users/me/impersonation-events`). */

@@ -17,7 +17,7 @@ export class OAuthErrorFilter implements ExceptionFilter<OAuthError> {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     void reply.headers(NO_STORE);
     if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-    const body: OAuthErrorBody = { error: error.error, error_description: error.description };
+    const body: OAuthErrorBody = { error: error.error, error_description: error.description, reason: error.code };
     void reply.status(error.status).type('application/json; charset=utf-8').send(body);
   }
 }

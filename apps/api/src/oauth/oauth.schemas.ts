@@ -13,4 +13,5 @@ export const tokenExchangeResponseSchema = z.object({
 export const oauthErrorSchema = z.object({
   error: z.enum(OAUTH_ERRORS),
   error_description: z.string(),
+  reason: z.string().describe('the catalogue code of the refusal (no_grant, subject_disabled, …): error_description in words'),
 }) satisfies z.ZodType<OAuthError>;

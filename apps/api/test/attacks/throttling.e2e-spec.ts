@@ -118,7 +118,11 @@ describe('attacks on throttling', () => {
       const results: Response[] = [];
       for (let i = 0; i < 8; i += 1) results.push(await tokenRequest(limited.app, exchangeParams(w.idToken, w.backendToken)));
       const refused = results.find((r) => r.statusCode === 429);
-      expect(refused?.json()).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringContaining('too often') });
+      expect(refused?.json()).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: expect.stringContaining('too often'),
+        reason: 'run_rate_limited',
+      });
       expect(Number(refused?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(refused?.headers['cache-control']).toBe('no-store');
     });

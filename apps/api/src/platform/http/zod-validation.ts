@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Param, PipeTransform, Query } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { ProblemFieldError } from '@behalf/contracts';
 import { z } from 'zod';
 import { hostileText } from './input-text';
@@ -92,7 +92,15 @@ export function ValidQuery<S extends z.ZodObject>(schema: S): ParameterDecorator
   };
 }
 
-/** Parameter decorator: the validated path parameters. */
+/** Parameter decorator: the validated path parameters, documented in OpenAPI. */
 export function ValidParams<S extends z.ZodObject>(schema: S): ParameterDecorator {
-  return Param(new ZodPipe(schema, 'params'));
+  const pipe = Param(new ZodPipe(schema, 'params'));
+  const json = openApiSchema(schema) as { properties?: Record<string, object> };
+  const doc = alsoOnMethod(
+    applyDecorators(...Object.entries(json.properties ?? {}).map(([name, property]) => ApiParam({ name, required: true, schema: property }))),
+  );
+  return (target, propertyKey, index) => {
+    pipe(target, propertyKey, index);
+    doc(target, propertyKey, index);
+  };
 }

@@ -26,6 +26,25 @@ describe('OpenAPI', () => {
     expect(res.json()).toEqual(committed);
   });
 
+  it('declares every path parameter of every operation once (generated clients need them to build URLs)', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json<{
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
+    }>();
+    const wrong: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      for (const [method, operation] of Object.entries(operations)) {
+        if (!['get', 'put', 'post', 'patch', 'delete'].includes(method)) continue;
+        const declared = (operation.parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name)
+          .sort();
+        if (JSON.stringify(declared) !== JSON.stringify(names)) wrong.push(`${method} ${path}: ${declared.join(',')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('serves the same document twice, keys sorted', async () => {
     const a = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
     const b = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
