@@ -12,7 +12,7 @@ export interface BehalfClientOptions {
    * The bearer credential of each request: an API key (`bhk_…`) for admin scripts, or a function
    * answering the current token (the runtime passes its backend or impersonation token).
    */
-  credential: string | (() => Promise<string> | string);
+  credential?: string | (() => Promise<string> | string);
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch;
   /** Called with each 401 answer and the token it refused (the runtime drops a cached token). */
@@ -50,6 +50,7 @@ export function createBehalfClient(options: BehalfClientOptions): BehalfClient {
   const tokens = new WeakMap<Request, string>();
   const auth: Middleware = {
     async onRequest({ request }) {
+      if (options.credential === undefined) return request;
       const token = typeof options.credential === 'string' ? options.credential : await options.credential();
       tokens.set(request, token);
       request.headers.set('authorization', `Bearer ${token}`);
