@@ -17,7 +17,7 @@ export default tseslint.config(
     // Type-aware where it pays: a promise nobody awaits or handles is how a refusal, an audit
     // record or a transaction silently goes missing. Source files only, to keep the lint quick.
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
     languageOptions: {
       parserOptions: {
         project: ['apps/api/tsconfig.app.json', 'apps/gateway/tsconfig.app.json', 'libs/contracts/tsconfig.lib.json', 'libs/server/tsconfig.lib.json', 'libs/runtime-sdk/tsconfig.lib.json'],
@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // Tests assert what they then dereference; `!` after an expectation is not a hidden assumption.
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**/*.ts', 'libs/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
@@ -57,9 +57,14 @@ export default tseslint.config(
             // Node-only server utilities: for the API and the gateway, never a browser or SDK bundle.
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:server', 'scope:shared'] },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:server', 'scope:shared'] },
+            // The gateway's tests use the end-to-end helpers (its sources may not: below).
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:server', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
             { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:sdk', 'scope:shared'] },
+            // End-to-end test helpers: they drive the built apps over HTTP and import none of them.
+            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing', 'scope:shared'] },
+            // The example webapps use what a webapp author installs: the runtime SDK.
+            { sourceTag: 'scope:examples', onlyDependOnLibsWithTags: ['scope:examples', 'scope:sdk', 'scope:shared', 'scope:testing'] },
           ],
         },
       ],
@@ -68,5 +73,11 @@ export default tseslint.config(
       // Unused names are errors, except a leading underscore says "deliberately unused".
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Test helpers never ship: no app or library source imports them.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@behalf/testing', message: 'Test helpers are for tests only.' }] }] },
   },
 );

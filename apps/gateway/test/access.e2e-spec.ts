@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { cookieOf, http, Stack, startStack, stopAll } from './stack';
-import { startEcho, USER_PASSWORD, within, World } from './world';
+import { cookieOf, http, Stack, startStack, stopAll, USER_PASSWORD, within, World } from '@behalf/testing';
+import { startEcho } from './echo';
 
 /** Who gets through the gateway to which webapp, and how the authorization code round trip holds. */
 describe('gateway access', () => {

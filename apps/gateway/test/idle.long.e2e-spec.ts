@@ -1,5 +1,5 @@
-import { websocket, Stack, startStack, stopAll } from './stack';
-import { startEcho, USER_PASSWORD, within, World } from './world';
+import { Stack, startStack, stopAll, USER_PASSWORD, websocket, within, World } from '@behalf/testing';
+import { startEcho } from './echo';
 
 /** How long a quiet websocket lives through the gateway: at least ten minutes (no proxy idle cut). */
 const IDLE_MS = 10 * 60_000 + 10_000;

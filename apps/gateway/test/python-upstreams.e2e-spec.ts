@@ -1,21 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, BrowserContext } from 'playwright-core';
-import { freePort, http, Proc, Stack, start, startStack, stopAll } from './stack';
-import { USER_PASSWORD, within, World } from './world';
+import type { BrowserContext } from 'playwright-core';
+import {
+  Browser,
+  freePort,
+  http,
+  openBrowser,
+  Proc,
+  signInOnLoginPage,
+  Stack,
+  start,
+  startStack,
+  stopAll,
+  USER_PASSWORD,
+  within,
+  World,
+} from '@behalf/testing';
 
 const FIXTURES = join(__dirname, 'fixtures');
-/** Debian's Chromium, as DEVELOPERS.md says to drive it here. */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function startPython(args: string[], ready: RegExp, port: number): Promise<Proc> {
   const proc = start('python3', args, { PYTHONUNBUFFERED: '1', STREAMLIT_BROWSER_GATHER_USAGE_STATS: 'false' }, FIXTURES);
@@ -108,26 +109,21 @@ describe('gateway with Flask and Streamlit upstreams', () => {
 
   describe('in a browser', () => {
     let context: BrowserContext;
-    let profile: string;
+    let browser: Browser;
 
     beforeAll(async () => {
-      profile = mkdtempSync(join(tmpdir(), 'behalf-chromium-'));
-      context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+      browser = await openBrowser();
+      context = browser.context;
     }, 60_000);
     afterAll(async () => {
-      await context?.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
     });
 
     it('signs the viewer in and renders the Streamlit app with their login, working over its websocket', async () => {
       const page = await context.newPage();
       await page.goto(`http://${stack.hostOf(streamlit.slug)}/`);
       // No Behalf session yet: Behalf's login page, then back.
-      await page.waitForURL(/\/oauth\/login\?/);
-      await page.getByLabel('Login').fill('alice');
-      await page.getByLabel('Password').fill(USER_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(`http://${stack.hostOf(streamlit.slug)}/`);
+      await signInOnLoginPage(page, 'alice', USER_PASSWORD, `http://${stack.hostOf(streamlit.slug)}/`);
       await page.getByRole('heading', { name: 'Hello, alice' }).waitFor({ timeout: 60_000 });
       await page.getByText('Forged: none').waitFor();
       // A rerun travels over the websocket: the click comes back as a new render.

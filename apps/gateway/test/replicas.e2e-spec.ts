@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { http, Proc, Stack, start, startStack, stopAll } from './stack';
-import { startEcho, USER_PASSWORD, within, World } from './world';
+import { http, Proc, Stack, start, startStack, stopAll, USER_PASSWORD, within, World } from '@behalf/testing';
+import { startEcho } from './echo';
 
 /** Several gateway replicas in front of one API: each routes alike and each refuses a dead session within 5 s. */
 describe('gateway replicas', () => {

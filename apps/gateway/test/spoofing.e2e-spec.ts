@@ -2,8 +2,8 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { IncomingMessage, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type WebSocket from 'ws';
-import { http, Stack, startStack, stopAll, websocket } from './stack';
-import { startEcho, USER_PASSWORD, within, World } from './world';
+import { http, Stack, startStack, stopAll, USER_PASSWORD, websocket, within, World } from '@behalf/testing';
+import { startEcho } from './echo';
 
 /** A client's headers in every spelling a backend might read as an identity. */
 const FORGED = [

@@ -290,3 +290,18 @@ def test_refusals_are_typed_with_the_policys_reason():
         runtime.auth_info({"cookie": "behalf_session=s; other=1", "x-private": "stays"})
     sent = json.loads(fake.to("/api/v1/runtime/auth-info")[0][3])
     assert sent == {"headers": {"cookie": "behalf_session=s; other=1"}, "withSecrets": False}
+
+
+def test_behalf_down_once_the_token_is_dead_raises_behalf_unavailable():
+    from behalf import BehalfUnavailableError
+
+    runtime, clock, fake = make()
+
+    def down(h, b):
+        raise BehalfUnavailableError("connection refused")
+
+    fake.handlers[REFRESH] = down
+    clock.t += 3601
+    with pytest.raises(BehalfUnavailableError) as error:
+        runtime.backend_token()
+    assert error.value.status == 502 and error.value.code == "behalf_unavailable"

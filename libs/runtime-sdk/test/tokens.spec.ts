@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BehalfRuntime, ConfigurationError, ImpersonationDeniedError, RateLimitedError, RunStoppedError, BehalfUnavailableError } from '@behalf/runtime';
+import { BehalfRuntime, ConfigurationError, ImpersonationDeniedError, RateLimitedError, RunStoppedError, BehalfUnavailableError } from '../src';
 import { FakeBehalf, json, Keys, RUN, TestClock, tick, URL_, WEBAPP, BOB } from './fake-behalf';
 
 const NOW = 1_900_000_000;

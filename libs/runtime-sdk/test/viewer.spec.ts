@@ -9,7 +9,7 @@ import {
   ViewerForbiddenError,
   ViewerUnauthenticatedError,
   Viewer,
-} from '@behalf/runtime';
+} from '../src';
 import { BOB, FakeBehalf, json, Keys, OTHER_WEBAPP, RUN, TestClock, URL_, WEBAPP } from './fake-behalf';
 
 const NOW = 1_900_000_000;

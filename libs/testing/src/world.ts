@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { ADMIN_PASSWORD, cookieOf, http, Proc, Session, Stack, start } from './stack';
+import { ADMIN_PASSWORD, cookieOf, http, Session, Stack } from './stack';
 
 export const USER_PASSWORD = 'viewer-password-000';
 
@@ -81,13 +80,6 @@ export class World {
     if (back.status !== 302 || !gatewaySession) throw new Error(`callback answered ${back.status}: ${back.body}`);
     return `behalf_gw=${gatewaySession}`;
   }
-}
-
-/** The echo upstream (HTTP, SSE, websockets), as its own process. */
-export async function startEcho(name: string): Promise<{ proc: Proc; url: string }> {
-  const proc = start(process.execPath, [join(__dirname, 'fixtures/echo-app.mjs'), '0', name], {});
-  const [, port] = await proc.waitFor(/echo on (\d+)/);
-  return { proc, url: `http://127.0.0.1:${port}` };
 }
 
 /** Polls `check` until it holds (at most `ms`); answers how long that took. */

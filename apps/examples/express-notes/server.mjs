@@ -1,0 +1,60 @@
+// Express Notes: each viewer's notes, written to the `notes` dataset as that viewer.
+import express from 'express';
+import { BehalfRuntime, behalfExpress, ImpersonationDeniedError } from '@behalf/runtime';
+
+const behalf = BehalfRuntime.fromEnv();
+const app = express();
+app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+// req.viewer: who views (the gateway's identity token, verified); req.behalf: the SDK, as them.
+app.use(behalfExpress(behalf, { allowAnonymous: false }));
+
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const page = (title, body) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Notes</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+
+/** The `notes` dataset, as the viewer sees it. */
+async function notesOf(req) {
+  const notes = await req.behalf.datasets.find('notes');
+  if (!notes) return { notes: null, files: [] };
+  return { notes, files: await req.behalf.datasets.files(notes.id, { prefix: `${req.viewer.login}/` }) };
+}
+
+app.get('/', async (req, res, next) => {
+  try {
+    const { notes, files } = await notesOf(req);
+    if (!notes) return res.send(page(`Notes of ${req.viewer.displayName}`, '<p>You may not read the notes dataset.</p>'));
+    const texts = await Promise.all(files.map((f) => req.behalf.datasets.readText(notes.id, f.path)));
+    const list = texts.map((t) => `<li>${escape(t)}</li>`).join('');
+    res.send(
+      page(
+        `Notes of ${req.viewer.displayName}`,
+        `<form method="post" action="/notes"><label for="text">New note</label><input id="text" name="text" required maxlength="500"><button type="submit">Save</button></form><ul aria-label="Your notes">${list}</ul>`,
+      ),
+    );
+  } catch (error) {
+    next(error);
+  }
+});
+
+app.post('/notes', async (req, res, next) => {
+  try {
+    const { notes } = await notesOf(req);
+    if (!notes) return res.status(403).send(page('Not allowed', '<p>You may not write to the notes dataset.</p>'));
+    // Written as the viewer: Behalf records it as this webapp's identity acting on their behalf.
+    await req.behalf.datasets.write(notes.id, `${req.viewer.login}/${Date.now()}.txt`, String(req.body.text ?? '').slice(0, 500));
+    res.redirect(303, '/');
+  } catch (error) {
+    next(error);
+  }
+});
+
+app.use((error, req, res, next) => {
+  if (res.headersSent) return next(error);
+  if (error instanceof ImpersonationDeniedError) {
+    return res.status(403).send(page('Behalf refused', `<p role="alert">Behalf refused to act as you (${escape(error.reason)}): ${escape(error.message)}</p>`));
+  }
+  console.error(error);
+  res.status(500).send(page('Something went wrong', '<p>The notes could not be loaded.</p>'));
+});
+
+app.listen(Number(process.env.PORT ?? 3005), process.env.HOST ?? '127.0.0.1', () => console.log(`express-notes on port ${process.env.PORT}`));
