@@ -76,6 +76,8 @@ describe('the example webapps, through the runner and the gateway', () => {
     apps.sales = await world.webapp('streamlit-sales', settings);
     apps.reports = await world.webapp('flask-reports', { ...settings, secretNames: ['warehouse'] });
     apps.notes = await world.webapp('express-notes', settings);
+    apps.helloFlask = await world.webapp('hello-flask', settings);
+    apps.helloExpress = await world.webapp('hello-express', settings);
     apiKey = (await stack.call<{ key: string }>('POST', '/api/v1/api-keys', { name: 'the runner' }, admin)).body.key;
   }
 
@@ -87,6 +89,8 @@ describe('the example webapps, through the runner and the gateway', () => {
       runExample('sales', ['python3', '-m', 'streamlit', 'run', 'apps/examples/streamlit-sales/app.py', '--server.fileWatcherType', 'none']),
       runExample('reports', ['python3', 'apps/examples/flask-reports/app.py']),
       runExample('notes', [process.execPath, 'apps/examples/express-notes/server.mjs']),
+      runExample('helloFlask', ['python3', 'apps/examples/hello-flask/app.py']),
+      runExample('helloExpress', [process.execPath, 'apps/examples/hello-express/server.mjs']),
     ]);
   }, 240_000);
 
@@ -166,6 +170,19 @@ describe('the example webapps, through the runner and the gateway', () => {
     });
     expect(String(write!.details.path)).toMatch(/^sam\/\d+\.txt$/);
   }, 120_000);
+
+  it('the README’s first webapps, in Python and in Node, greet the viewer with their datasets, and refuse a viewer without a grant', async () => {
+    for (const app of ['helloFlask', 'helloExpress']) {
+      const page = async (login: string) => {
+        const cookie = await world.signIn(apps[app].slug, await stack.login(login, USER_PASSWORD));
+        return http(stack.gatewayPort, stack.hostOf(apps[app].slug), '/', { headers: { cookie } });
+      };
+      expect(await page('sam')).toMatchObject({ status: 200, body: 'Hello SAM. Your datasets: notes, sales-2026' });
+      expect(await page('mia')).toMatchObject({ status: 200, body: 'Hello MIA. Your datasets: campaigns, notes' });
+      const refused = await page('hana');
+      expect([refused.status, refused.body]).toEqual([403, 'No group of the user this webapp runs as holds an impersonation grant on a group of the viewer.']);
+    }
+  }, 60_000);
 
   it('stopping the run from the API stops the example’s process within 2 s', async () => {
     const { pid, runId, proc } = runners.notes;
