@@ -6,7 +6,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'apps/api/src/platform/database/generated/**', '.data/**', 'bench/results/**', 'libs/runtime-sdk/src/generated/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'apps/api/src/platform/database/generated/**',
+      '.data/**',
+      'bench/results/**',
+      'libs/runtime-sdk/src/generated/**',
+    ],
   },
   ...tseslint.configs.strict,
   {
@@ -20,7 +27,13 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
     languageOptions: {
       parserOptions: {
-        project: ['apps/api/tsconfig.app.json', 'apps/gateway/tsconfig.app.json', 'libs/contracts/tsconfig.lib.json', 'libs/server/tsconfig.lib.json', 'libs/runtime-sdk/tsconfig.lib.json'],
+        project: [
+          'apps/api/tsconfig.app.json',
+          'apps/gateway/tsconfig.app.json',
+          'libs/contracts/tsconfig.lib.json',
+          'libs/server/tsconfig.lib.json',
+          'libs/runtime-sdk/tsconfig.lib.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -56,11 +69,13 @@ export default tseslint.config(
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             // Node-only server utilities: for the API and the gateway, never a browser or SDK bundle.
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'] },
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:server', 'scope:shared'] },
+            // The API's tests use the end-to-end helpers (its sources may not: below).
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:server', 'scope:shared', 'scope:testing'] },
             // The gateway's tests use the end-to-end helpers (its sources may not: below).
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:server', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
-            { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:sdk', 'scope:shared'] },
+            // The SDKs' tests use the end-to-end helpers (their sources may not: below).
+            { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:sdk', 'scope:shared', 'scope:testing'] },
             // End-to-end test helpers: they drive the built apps over HTTP and import none of them.
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing', 'scope:shared'] },
             // The example webapps use what a webapp author installs: the runtime SDK.

@@ -19,7 +19,8 @@ async function lint(files: string[]): Promise<Record<string, number>> {
 
 /**
  * The lint that `npm test` runs must catch what the architecture forbids: a library importing an
- * application (or the Node-only server library), an import cycle, and a floating promise. Each is planted in a scratch file, linted, and removed.
+ * application (or the Node-only server library, also kept out of the runtime SDK), test helpers
+ * in a source file, an import cycle, and a floating promise. Each is planted in a scratch file, linted, and removed.
  */
 describe('the lint rules', () => {
   let dir: string;
@@ -30,9 +31,9 @@ describe('the lint rules', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  /** ESLint's verdict on `source` planted as a file of the shared contracts library. */
-  async function lintInContracts(source: string): Promise<Record<string, number>> {
-    const lib = await mkdtemp(join(projectRoot(), 'libs/contracts/src/lint-probe-'));
+  /** ESLint's verdict on `source` planted as a file of a library (the shared contracts by default). */
+  async function lintInContracts(source: string, library = 'contracts'): Promise<Record<string, number>> {
+    const lib = await mkdtemp(join(projectRoot(), `libs/${library}/src/lint-probe-`));
     try {
       const file = join(lib, 'probe.ts');
       await writeFile(file, source);
@@ -50,6 +51,16 @@ describe('the lint rules', () => {
   it('keeps the Node-only server library out of the shared contracts (so out of browser and SDK bundles)', async () => {
     const source = "import { redactDeep } from '@behalf/server';\nexport const redact = redactDeep;\n";
     expect(await lintInContracts(source)).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
+  });
+
+  it('keeps server code out of the runtime SDK (what webapp backends install)', async () => {
+    const source = "import { redactDeep } from '@behalf/server';\nexport const redact = redactDeep;\n";
+    expect(await lintInContracts(source, 'runtime-sdk')).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
+  });
+
+  it('keeps the end-to-end test helpers out of every source file', async () => {
+    await writeFile(join(dir, 't.ts'), "import { freePort } from '@behalf/testing';\nexport const port = freePort;\n");
+    expect(await lint([relative(projectRoot(), join(dir, 't.ts'))])).toEqual({ 'no-restricted-imports': 1 });
   });
 
   it('refuses an import cycle', async () => {

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/common/project-root';
@@ -74,15 +73,7 @@ export async function stopSpawned(): Promise<void> {
 }
 
 /** A free loopback port, for a server whose URL (its issuer) must be known before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
+export { freePort } from '@behalf/testing';
 
 /**
  * Waits until a server started on a known port answers `/readyz` (for servers that log too

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, JWTPayload, SignJWT } from 'jose';
 import type { Jwks } from '@behalf/contracts';
+import { BehalfRuntime } from '../src';
 
 export const URL_ = 'http://behalf.test';
 export const WEBAPP = '0b0e2f7e-1d6f-4f0a-9a57-1b7c0d2f3a41';
@@ -90,3 +91,25 @@ export class TestClock {
 }
 
 export const tick = () => new Promise((r) => setImmediate(r));
+
+/** A runtime of this webapp and run, talking to `behalf`, trusting `jwks` (default: `keys`'). */
+export function newRuntime(p: { keys: Keys; behalf: FakeBehalf; clock: TestClock; backendToken: string; jwks?: Jwks }): BehalfRuntime {
+  return new BehalfRuntime({
+    url: URL_,
+    webappId: WEBAPP,
+    runId: RUN,
+    backendToken: p.backendToken,
+    fetch: p.behalf.fetch,
+    clock: p.clock.now,
+    jwks: p.jwks ?? p.keys.jwks,
+  });
+}
+
+/** Keys, a clock at `now` (seconds), a scripted Behalf and a runtime holding a backend token issued now. */
+export async function fakeWorld(now: number) {
+  const keys = await Keys.make();
+  const clock = new TestClock(now * 1000);
+  const behalf = new FakeBehalf();
+  const runtime = newRuntime({ keys, behalf, clock, backendToken: await keys.backend(now) });
+  return { keys, clock, behalf, runtime };
+}

@@ -1,27 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
-import { behalfExpress, behalfFastify, BehalfRuntime, Viewer } from '../src';
-import { FakeBehalf, json, Keys, OTHER_WEBAPP, RUN, TestClock, URL_, WEBAPP } from './fake-behalf';
+import { behalfExpress, behalfFastify, Viewer } from '../src';
+import { fakeWorld, json, Keys, OTHER_WEBAPP } from './fake-behalf';
 
 const NOW = Math.floor(Date.now() / 1000);
 
 async function setUp() {
-  const keys = await Keys.make();
-  const behalf = new FakeBehalf();
+  const { keys, behalf, runtime } = await fakeWorld(NOW);
   behalf.on('/oauth/token', () =>
     json(200, { access_token: 'at-1', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 300 }),
   );
   behalf.on('/api/v1/datasets', (call) => json(200, { items: [{ id: 'd', name: String(call.headers.get('authorization')) }] }));
-  const runtime = new BehalfRuntime({
-    url: URL_,
-    webappId: WEBAPP,
-    runId: RUN,
-    backendToken: await keys.backend(NOW),
-    fetch: behalf.fetch,
-    clock: new TestClock(NOW * 1000).now,
-    jwks: keys.jwks,
-  });
   return { keys, runtime };
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BehalfRuntime, ConfigurationError, ImpersonationDeniedError, RateLimitedError, RunStoppedError, BehalfUnavailableError } from '../src';
-import { FakeBehalf, json, Keys, RUN, TestClock, tick, URL_, WEBAPP, BOB } from './fake-behalf';
+import { BOB, FakeBehalf, json, Keys, newRuntime, RUN, TestClock, tick, URL_, WEBAPP } from './fake-behalf';
 
 const NOW = 1_900_000_000;
 const REFRESH = `/api/v1/webapps/${WEBAPP}/runs/${RUN}/refresh`;
@@ -19,7 +19,7 @@ async function setUp(options: { serverSkewSeconds?: number; ttl?: number } = {})
     return json(200, { backendToken, expiresAt: new Date((Math.floor(clock.ms / 1000) + skew + 3600) * 1000).toISOString() });
   });
   const initial = await keys.backend(NOW + skew, options.ttl ?? 3600);
-  const runtime = new BehalfRuntime({ url: URL_, webappId: WEBAPP, runId: RUN, backendToken: initial, fetch: behalf.fetch, clock: clock.now, jwks: keys.jwks });
+  const runtime = newRuntime({ keys, behalf, clock, backendToken: initial });
   return { keys, clock, behalf, runtime, initial, issued: () => issued };
 }
 

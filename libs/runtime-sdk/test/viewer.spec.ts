@@ -10,25 +10,11 @@ import {
   ViewerUnauthenticatedError,
   Viewer,
 } from '../src';
-import { BOB, FakeBehalf, json, Keys, OTHER_WEBAPP, RUN, TestClock, URL_, WEBAPP } from './fake-behalf';
+import { BOB, fakeWorld, json, Keys, newRuntime, OTHER_WEBAPP, WEBAPP } from './fake-behalf';
 
 const NOW = 1_900_000_000;
 
-async function setUp() {
-  const keys = await Keys.make();
-  const clock = new TestClock(NOW * 1000);
-  const behalf = new FakeBehalf();
-  const runtime = new BehalfRuntime({
-    url: URL_,
-    webappId: WEBAPP,
-    runId: RUN,
-    backendToken: await keys.backend(NOW),
-    fetch: behalf.fetch,
-    clock: clock.now,
-    jwks: keys.jwks,
-  });
-  return { keys, clock, behalf, runtime };
-}
+const setUp = () => fakeWorld(NOW);
 
 const refusal = (runtime: BehalfRuntime, token: string) =>
   runtime.viewer({ headers: { 'x-behalf-identity': token } }).catch((e: unknown) => e as InvalidIdentityError);
@@ -208,15 +194,7 @@ describe('keys', () => {
     const { keys, clock, behalf } = await setUp();
     const { publicKey } = await generateKeyPair('EdDSA', { extractable: true });
     const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k0', alg: 'EdDSA' }, ...keys.jwks.keys] };
-    const runtime = new BehalfRuntime({
-      url: URL_,
-      webappId: WEBAPP,
-      runId: RUN,
-      backendToken: await keys.backend(NOW),
-      fetch: behalf.fetch,
-      clock: clock.now,
-      jwks: jwks as never,
-    });
+    const runtime = newRuntime({ keys, behalf, clock, backendToken: await keys.backend(NOW), jwks: jwks as never });
     expect((await runtime.viewer({ headers: { 'x-behalf-identity': await keys.identity(NOW) } })).login).toBe('bob');
     const unknown = await keys.sign(
       'behalf-id+jwt',

@@ -176,15 +176,30 @@ export interface Session {
   token: string;
 }
 
-export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
+/** A database of its own for a test file, cloned from the run's migrated template (jest's global set-up made it). */
+export async function cloneTestDatabase(tag: string): Promise<{ database: string; url: URL; drop(): Promise<void> }> {
   const adminUrl = required('BEHALF_TEST_ADMIN_URL');
-  const database = `${required('BEHALF_TEST_DB_PREFIX')}gw_${randomBytes(5).toString('hex')}`;
+  const database = `${required('BEHALF_TEST_DB_PREFIX')}${tag}_${randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${database} TEMPLATE ${required('BEHALF_TEST_TEMPLATE_DB')}`);
-  await admin.end();
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${database}`;
+  try {
+    await admin.query(`CREATE DATABASE ${database} TEMPLATE ${required('BEHALF_TEST_TEMPLATE_DB')}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const drop = async () => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await client.end();
+  };
+  return { database, url, drop };
+}
+
+export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
+  const { database, url: dbUrl, drop } = await cloneTestDatabase('gw');
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const publicUrl = `http://localhost:${apiPort}`;
   const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
@@ -254,10 +269,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     async stop() {
       await gateway.stop();
       await api.stop();
-      const client = new Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-      await client.end();
+      await drop();
     },
   };
 }

@@ -168,20 +168,20 @@ class Runtime:
 
     def backend_token(self) -> str:
         """A backend token valid now, renewed at four fifths of its life, one renewal at a time (single flight)."""
+        usable = self._usable_backend_token()
+        if usable:
+            return usable
+        with self._backend_lock:
+            # Another thread may have renewed it while this one waited.
+            return self._usable_backend_token() or self._renew()
+
+    def _usable_backend_token(self) -> Optional[str]:
         if self._ended:
             raise self._ended
-        held = self._held
-        now = self._clock()
+        held, now = self._held, self._clock()
         if held and (now < held.renew_at or (now < held.expires_at and now < self._retry_after)):
             return held.token
-        with self._backend_lock:
-            if self._ended:
-                raise self._ended
-            held = self._held
-            now = self._clock()
-            if held and (now < held.renew_at or (now < held.expires_at and now < self._retry_after)):
-                return held.token
-            return self._renew()
+        return None
 
     def _renew(self) -> str:
         if self._token_file:
