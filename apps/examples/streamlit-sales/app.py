@@ -1,6 +1,7 @@
 """Streamlit Sales: greets the viewer, lists the datasets they may read, and plots one, read as them."""
 
 import io
+import re
 
 import pandas as pd
 import streamlit as st
@@ -21,7 +22,8 @@ except BehalfError as error:
     st.error("Behalf did not vouch for you: %s" % error.message)
     st.stop()
 
-st.title("Hello, %s" % viewer.display_name)
+# Titles are Markdown: a name is shown as it is, never read as markup.
+st.title("Hello, %s" % re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", viewer.display_name))
 if viewer.anonymous:
     st.info("Sign in to see your sales data.")
     st.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 
@@ -42,6 +43,7 @@ def test_viewer_from_the_gateways_identity_token_locally_and_through_the_api(api
             False,
         )
         assert token not in repr(viewer)
+        assert token not in str(dataclasses.asdict(viewer)) and token not in str(vars(viewer))
 
 
 def test_a_tampered_token_is_refused_locally_and_by_the_api(api, world, run):

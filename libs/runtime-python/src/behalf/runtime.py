@@ -10,8 +10,9 @@ import re
 import threading
 import time
 import urllib.parse
+import weakref
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
 
 from ._http import Answer, Body, Transport, header, urllib_transport
@@ -39,9 +40,13 @@ RETRY_SECONDS = 5.0
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Viewer:
-    """Who views the webapp, as Behalf vouches for them. The credential it was recognised by is kept out of ``repr``."""
+    """Who views the webapp, as Behalf vouches for them.
+
+    The credential it was recognised by (what ``as_viewer`` exchanges) is kept apart, so that
+    ``repr``, ``dataclasses.asdict`` or ``vars`` of a viewer, in a log say, never hold a token.
+    """
 
     login: str
     user_id: Optional[str]
@@ -49,7 +54,20 @@ class Viewer:
     email: Optional[str]
     groups: List[str]
     anonymous: bool
-    _credential: Optional[Dict[str, str]] = field(default=None, repr=False, compare=False)
+
+    @property
+    def _credential(self) -> Optional[Dict[str, str]]:
+        return _CREDENTIALS.get(self)
+
+
+_CREDENTIALS: "weakref.WeakKeyDictionary[Viewer, Dict[str, str]]" = weakref.WeakKeyDictionary()
+
+
+def _viewer(credential: Optional[Dict[str, str]], **fields: Any) -> Viewer:
+    viewer = Viewer(**fields)
+    if credential:
+        _CREDENTIALS[viewer] = credential
+    return viewer
 
 
 @dataclass(frozen=True)
@@ -292,14 +310,14 @@ class Runtime:
             raise InvalidIdentityError("claims")
         if claims["sub"] == "anonymous":
             return ANONYMOUS
-        return Viewer(
+        return _viewer(
+            {"kind": "identity_token", "token": token},
             login=claims["preferred_username"],
             user_id=claims["sub"],
             display_name=claims.get("name") or claims["preferred_username"],
             email=claims.get("email"),
             groups=list(claims["groups"]),
             anonymous=False,
-            _credential={"kind": "identity_token", "token": token},
         )
 
     def auth_info(self, headers: Any, with_secrets: bool = False) -> AuthInfo:
@@ -319,14 +337,14 @@ class Runtime:
         identity = forwarded.get(IDENTITY_HEADER)
         session = _session_of(headers)
         credential = {"kind": "identity_token", "token": identity} if identity else {"kind": "session", "token": session} if session else None
-        viewer = Viewer(
+        viewer = _viewer(
+            credential,
             login=info["authIdentifier"],
             user_id=info["userId"],
             display_name=info["displayName"],
             email=info.get("email"),
             groups=list(info.get("groups", [])),
             anonymous=False,
-            _credential=credential,
         )
         return AuthInfo(
             viewer,
