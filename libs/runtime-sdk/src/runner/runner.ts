@@ -219,16 +219,29 @@ export class Runner {
     }, KILL_GRACE_MS).unref();
   }
 
+  /**
+   * Stops the run: with the runner's credential, else (that credential revoked, say) with the
+   * run's own backend token, so a run never outlives its process.
+   */
   private async stopRun(why: string): Promise<void> {
     this.stopping = true;
     const run = this.run as StartedRun;
     const webappId = (this.webapp as Webapp).id;
-    const answer = await this.client
-      .DELETE('/api/v1/webapps/{id}/runs/{runId}', { params: { path: { id: webappId, runId: run.runId } } })
-      .catch((e: Error) => e);
-    if (answer instanceof Error || !answer.response.ok)
-      this.log(`could not stop run ${run.runId}: ${answer instanceof Error ? answer.message : answer.response.status}`);
-    else this.log(`run ${run.runId} stopped: ${why}`);
+    const path = { params: { path: { id: webappId, runId: run.runId } } };
+    const attempts = [
+      () => this.client.DELETE('/api/v1/webapps/{id}/runs/{runId}', path),
+      () => createBehalfClient({ url: this.options.url, credential: this.token?.token ?? run.backendToken }).DELETE('/api/v1/webapps/{id}/runs/{runId}', path),
+    ];
+    let failure = '';
+    for (const attempt of attempts) {
+      const answer = await attempt().catch((e: Error) => e);
+      if (!(answer instanceof Error) && answer.response.ok) {
+        this.log(`run ${run.runId} stopped: ${why}`);
+        return;
+      }
+      failure = answer instanceof Error ? answer.message : `HTTP ${answer.response.status}`;
+    }
+    this.log(`could not stop run ${run.runId} (${failure}): stop it from the API or console`);
   }
 }
 
