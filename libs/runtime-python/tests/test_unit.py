@@ -305,3 +305,11 @@ def test_behalf_down_once_the_token_is_dead_raises_behalf_unavailable():
     with pytest.raises(BehalfUnavailableError) as error:
         runtime.backend_token()
     assert error.value.status == 502 and error.value.code == "behalf_unavailable"
+
+
+def test_the_sdk_parses_as_python_3_9():
+    import ast
+    import pathlib
+
+    for path in (pathlib.Path(__file__).parents[1] / "src" / "behalf").glob("*.py"):
+        ast.parse(path.read_text(), filename=str(path), feature_version=(3, 9))
