@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { WebappRun } from '@behalf/contracts';
-import { http, Proc, Stack, start, startStack, stopAll, within, World } from '@behalf/testing';
+import { ADMIN_PASSWORD, http, Proc, Stack, start, startStack, stopAll, within, World } from '@behalf/testing';
 
 const ROOT = join(__dirname, '../../..');
 const RUNNER = join(ROOT, 'libs/runtime-sdk/dist/runner/cli.js');
@@ -62,6 +62,35 @@ describe('the local runner', () => {
     expect(renewed.tokenPayload.run_id).toBe(first.tokenPayload.run_id);
     expect(renewed.tokenPayload.exp).toBeGreaterThan(first.tokenPayload.exp);
   }, 70_000);
+
+  it('signs in with a login and password instead of an API key, and an interrupt stops the process and the run', async () => {
+    const byLogin = start(process.execPath, [RUNNER, 'start', webapp.id, '--', process.execPath, 'apps/examples/test/fixtures/launch-spec-app.mjs'], {
+      BEHALF_URL: `http://127.0.0.1:${stack.apiPort}`,
+      BEHALF_LOGIN: 'admin',
+      BEHALF_PASSWORD: ADMIN_PASSWORD,
+    });
+    const [, runId] = await byLogin.waitFor(/run ([0-9a-f-]{36}) of launch-spec started, as admin/);
+    await byLogin.waitFor(/ → http:\/\/127\.0\.0\.1:\d+/, 60_000);
+    byLogin.child.kill('SIGINT');
+    await byLogin.waitFor(/stopping the process: the runner was interrupted/);
+    await within(3_000, async () => byLogin.child.exitCode !== null);
+    const run = await stack.call<WebappRun>('GET', `/api/v1/webapps/${webapp.id}/runs/${runId}`, undefined, world.admin);
+    expect(run.body.status).toBe('stopped');
+    expect(byLogin.output()).not.toContain(ADMIN_PASSWORD);
+  }, 60_000);
+
+  it('says what is wrong: a refused login, an unknown webapp, a missing command', async () => {
+    const env = { BEHALF_URL: `http://127.0.0.1:${stack.apiPort}` };
+    const wrong = start(process.execPath, [RUNNER, 'start', webapp.slug, '--', 'true'], { ...env, BEHALF_LOGIN: 'admin', BEHALF_PASSWORD: 'wrong-password-0' });
+    await wrong.waitFor(/Behalf refused the login of admin \(HTTP 401\)/);
+    const unknown = start(process.execPath, [RUNNER, 'start', 'no-such-webapp', '--', 'true'], { ...env, BEHALF_API_KEY: key.key });
+    await unknown.waitFor(/No webapp "no-such-webapp" that you may see/);
+    const usage = start(process.execPath, [RUNNER, 'start', webapp.slug], env);
+    await usage.waitFor(/Usage: behalf start/);
+    for (const proc of [wrong, unknown, usage]) await within(5_000, async () => proc.child.exitCode !== null);
+    expect([wrong.child.exitCode, unknown.child.exitCode, usage.child.exitCode]).toEqual([1, 1, 2]);
+    expect(wrong.output()).not.toContain('wrong-password-0');
+  }, 30_000);
 
   it('stops the process once Behalf refuses it (its API key revoked), and the run with it', async () => {
     const { tokenPayload } = await seen();

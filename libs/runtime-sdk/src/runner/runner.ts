@@ -34,6 +34,8 @@ export interface RunnerOptions {
 
 /** Variables of the runner itself, never passed to the webapp's process. */
 const RUNNER_SECRETS = ['BEHALF_API_KEY', 'BEHALF_PASSWORD', 'BEHALF_LOGIN'];
+/** The exit code of a runner interrupted before it launched anything (as a shell reports SIGINT). */
+const INTERRUPTED = 130;
 /** SIGTERM first; SIGKILL if the process is still there after this. */
 const KILL_GRACE_MS = 1_000;
 
@@ -64,8 +66,14 @@ export class Runner {
     this.client = await this.connect();
     this.webapp = await this.resolveWebapp(this.options.webapp);
     const port = await freePort();
+    if (this.stopping) return INTERRUPTED;
     this.run = unwrap(await this.client.POST('/api/v1/webapps/{id}/runs', { params: { path: { id: this.webapp.id } }, body: {} })) as StartedRun;
     this.log(`run ${this.run.runId} of ${this.webapp.name} started, as ${this.run.identity.login} (${this.run.identity.source})`);
+    // Interrupted while the run was being started: it ends before anything is launched.
+    if (this.stopping) {
+      await this.stopRun('the runner was interrupted');
+      return INTERRUPTED;
+    }
     if (this.run.mounts.length) {
       this.log(`dataset mounts: none here (${this.run.mounts.map((m) => m.name).join(', ')} stay in Behalf's blob store); read them through the dataset API`);
     }
