@@ -5,7 +5,7 @@ import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, RawServerDefaul
 import replyFrom from '@fastify/reply-from';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { GatewayRoute } from '@behalf/contracts';
-import { AccessLog, AppsUrl, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, Logger, parseAppsUrl } from '@behalf/server';
+import { AccessLog, AppsUrl, constantTimeEqual, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, Logger, parseAppsUrl } from '@behalf/server';
 import { ApiClient } from './api-client';
 import { GatewayConfig } from './config';
 import { forwardHeaders, isCredentialCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './headers';
@@ -15,7 +15,6 @@ import { RouteTable } from './routes';
 import { pkce, randomState, safeReturnPath, SignInSeal } from './sign-in';
 import { ViewerCache, ViewerDecision } from './viewers';
 import { attachWebsockets, WebsocketRelay } from './websockets';
-import { constantTimeEqualText } from './constant-time';
 
 const SIGN_IN_MAX_AGE_SECONDS = 600;
 const SIGN_OUT_PATH = '/.behalf/signout';
@@ -151,7 +150,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     const pending = sealer().open(cookies[SIGN_IN_COOKIE]);
     const state = text('state');
     const clear = serializeCookie(SIGN_IN_COOKIE, '', { ...cookieOptions, path: GATEWAY_CALLBACK_PATH, maxAge: 0 });
-    if (!pending || !state || !constantTimeEqualText(state, pending.state)) {
+    if (!pending || !state || !constantTimeEqual(state, pending.state)) {
       return sendFailure(request, reply, 'bad-request', 'Sign-in expired', 'This sign-in was not started here or has expired: open the webapp again.', {
         'set-cookie': clear,
       });
@@ -196,7 +195,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
         .header('cache-control', 'no-store')
         .send({ status: routes.loaded ? 'ok' : 'starting' });
     if (path === '/metrics') {
-      if (config.metricsToken !== undefined && !constantTimeEqualText(request.headers.authorization ?? '', `Bearer ${config.metricsToken}`)) {
+      if (config.metricsToken !== undefined && !constantTimeEqual(request.headers.authorization ?? '', `Bearer ${config.metricsToken}`)) {
         return sendFailure(request, reply, 'unauthenticated', 'Authentication required', 'Send the metrics token as a bearer token.');
       }
       return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());

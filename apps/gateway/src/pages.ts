@@ -1,8 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
-import { problemBody } from '@behalf/server';
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+import { messageDocument, problemBody } from '@behalf/server';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -20,11 +18,7 @@ export function wantsJson(accept: string | undefined): boolean {
 }
 
 export function htmlPage(title: string, message: string): string {
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title>` +
-    '<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#1b1f24}@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}</style>' +
-    `</head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p></main></body></html>`
-  );
+  return messageDocument(title, message, 'body{max-width:32rem}');
 }
 
 /** Answers a failure as a page or a problem, by the request's Accept header. */

@@ -1,5 +1,5 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { constantTimeEqualText } from './constant-time';
+import { constantTimeEqual } from '@behalf/server';
 
 /** What the gateway remembers between sending a viewer to sign in and their return. */
 export interface SignIn {
@@ -44,7 +44,7 @@ export class SignInSeal {
     if (!value) return undefined;
     const [body, mac] = value.split('.');
     if (!body || !mac) return undefined;
-    if (!constantTimeEqualText(mac, this.mac(body))) return undefined;
+    if (!constantTimeEqual(mac, this.mac(body))) return undefined;
     try {
       const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SignIn;
       return typeof parsed.state === 'string' && typeof parsed.verifier === 'string' && typeof parsed.returnTo === 'string' ? parsed : undefined;

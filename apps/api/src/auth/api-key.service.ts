@@ -7,7 +7,7 @@ import { CLOCK, Clock } from '../kernel/clock';
 import { randomSecret, sha256Hex } from '../common/hashing';
 import { decodeCursor, toPage } from '../kernel/pagination';
 import { ProblemError } from '../kernel/problem';
-import { constantTimeEqual } from '../kernel/constant-time';
+import { constantTimeEqual } from '@behalf/server';
 import { apiKeyPrefix, formatApiKey, parseApiKey } from './api-key-format';
 import { ApiKeyRepository } from './api-key.repository';
 import { TOUCH_INTERVAL_MS } from './auth.config';

@@ -8,7 +8,7 @@ import { requestContextOf } from '../kernel/request-context';
 import { sha256Hex } from '../common/hashing';
 import { ProblemError } from '../kernel/problem';
 import { ACCEPTED_CREDENTIALS, PERSON_CREDENTIALS, REQUIRED_PERMISSION } from '../platform/http/authenticated.decorator';
-import { constantTimeEqual } from '../kernel/constant-time';
+import { constantTimeEqual } from '@behalf/server';
 import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';
 import { refusalMessage, refusalReason } from '../kernel/refusal';
 import { IS_PUBLIC } from '../platform/http/public.decorator';

@@ -1,11 +1,10 @@
 import type { RefusalCode } from '@behalf/contracts';
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AppsUrl, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, parseAppsUrl } from '@behalf/server';
+import { AppsUrl, constantTimeEqual, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, parseAppsUrl } from '@behalf/server';
 import { AuditService } from '../audit/audit.service';
 import { ApiKeyService } from '../auth/api-key.service';
 import { SessionService } from '../auth/session.service';
-import { constantTimeEqual } from '../kernel/constant-time';
 import { randomSecret, sha256Hex } from '../common/hashing';
 import { GatewaySessionRepository } from '../gateway/gateway-session.repository';
 import { CLOCK, Clock } from '../kernel/clock';

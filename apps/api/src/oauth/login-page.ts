@@ -3,8 +3,7 @@
  * Behalf session sees on the way to a webapp, and the page an authorization request that cannot
  * be trusted to redirect gets. No script; the CSP allows only the inline style and posting to self.
  */
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+import { escapeHtml as escape, htmlDocument, messageDocument } from '@behalf/server';
 
 /**
  * The pages' headers. `form-action` covers the redirects a submitted form leads to (login, then
@@ -20,28 +19,24 @@ export const pageHeaders = (appsUrl: string) => ({
 });
 
 const STYLE =
-  'body{font-family:system-ui,sans-serif;max-width:22rem;margin:10vh auto;padding:0 1rem;color:#1b1f24}' +
-  'label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box}' +
-  'button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b00020}@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}';
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
-}
+  'body{max-width:22rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box}' +
+  'button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b00020}';
 
 /** The login form; it posts back to `/oauth/login` and then continues to `returnTo`. */
 export function loginPage(returnTo: string, error?: string): string {
-  return page(
+  return htmlDocument(
     'Sign in to Behalf',
     `<main><h1>Sign in</h1><p>Sign in to Behalf to open the webapp.</p>${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}` +
       `<form method="post" action="/oauth/login"><input type="hidden" name="return_to" value="${escape(returnTo)}">` +
       `<label for="login">Login</label><input id="login" name="login" autocomplete="username" required autofocus>` +
       `<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>` +
       `<button type="submit">Sign in</button></form></main>`,
+    STYLE,
   );
 }
 
 export function messagePage(title: string, message: string): string {
-  return page(title, `<main><h1>${escape(title)}</h1><p>${escape(message)}</p></main>`);
+  return messageDocument(title, message, STYLE);
 }
 
 /** Where the login step may continue: only into an authorization request on this server (no open redirect). */

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { constantTimeEqual } from '../../kernel/constant-time';
+import { constantTimeEqual } from '@behalf/server';
 import { Public } from '../http/public.decorator';
 import { CONFIG, Config } from '../config/config';
 import { ApiProblems } from '../http/api-problems.decorator';
