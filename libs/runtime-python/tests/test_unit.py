@@ -313,3 +313,14 @@ def test_the_sdk_parses_as_python_3_9():
 
     for path in (pathlib.Path(__file__).parents[1] / "src" / "behalf").glob("*.py"):
         ast.parse(path.read_text(), filename=str(path), feature_version=(3, 9))
+
+
+def test_the_token_is_renewed_before_it_expires_even_when_nothing_calls():
+    fake = Fake()
+    fake.handlers[REFRESH] = lambda h, b: answer(200, {"backendToken": backend(iat=time.time(), ttl=60), "expiresAt": "x"})
+    runtime = Runtime(URL, WEBAPP, RUN, backend_token=backend(iat=time.time(), ttl=2), transport=fake)
+    try:
+        time.sleep(1.9)  # renewal is due at four fifths of 2 s; nothing calls the runtime meanwhile
+        assert len(fake.to(REFRESH)) == 1
+    finally:
+        runtime.close()

@@ -29,9 +29,36 @@ export class BackendToken {
   private renewing: Promise<string> | undefined;
   private ended: RunStoppedError | undefined;
   private retryAfter = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: BackendTokenOptions) {
-    if (options.token) this.held = hold(options.token, options.clock(), false);
+    if (options.token) this.keep(hold(options.token, options.clock(), false));
+  }
+
+  /**
+   * Holds `held` and schedules its renewal: a backend that makes no call for an hour must still
+   * hold a live token afterwards (an expired one cannot be refreshed). The timer never keeps the
+   * process alive.
+   */
+  private keep(held: HeldToken): void {
+    this.held = held;
+    clearTimeout(this.timer);
+    if (this.ended) return;
+    this.renewIn(Math.max(0, held.renewAt - this.options.clock()));
+  }
+
+  private renewIn(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      // A failure is kept for the next caller (RunStoppedError) or retried by it.
+      this.get().catch(() => undefined);
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Stops the scheduled renewal (the runtime is closing). */
+  close(): void {
+    clearTimeout(this.timer);
   }
 
   /** A token valid now; renewed first when four fifths of its life are gone. */
@@ -49,6 +76,7 @@ export class BackendToken {
   /** The run is known to be over (the runner or a refused call said so). */
   end(detail: string): RunStoppedError {
     this.ended ??= new RunStoppedError(detail);
+    clearTimeout(this.timer);
     return this.ended;
   }
 
@@ -58,7 +86,7 @@ export class BackendToken {
       const fromFile = await this.readFile(tokenFile);
       if (fromFile && fromFile !== this.held?.token) {
         const held = hold(fromFile, clock(), false);
-        if (clock() < held.renewAt || !this.held || held.expiresAt > this.held.expiresAt) this.held = held;
+        if (clock() < held.renewAt || !this.held || held.expiresAt > this.held.expiresAt) this.keep(held);
         if (clock() < held.renewAt) return held.token;
       }
     }
@@ -66,7 +94,7 @@ export class BackendToken {
     if (!current) throw new RunStoppedError('no backend token was given (BEHALF_BACKEND_TOKEN or BEHALF_BACKEND_TOKEN_FILE)');
     try {
       const fresh = await this.refresh(current.token);
-      this.held = hold(fresh, clock(), true);
+      this.keep(hold(fresh, clock(), true));
       return fresh;
     } catch (error) {
       if (error instanceof RunStoppedError) {
@@ -76,6 +104,7 @@ export class BackendToken {
       // Behalf unreachable for now: keep the token while it lives, and try again a little later.
       if (clock() < current.expiresAt) {
         this.retryAfter = clock() + RETRY_MS;
+        this.renewIn(RETRY_MS);
         return current.token;
       }
       throw error;

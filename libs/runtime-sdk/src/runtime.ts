@@ -221,6 +221,11 @@ export class BehalfRuntime {
     return this.acting.run({ viewer }, async () => fn());
   }
 
+  /** Stops renewing the backend token in the background (for a backend shutting down, or tests). */
+  close(): void {
+    this.backend.close();
+  }
+
   /** The viewer `asViewer` acts as here, if any. */
   currentViewer(): Viewer | undefined {
     return this.acting.getStore()?.viewer;

@@ -121,6 +121,28 @@ describe('the backend token', () => {
     }
   });
 
+  it('renews the token before it expires even when the backend makes no call (a real clock, a 2 s token)', async () => {
+    const keys = await Keys.make();
+    const behalf = new FakeBehalf();
+    const now = () => Math.floor(Date.now() / 1000);
+    behalf.on(REFRESH, async () => json(200, { backendToken: await keys.backend(now(), 60), expiresAt: new Date().toISOString() }));
+    const runtime = new BehalfRuntime({
+      url: URL_,
+      webappId: WEBAPP,
+      runId: RUN,
+      backendToken: await keys.backend(now(), 2),
+      fetch: behalf.fetch,
+      jwks: keys.jwks,
+    });
+    try {
+      // Renewal is due at four fifths of 2 s; nothing calls the runtime meanwhile.
+      await new Promise((r) => setTimeout(r, 1_900));
+      expect(behalf.callsTo(REFRESH)).toHaveLength(1);
+    } finally {
+      runtime.close();
+    }
+  });
+
   it('refuses a launch without the run’s settings, naming each missing one', () => {
     expect(() => BehalfRuntime.fromEnv({ BEHALF_URL: URL_ })).toThrow(ConfigurationError);
     expect(() => BehalfRuntime.fromEnv({ BEHALF_URL: URL_ })).toThrow(

@@ -163,7 +163,8 @@ class Runtime:
         self._clock = clock
         self._tolerance = clock_tolerance
         self._token_file = backend_token_file
-        self._held: Optional[_Held] = _hold(backend_token, clock(), False) if backend_token else None
+        self._held: Optional[_Held] = None
+        self._timer: Optional[threading.Timer] = None
         self._ended: Optional[RunStoppedError] = None
         self._retry_after = 0.0
         self._backend_lock = threading.Lock()
@@ -177,6 +178,8 @@ class Runtime:
         elif verify_locally and not _pyjwt_available():
             raise ConfigurationError("Local verification needs PyJWT with cryptography: pip install 'behalf[jwt]'.")
         self._verify_locally = verify_locally
+        if backend_token:
+            self._keep(_hold(backend_token, clock(), False))
         from .datasets import Datasets
 
         self.datasets = Datasets(self)
@@ -192,6 +195,31 @@ class Runtime:
         with self._backend_lock:
             # Another thread may have renewed it while this one waited.
             return self._usable_backend_token() or self._renew()
+
+    def _keep(self, held: _Held) -> None:
+        """Holds ``held`` and schedules its renewal, so a backend idle for an hour still holds a live token (an expired one cannot be refreshed)."""
+        self._held = held
+        self._schedule(max(0.0, held.renew_at - self._clock()))
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer:
+            self._timer.cancel()
+        if self._ended:
+            return
+        self._timer = threading.Timer(delay, self._renew_quietly)
+        self._timer.daemon = True  # never keeps the process alive
+        self._timer.start()
+
+    def _renew_quietly(self) -> None:
+        try:
+            self.backend_token()
+        except BehalfError:
+            pass  # kept for the next caller (RunStoppedError), or retried by it
+
+    def close(self) -> None:
+        """Stops renewing the backend token in the background."""
+        if self._timer:
+            self._timer.cancel()
 
     def _usable_backend_token(self) -> Optional[str]:
         if self._ended:
@@ -211,7 +239,7 @@ class Runtime:
             if from_file and (not self._held or from_file != self._held.token):
                 fresh = _hold(from_file, self._clock(), False)
                 if not self._held or fresh.expires_at > self._held.expires_at:
-                    self._held = fresh
+                    self._keep(fresh)
                 if self._clock() < fresh.renew_at:
                     return fresh.token
         current = self._held
@@ -228,13 +256,15 @@ class Runtime:
             answer = None
         if answer is not None and answer.status == 200:
             token = answer.json()["backendToken"]
-            self._held = _hold(token, self._clock(), True)
+            self._keep(_hold(token, self._clock(), True))
             return token
         if answer is not None and answer.status in (401, 403, 404, 409):
             self._ended = RunStoppedError(problem_error(answer.json(), answer.status).message)
+            self.close()
             raise self._ended
         if self._clock() < current.expires_at:
             self._retry_after = self._clock() + RETRY_SECONDS
+            self._schedule(RETRY_SECONDS)
             return current.token
         raise BehalfUnavailableError("the backend token expired and could not be refreshed")
 
