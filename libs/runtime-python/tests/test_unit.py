@@ -271,6 +271,12 @@ def test_refusals_are_typed_with_the_policys_reason():
             runtime.datasets.list()
     assert (refused.value.reason, refused.value.status) == ("no_grant", 403)
 
+    runtime, _, _, viewer = exchange_world(lambda h, b: answer(400, {"error": "invalid_grant", "error_description": "expired", "reason": "subject_token_expired"}))
+    with pytest.raises(ImpersonationDeniedError) as expired:
+        with runtime.as_viewer(viewer):
+            runtime.datasets.list()
+    assert (expired.value.reason, expired.value.status) == ("subject_token_expired", 401)
+
     runtime, _, _, viewer = exchange_world(lambda h, b: answer(429, {"error": "temporarily_unavailable", "error_description": "slow", "reason": "run_rate_limited"}, {"retry-after": "7"}))
     with pytest.raises(RateLimitedError) as limited:
         with runtime.as_viewer(viewer):

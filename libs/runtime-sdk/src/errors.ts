@@ -63,8 +63,9 @@ export class AnonymousViewerError extends BehalfError {
 
 /**
  * Behalf refused to let this run act as the viewer. `reason` is the policy's catalogue code
- * (`no_grant`, `subject_disabled`, `impersonation_disabled`, `subject_is_admin`, …), the same the
- * audit record names.
+ * (`no_grant`, `subject_disabled`, `impersonation_not_allowed`, `subject_is_admin`, …), the same the
+ * audit record names. `status` is 401 when the viewer's own credential no longer counts
+ * (`subject_token_expired`, a dead session: they must sign in again), else 403.
  */
 export class ImpersonationDeniedError extends BehalfError {
   constructor(
@@ -72,7 +73,7 @@ export class ImpersonationDeniedError extends BehalfError {
     description: string,
     status: number,
   ) {
-    super(description, reason, status === 400 ? 403 : status);
+    super(description, reason, status);
   }
 }
 

@@ -80,6 +80,8 @@ export class ImpersonationTokens {
     if (res.status === 429) throw new RateLimitedError(Number(res.headers.get('retry-after') ?? '1'));
     // The run's backend token no longer counts: the run is over.
     if (body.reason === 'run_stopped') throw this.options.onRunEnded(body.error_description);
-    throw new ImpersonationDeniedError(body.reason ?? body.error, body.error_description, res.status);
+    // The viewer's credential no longer counts (expired, a dead session): they must sign in again (401);
+    // anything else is the policy's or the webapp's refusal (403).
+    throw new ImpersonationDeniedError(body.reason ?? body.error, body.error_description, body.error === 'invalid_grant' ? 401 : 403);
   }
 }

@@ -241,6 +241,17 @@ describe('impersonation tokens in asViewer', () => {
     expect(s.behalf.callsTo('/oauth/token')).toHaveLength(2);
   });
 
+  it('answers an expired viewer credential as a 401 refusal (sign in again), not as the policy’s 403', async () => {
+    const s = await withExchange(() =>
+      json(400, { error: 'invalid_grant', error_description: 'The subject_token has expired.', reason: 'subject_token_expired' }),
+    );
+    await expect(s.runtime.asViewer(s.viewer, () => s.runtime.datasets.list())).rejects.toMatchObject({
+      constructor: ImpersonationDeniedError,
+      reason: 'subject_token_expired',
+      status: 401,
+    });
+  });
+
   it('answers a rate limit as RateLimitedError with Retry-After, and a stopped run as RunStoppedError for every later call', async () => {
     const limited = await withExchange(() =>
       json(429, { error: 'temporarily_unavailable', error_description: 'too often', reason: 'run_rate_limited' }, { 'retry-after': '7' }),

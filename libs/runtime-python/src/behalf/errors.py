@@ -52,10 +52,13 @@ class AnonymousViewerError(BehalfError):
 
 
 class ImpersonationDeniedError(BehalfError):
-    """Behalf refused to let this run act as the viewer; ``reason`` is the policy's code (``no_grant``, ``subject_disabled``, …)."""
+    """Behalf refused to let this run act as the viewer; ``reason`` is the policy's code (``no_grant``, ``subject_disabled``, …).
+
+    ``status`` is 401 when the viewer's own credential no longer counts (``subject_token_expired``): they must sign in again; else 403.
+    """
 
     def __init__(self, reason: str, description: str, status: int) -> None:
-        super().__init__(description, reason, 403 if status == 400 else status)
+        super().__init__(description, reason, status)
         self.reason = reason
 
 

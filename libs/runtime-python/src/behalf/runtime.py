@@ -443,7 +443,9 @@ class Runtime:
                 raise RateLimitedError(int(answer.headers.get("retry-after", "1")))
             if body.get("reason") == "run_stopped":
                 raise self._end(body.get("error_description", "stopped"))
-            raise ImpersonationDeniedError(body.get("reason") or body["error"], body.get("error_description", ""), answer.status)
+            # The viewer's credential no longer counts (expired, a dead session): 401, sign in again; else 403.
+            status = 401 if body["error"] == "invalid_grant" else 403
+            raise ImpersonationDeniedError(body.get("reason") or body["error"], body.get("error_description", ""), status)
 
     def _drop(self, token: str) -> None:
         for key, held in list(self._impersonation.items()):
