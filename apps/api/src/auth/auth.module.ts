@@ -38,6 +38,6 @@ import { ApiKeyStrategy, BearerTokenStrategy, SessionStrategy } from './strategi
     BearerTokenStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [CREDENTIAL_REVOKER, SessionService, ApiKeyService, AuthService],
+  exports: [CREDENTIAL_REVOKER, SessionService, ApiKeyService, AuthService, ApiKeyRepository],
 })
 export class AuthModule {}

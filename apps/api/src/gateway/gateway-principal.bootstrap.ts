@@ -13,6 +13,9 @@ import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Transactions } from '../platform/database/transactions';
 import { LOGGER } from '../platform/logging/logger.token';
+import { ApiKeyRepository } from '../auth/api-key.repository';
+import { GroupRepository } from '../identity/group.repository';
+import { UserRepository } from '../identity/user.repository';
 
 export const GATEWAY_LOGIN = SERVICE_PRINCIPAL_LOGINS.gateway;
 export const GATEWAY_GROUP = 'gateways';
@@ -29,7 +32,11 @@ export const GATEWAY_KEY_FILE = 'gateway.key';
 @Injectable()
 export class GatewayPrincipalBootstrap implements OnApplicationBootstrap {
   constructor(
+    // For the advisory lock alone: the rows go through their repositories.
     private readonly prisma: PrismaService,
+    private readonly users: UserRepository,
+    private readonly groups: GroupRepository,
+    private readonly apiKeys: ApiKeyRepository,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -45,11 +52,11 @@ export class GatewayPrincipalBootstrap implements OnApplicationBootstrap {
       const userId = await this.principal();
       const parsed = wanted === undefined ? null : parseApiKey(wanted);
       if (parsed) {
-        const row = await this.prisma.apiKey.findUnique({ where: { id: parsed.id } });
+        const row = await this.apiKeys.findForAuthentication(parsed.id);
         const now = this.clock.now();
         if (
           row &&
-          row.userId === userId &&
+          row.user.id === userId &&
           constantTimeEqual(row.secretHash, sha256Hex(parsed.secret)) &&
           !row.revokedAt &&
           !(row.expiresAt && row.expiresAt <= now)
@@ -83,19 +90,13 @@ export class GatewayPrincipalBootstrap implements OnApplicationBootstrap {
 
   /** The gateway user's id, creating it and its group when missing (an admin may have disabled it: that stays). */
   private async principal(): Promise<string> {
-    const existing = await this.prisma.user.findUnique({ where: { login: GATEWAY_LOGIN }, select: { id: true } });
+    const existing = await this.users.findCredentials(GATEWAY_LOGIN);
     if (existing) return existing.id;
     const group =
-      (await this.prisma.group.findUnique({ where: { name: GATEWAY_GROUP }, select: { id: true } })) ??
-      (await this.prisma.group.create({
-        data: { name: GATEWAY_GROUP, description: 'The webapp gateway’s service principal', isGateway: true },
-        select: { id: true },
-      }));
-    const user = await this.prisma.user.create({
-      data: { login: GATEWAY_LOGIN, displayName: 'Webapp gateway', status: 'active', passwordHash: null },
-      select: { id: true },
-    });
-    await this.prisma.membership.create({ data: { groupId: group.id, userId: user.id } });
+      (await this.groups.findByName(GATEWAY_GROUP)) ??
+      (await this.groups.create({ name: GATEWAY_GROUP, description: 'The webapp gateway’s service principal', permissions: { gateway: true } }));
+    const user = await this.users.create({ login: GATEWAY_LOGIN, displayName: 'Webapp gateway', email: null, status: 'active', passwordHash: null });
+    await this.groups.addMember(group.id, user.id);
     await this.audit.record({
       action: 'bootstrap.gateway',
       outcome: 'succeeded',
@@ -108,8 +109,14 @@ export class GatewayPrincipalBootstrap implements OnApplicationBootstrap {
 
   private async createKey(userId: string, id: string, secret: string, source: string): Promise<void> {
     const now = this.clock.now();
-    await this.prisma.apiKey.create({
-      data: { id, name: `gateway (${source})`, userId, secretHash: sha256Hex(secret), prefix: apiKeyPrefix(id), createdAt: now, expiresAt: null },
+    await this.apiKeys.create({
+      id,
+      name: `gateway (${source})`,
+      userId,
+      secretHash: sha256Hex(secret),
+      prefix: apiKeyPrefix(id),
+      createdAt: now,
+      expiresAt: null,
     });
     await this.audit.record({
       action: 'api_key.create',

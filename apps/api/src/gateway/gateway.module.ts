@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { IdentityModule } from '../identity/identity.module';
 import { RuntimeModule } from '../runtime/runtime.module';
 import { SettingsModule } from '../settings/settings.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -12,7 +14,7 @@ import { GatewayService } from './gateway.service';
  * and its viewers' sessions; and the gateway's service principal, provisioned at start-up.
  */
 @Module({
-  imports: [RuntimeModule, SettingsModule, TokensModule],
+  imports: [AuthModule, IdentityModule, RuntimeModule, SettingsModule, TokensModule],
   controllers: [GatewayController],
   providers: [GatewayService, GatewaySessionRepository, GatewayPrincipalBootstrap],
   exports: [GatewaySessionRepository],
