@@ -5,8 +5,9 @@ import re
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
-from behalf import BehalfError, ImpersonationDeniedError, Runtime
+from behalf import BehalfError, ImpersonationDeniedError, InvalidIdentityError, Runtime
 
 
 @st.cache_resource
@@ -14,10 +15,23 @@ def behalf() -> Runtime:
     return Runtime.from_env()
 
 
+def reload_for_a_fresh_identity() -> None:
+    """The identity token came with this session's websocket and lives minutes: a reload opens a new
+    websocket, on which the gateway puts a fresh one (the viewer's gateway session still holds)."""
+    st.info("Your sign-in on this page has expired: reloading…")
+    components.html("<script>window.parent.location.reload()</script>", height=0)
+    st.stop()
+
+
 runtime = behalf()
 try:
     # The gateway's X-Behalf-Identity, on the websocket this session runs over, verified locally.
     viewer = runtime.viewer(st.context.headers)
+except InvalidIdentityError as error:
+    if error.reason == "expired":
+        reload_for_a_fresh_identity()
+    st.error("Behalf did not vouch for you: %s" % error.message)
+    st.stop()
 except BehalfError as error:
     st.error("Behalf did not vouch for you: %s" % error.message)
     st.stop()
@@ -39,9 +53,12 @@ try:
             dataset = next(d for d in readable if d["name"] == chosen)
             table = pd.read_csv(io.BytesIO(runtime.datasets.read(dataset["id"], "monthly.csv")))
 except ImpersonationDeniedError as refusal:
+    if refusal.status == 401:
+        reload_for_a_fresh_identity()
     st.error("Behalf refused to act as you (%s): %s" % (refusal.reason, refusal.message))
     st.stop()
 
+st.button("Refresh")  # a rerun: everything above is read again, as the viewer
 st.subheader("Datasets you may read")
 for d in datasets:
     st.text("%s (%s)" % (d["name"], d["access"]))
