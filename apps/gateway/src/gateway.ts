@@ -4,7 +4,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
-import type { GatewayRoute } from '@behalf/contracts';
 import { AccessLog, AppsUrl, constantTimeEqual, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, Logger, parseAppsUrl } from '@behalf/server';
 import { ApiClient } from './api-client';
 import { GatewayConfig } from './config';
@@ -110,16 +109,6 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
 
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' };
 
-  /** The viewer's decision; a dead session on a public webapp is an anonymous viewer. */
-  async function decide(cookies: Record<string, string | undefined>, route: GatewayRoute): Promise<ViewerDecision & { dropSession: boolean }> {
-    const session = cookies[SESSION_COOKIE];
-    const decision = await viewers.decide(session, route);
-    if (decision.decision === 'login' && route.access === 'public' && session !== undefined) {
-      return { ...(await viewers.decide(undefined, route)), dropSession: true };
-    }
-    return { ...decision, dropSession: false };
-  }
-
   function signIn(request: FastifyRequest, reply: FastifyReply, slug: string): FastifyReply {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || wantsJson(request.headers.accept)) {
       return sendFailure(request, reply, 'unauthenticated', 'Sign in', 'Sign in to Behalf to use this webapp: open it in a browser.');
@@ -218,7 +207,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     }
     let decision: ViewerDecision & { dropSession: boolean };
     try {
-      decision = await decide(cookies, route);
+      decision = await viewers.decideForRequest(cookies[SESSION_COOKIE], route);
     } catch (error) {
       logger.warn({ err: error, webapp: slug }, 'gateway: cannot ask the API who views');
       return sendFailure(request, reply, 'service-unavailable', 'Try again shortly', 'The gateway cannot check access right now.', { 'retry-after': '2' });

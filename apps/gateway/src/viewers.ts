@@ -65,6 +65,19 @@ export class ViewerCache {
     return { decision: entry.decision.decision, reason: entry.decision.reason, viewer: entry.decision.viewer ?? null, identityToken: entry.token?.value };
   }
 
+  /**
+   * The decision for a request carrying the gateway session `session` (its cookie, if any), for
+   * HTTP and websockets alike: a dead session on a public webapp is the anonymous viewer, and the
+   * cookie is to be dropped; anywhere else it is a sign-in.
+   */
+  async decideForRequest(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision & { session: string | undefined; dropSession: boolean }> {
+    const decision = await this.decide(session, route);
+    if (decision.decision === 'login' && route.access === 'public' && session !== undefined) {
+      return { ...(await this.decide(undefined, route)), session: undefined, dropSession: true };
+    }
+    return { ...decision, session, dropSession: false };
+  }
+
   /** The decision held now, without asking (open websockets are judged by it). */
   peek(session: string | undefined, webappId: string): { decision: GatewayViewer['decision']; stale: boolean } | undefined {
     const entry = this.entries.get(`${webappId}|${session ?? ''}`);

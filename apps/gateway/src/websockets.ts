@@ -72,12 +72,8 @@ export function attachWebsockets(
     const route: GatewayRoute | undefined = slug ? routes.get(slug) : undefined;
     if (!slug || !route) return refuse(socket, 404, 'Not Found', 'No such webapp.');
     const cookies = request.headers.cookie ? parseCookies(request.headers.cookie) : {};
-    let session = cookies[SESSION_COOKIE];
-    let decision = await viewers.decide(session, route);
-    if (decision.decision === 'login' && route.access === 'public' && session !== undefined) {
-      session = undefined;
-      decision = await viewers.decide(undefined, route);
-    }
+    const decision = await viewers.decideForRequest(cookies[SESSION_COOKIE], route);
+    const session = decision.session;
     if (decision.decision === 'login') return refuse(socket, 401, 'Unauthorized', 'Sign in to Behalf to use this webapp.');
     if (decision.decision === 'forbid') return refuse(socket, 403, 'Forbidden', 'You may not view this webapp.');
     const run = route.run;

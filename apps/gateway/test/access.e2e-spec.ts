@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { cookieOf, http, Stack, startStack, stopAll, USER_PASSWORD, within, World } from '@behalf/testing';
+import { cookieOf, http, Stack, startStack, stopAll, USER_PASSWORD, websocket, within, World } from '@behalf/testing';
 import { startEcho } from './echo';
 
 /** Who gets through the gateway to which webapp, and how the authorization code round trip holds. */
@@ -271,6 +271,33 @@ describe('gateway access', () => {
     expect(loggedOut.status).toBe(204);
     const took = await within(5000, async () => (await get(members.slug, '/', { cookie })).status === 302);
     expect(took).toBeLessThan(5000);
+  });
+
+  it('treats a dead gateway session on a public webapp as Anonymous, over HTTP and websockets, and drops its cookie', async () => {
+    const app = await world.webapp('Switch Board', { access: 'authenticated', identityPropagation: { header: true, jwt: true } });
+    await world.run(app.id, echo.url);
+    const session = await stack.login('alice', USER_PASSWORD);
+    const cookie = await world.signIn(app.slug, session);
+    await within(1000, async () => (await get(app.slug, '/who', { cookie })).status === 200);
+    expect((await get(app.slug, '/who', { cookie })).json<{ headers: Record<string, string> }>().headers['x-behalf-user']).toBe('alice');
+    expect((await stack.call('PATCH', `/api/v1/webapps/${app.id}/settings`, { access: 'public' }, world.admin)).status).toBe(200);
+    expect((await stack.call('POST', '/api/v1/auth/logout', undefined, session)).status).toBe(204);
+    // No sign-in for a public webapp: the viewer is Anonymous, and the dead cookie is cleared.
+    const anonymous = async () => {
+      const answer = await get(app.slug, '/who', { cookie });
+      return answer.status === 200 && answer.json<{ headers: Record<string, string> }>().headers['x-behalf-user'] === 'Anonymous';
+    };
+    await within(5000, anonymous);
+    const res = await get(app.slug, '/who', { cookie });
+    expect(res.status).toBe(200);
+    expect(String(res.headers['set-cookie'])).toMatch(/behalf_gw=;.*Max-Age=0/);
+    const ws = websocket(stack.gatewayPort, stack.hostOf(app.slug), '/ws', [], { cookie });
+    const hello = await new Promise<string>((resolveHello, reject) => {
+      ws.once('message', (data) => resolveHello(String(data)));
+      ws.once('error', reject);
+    });
+    expect(JSON.parse(hello)).toMatchObject({ headers: { 'x-behalf-user': 'Anonymous' } });
+    ws.close();
   });
 
   it('answers 503 when the run stops, and routes to a new run elsewhere, each within a second', async () => {
