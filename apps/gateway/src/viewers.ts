@@ -12,7 +12,6 @@ interface Entry {
   /** When the API last answered for this viewer and webapp; 0: stale (a change was heard). */
   checkedAt: number;
   token?: { value: string; expiresAt: number };
-  pending?: Promise<Entry>;
 }
 
 /** What the gateway knows of one viewer of one webapp. */
@@ -35,6 +34,8 @@ export interface ViewerDecision {
  */
 export class ViewerCache {
   private readonly entries = new Map<string, Entry>();
+  /** The API request in flight per key: concurrent requests for the same key wait for its one answer. */
+  private readonly inflight = new Map<string, Promise<Entry>>();
 
   constructor(
     private readonly api: ApiClient,
@@ -85,13 +86,13 @@ export class ViewerCache {
   }
 
   private refresh(key: string, session: string | undefined, route: GatewayRoute, previous: Entry | undefined): Promise<Entry> {
-    if (previous?.pending) return previous.pending;
+    const inflight = this.inflight.get(key);
+    if (inflight) return inflight;
     const now = Date.now();
     const needToken = route.identityPropagation.jwt && !(previous?.token && previous.token.expiresAt - TOKEN_MARGIN_MS > now);
-    // Concurrent requests for the same key wait for this one answer.
-    const holder: Entry = previous ?? { decision: { decision: 'login' }, checkedAt: 0 };
-    const pending = this.api.viewer(route.webappId, session, needToken).then(
-      (decision) => {
+    const pending = this.api
+      .viewer(route.webappId, session, needToken)
+      .then((decision) => {
         const sameViewer = previous?.decision.viewer?.id === decision.viewer?.id;
         const token = decision.identityToken
           ? { value: decision.identityToken.token, expiresAt: Date.parse(decision.identityToken.expiresAt) }
@@ -103,15 +104,10 @@ export class ViewerCache {
         this.entries.set(key, entry);
         if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
         return entry;
-      },
-      (error: unknown) => {
-        holder.pending = undefined;
-        if (!previous && this.entries.get(key) === holder) this.entries.delete(key);
-        throw error;
-      },
-    );
-    holder.pending = pending;
-    if (!previous) this.entries.set(key, holder);
+      })
+      .finally(() => this.inflight.delete(key));
+    // Only decisions the API gave are held: nothing stands in for one while it is asked for.
+    this.inflight.set(key, pending);
     return pending;
   }
 }

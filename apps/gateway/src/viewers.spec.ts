@@ -1,0 +1,97 @@
+import type { GatewayRoute, GatewayViewer } from '@behalf/contracts';
+import type { ApiClient } from './api-client';
+import { ViewerCache } from './viewers';
+
+const RECHECK_MS = 2_000;
+const ALICE = { id: 'u-alice', login: 'alice', displayName: 'Alice', email: null, groups: [] };
+
+function route(access: GatewayRoute['access'] = 'authenticated'): GatewayRoute {
+  return { webappId: 'w1', slug: 'board', access, identityPropagation: { header: true, jwt: false }, run: null };
+}
+
+/** An API whose answers the test releases one by one. */
+function scriptedApi() {
+  const calls: { session: string | undefined; resolve: (v: GatewayViewer) => void; reject: (e: Error) => void }[] = [];
+  const api = {
+    viewer: (_webappId: string, session: string | undefined) =>
+      new Promise<GatewayViewer>((resolve, reject) => {
+        calls.push({ session, resolve, reject });
+      }),
+  } as unknown as ApiClient;
+  return { api, calls };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe(ViewerCache.name, () => {
+  let now: number;
+  beforeEach(() => {
+    now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('asks the API once for concurrent requests of one viewer, and holds nothing while it asks', async () => {
+    const { api, calls } = scriptedApi();
+    const cache = new ViewerCache(api, RECHECK_MS);
+    const answers = Promise.all([cache.decide('s1', route()), cache.decide('s1', route()), cache.decide('s1', route())]);
+    await settle();
+    expect(calls).toHaveLength(1);
+    // No stand-in decision ("login") for a websocket judge to act on before the API answered.
+    expect(cache.peek('s1', 'w1')).toBeUndefined();
+    calls[0].resolve({ decision: 'allow', viewer: ALICE });
+    expect((await answers).map((a) => a.decision)).toEqual(['allow', 'allow', 'allow']);
+    expect(cache.peek('s1', 'w1')).toEqual({ decision: 'allow', stale: false });
+  });
+
+  it('holds no decision when the API fails, and asks again next time (failing closed meanwhile)', async () => {
+    const { api, calls } = scriptedApi();
+    const cache = new ViewerCache(api, RECHECK_MS);
+    const first = cache.decide('s1', route());
+    await settle();
+    calls[0].reject(new Error('API down'));
+    await expect(first).rejects.toThrow('API down');
+    expect(cache.peek('s1', 'w1')).toBeUndefined();
+    const second = cache.decide('s1', route());
+    await settle();
+    expect(calls).toHaveLength(2);
+    calls[1].resolve({ decision: 'forbid' });
+    expect((await second).decision).toBe('forbid');
+  });
+
+  it('uses a fresh decision as it is, a stale one while asking again in the background, and waits on an old one', async () => {
+    const { api, calls } = scriptedApi();
+    const cache = new ViewerCache(api, RECHECK_MS);
+    const first = cache.decide('s1', route());
+    await settle();
+    calls[0].resolve({ decision: 'allow', viewer: ALICE });
+    await first;
+    now += RECHECK_MS - 1;
+    expect((await cache.decide('s1', route())).decision).toBe('allow');
+    expect(calls).toHaveLength(1);
+    now += 2;
+    // Stale: answered from the held decision, refreshed behind it.
+    expect((await cache.decide('s1', route())).decision).toBe('allow');
+    expect(calls).toHaveLength(2);
+    calls[1].resolve({ decision: 'login', reason: 'session_ended' });
+    await settle();
+    expect(cache.peek('s1', 'w1')).toEqual({ decision: 'login', stale: false });
+    now += 2 * RECHECK_MS;
+    const waiting = cache.decide('s1', route());
+    await settle();
+    expect(calls).toHaveLength(3);
+    calls[2].resolve({ decision: 'allow', viewer: ALICE });
+    expect((await waiting).decision).toBe('allow');
+  });
+
+  it('takes a dead session on a public webapp for the anonymous viewer and drops its cookie; elsewhere it is a sign-in', async () => {
+    const api = {
+      viewer: async (_w: string, session: string | undefined): Promise<GatewayViewer> =>
+        session ? { decision: 'login', reason: 'session_ended' } : { decision: 'allow', viewer: null },
+    } as unknown as ApiClient;
+    const cache = new ViewerCache(api, RECHECK_MS);
+    expect(await cache.decideForRequest('dead', route('public'))).toMatchObject({ decision: 'allow', viewer: null, session: undefined, dropSession: true });
+    expect(await cache.decideForRequest('dead', route('authenticated'))).toMatchObject({ decision: 'login', session: 'dead', dropSession: false });
+    expect(await cache.decideForRequest(undefined, route('public'))).toMatchObject({ decision: 'allow', viewer: null, dropSession: false });
+  });
+});
