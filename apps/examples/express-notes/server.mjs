@@ -9,8 +9,13 @@ app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 app.use(behalfExpress(behalf, { allowAnonymous: false }));
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}' +
+  'form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}input{flex:1 1 12rem;padding:.5rem}button{padding:.5rem 1rem}' +
+  '[role=alert]{color:#b00020}@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}';
 const page = (title, body) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Notes</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  `<title>Notes</title><style>${STYLE}</style></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
 
 /** The `notes` dataset, as the viewer sees it. */
 async function notesOf(req) {
@@ -24,11 +29,12 @@ app.get('/', async (req, res, next) => {
     const { notes, files } = await notesOf(req);
     if (!notes) return res.send(page(`Notes of ${req.viewer.displayName}`, '<p>You may not read the notes dataset.</p>'));
     const texts = await Promise.all(files.map((f) => req.behalf.datasets.readText(notes.id, f.path)));
-    const list = texts.map((t) => `<li>${escape(t)}</li>`).join('');
+    const list = texts.length ? texts.map((t) => `<li>${escape(t)}</li>`).join('') : '';
+    const empty = texts.length ? '' : '<p>No notes yet: write your first one above.</p>';
     res.send(
       page(
         `Notes of ${req.viewer.displayName}`,
-        `<form method="post" action="/notes"><label for="text">New note</label><input id="text" name="text" required maxlength="500"><button type="submit">Save</button></form><ul aria-label="Your notes">${list}</ul>`,
+        `<form method="post" action="/notes"><label for="text">New note</label><input id="text" name="text" required maxlength="500"><button type="submit">Save</button></form><ul aria-label="Your notes">${list}</ul>${empty}`,
       ),
     );
   } catch (error) {

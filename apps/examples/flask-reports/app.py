@@ -9,7 +9,10 @@ from behalf import BehalfError, ImpersonationDeniedError, Runtime
 app = Flask(__name__)
 behalf = Runtime.from_env()
 
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Reports</title></head><body><main>
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>Reports</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+[role=alert]{color:#b00020}@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}</style></head><body><main>
 <h1>{{ heading }}</h1>
 {% if refusal %}<p role="alert">{{ refusal }}</p>{% endif %}
 {% if connected is not none %}
@@ -17,7 +20,8 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Repo
   {% elif waiting %}<p>Consent needed: let this webapp use your secret <code>warehouse</code> in My secrets.</p>
   {% else %}<p>No warehouse credential: store a secret named <code>warehouse</code>.</p>{% endif %}
 {% endif %}
-{% if reports %}<h2>Reports you may read</h2><ul>{% for r in reports %}<li>{{ r }}</li>{% endfor %}</ul>{% endif %}
+{% if not refusal %}<h2>Reports you may read</h2>
+{% if reports %}<ul>{% for r in reports %}<li>{{ r }}</li>{% endfor %}</ul>{% else %}<p>None yet: ask a dataset's owner for access.</p>{% endif %}{% endif %}
 </main></body></html>"""
 
 

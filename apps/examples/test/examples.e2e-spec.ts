@@ -1,6 +1,20 @@
 import { join } from 'node:path';
 import type { AuditEvent, WebappRun } from '@behalf/contracts';
-import { Browser, http, openBrowser, Proc, signInOnLoginPage, Stack, start, startStack, stopAll, USER_PASSWORD, within, World } from '@behalf/testing';
+import {
+  Browser,
+  http,
+  openBrowser,
+  screenshots,
+  Proc,
+  signInOnLoginPage,
+  Stack,
+  start,
+  startStack,
+  stopAll,
+  USER_PASSWORD,
+  within,
+  World,
+} from '@behalf/testing';
 
 const ROOT = join(__dirname, '../../..');
 const RUNNER = join(ROOT, 'libs/runtime-sdk/dist/runner/cli.js');
@@ -19,6 +33,7 @@ describe('the example webapps, through the runner and the gateway', () => {
   const runners: Record<string, { proc: Proc; pid: number; runId: string }> = {};
   let datasets: Record<string, string>;
   const browsers: Browser[] = [];
+  let loginPageShot = false;
 
   /** Starts `webapp` through the runner; resolves once the gateway routes to it. */
   async function runExample(name: string, command: string[]): Promise<void> {
@@ -108,6 +123,12 @@ describe('the example webapps, through the runner and the gateway', () => {
     const page = await browser.context.newPage();
     const url = `http://${stack.hostOf(apps[app].slug)}/`;
     await page.goto(url);
+    if (!loginPageShot) {
+      // What a viewer sees first: Behalf's login step, on the way to the webapp.
+      await page.waitForURL(/\/oauth\/login\?/);
+      await screenshots(page, 'examples', 'behalf-login', page.getByRole('button', { name: 'Sign in' }));
+      loginPageShot = true;
+    }
     await signInOnLoginPage(page, login, USER_PASSWORD, url);
     return page;
   }
@@ -118,22 +139,30 @@ describe('the example webapps, through the runner and the gateway', () => {
     await sam.getByText('sales-2026 (read)').waitFor();
     await sam.getByText('notes (write)').waitFor();
     await sam.getByText('3 rows, read as sam').waitFor();
+    // The plot itself: Vega draws the bars of sam's file, each labelled with its values.
+    const chart = sam.locator('[aria-label="month: 2026-02; revenue: 14"]');
+    await chart.waitFor({ timeout: 30_000 });
     expect(await sam.getByText('campaigns').count()).toBe(0);
+    await screenshots(sam, 'examples', 'streamlit-sales-sam', chart);
 
     const mia = await viewerOn('mia', 'sales');
     await mia.getByRole('heading', { name: 'Hello, MIA' }).waitFor({ timeout: 60_000 });
     await mia.getByText('campaigns (read)').waitFor();
     await mia.getByText('3 rows, read as mia').waitFor();
+    await mia.locator('[aria-label="month: 2026-02; leads: 14"]').waitFor({ timeout: 30_000 });
     expect(await mia.getByText('sales-2026').count()).toBe(0);
   }, 180_000);
 
   it('a viewer whose groups no grant covers gets the refusal, with the policy’s reason', async () => {
     const hana = await viewerOn('hana', 'sales');
     await hana.getByText('Behalf refused to act as you (no_grant)').waitFor({ timeout: 60_000 });
-    const page = await (await viewerOn('hana', 'notes')).content();
-    expect(page).toContain('Behalf refused to act as you (no_grant)');
+    await screenshots(hana, 'examples', 'streamlit-sales-refused');
+    const notes = await viewerOn('hana', 'notes');
+    expect(await notes.content()).toContain('Behalf refused to act as you (no_grant)');
+    await screenshots(notes, 'examples', 'express-notes-refused');
     const reports = await viewerOn('hana', 'reports');
     await reports.getByRole('alert').filter({ hasText: 'no_grant' }).waitFor();
+    await screenshots(reports, 'examples', 'flask-reports-refused');
   }, 120_000);
 
   it('flask-reports gets the viewer’s secret only once they consented, and never shows it', async () => {
@@ -142,11 +171,13 @@ describe('the example webapps, through the runner and the gateway', () => {
     const sam = await viewerOn('sam', 'reports');
     await sam.getByRole('heading', { name: 'Reports for SAM' }).waitFor();
     await sam.getByText('Consent needed').waitFor();
+    await screenshots(sam, 'examples', 'flask-reports-consent-needed');
     await stack.call('PUT', `/api/v1/users/me/secret-consents/${apps.reports.id}`, { names: ['warehouse'] }, session);
     await sam.reload();
     await sam.getByText('Your warehouse credential is connected.').waitFor();
     expect(await sam.getByRole('listitem').allTextContents()).toEqual(['notes', 'sales-2026']);
     expect(await sam.content()).not.toContain('wh-secret-value-1');
+    await screenshots(sam, 'examples', 'flask-reports-connected');
   }, 120_000);
 
   it('express-notes writes the viewer’s note as them: the audit records the run’s identity acting on their behalf', async () => {
@@ -155,9 +186,11 @@ describe('the example webapps, through the runner and the gateway', () => {
     await sam.getByLabel('New note').fill('call the north region');
     await sam.getByRole('button', { name: 'Save' }).click();
     await sam.getByRole('list', { name: 'Your notes' }).getByText('call the north region').waitFor();
+    await screenshots(sam, 'examples', 'express-notes-one-note');
     const mia = await viewerOn('mia', 'notes');
     await mia.getByRole('heading', { name: 'Notes of MIA' }).waitFor();
     expect(await mia.getByRole('listitem').count()).toBe(0);
+    await screenshots(mia, 'examples', 'express-notes-empty');
 
     const events = (await stack.call<{ items: AuditEvent[] }>('GET', '/api/v1/audit-events?action=dataset.file.create&limit=50', undefined, world.admin)).body
       .items;

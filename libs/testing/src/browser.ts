@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { join, resolve } from 'node:path';
+import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
 
 /** Debian's Chromium, driven as DEVELOPERS.md says to drive it here. */
 export const CHROMIUM_FLAGS = [
@@ -39,4 +39,26 @@ export async function signInOnLoginPage(page: Page, login: string, password: str
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(returnUrl);
+}
+
+/** Where browser tests write their screenshots (git ignores it; CI keeps it). */
+export const SCREENSHOTS = resolve(__dirname, '../../../test-results/screenshots');
+
+/** The widths every screen is looked at: a laptop and a phone. */
+export const WIDTHS = [1280, 390] as const;
+
+/**
+ * Screenshots of `page` as it is now at each of {@link WIDTHS}, as `<folder>/<name>-<width>.png`,
+ * each once `ready` (if given) shows after the page laid itself out again.
+ */
+export async function screenshots(page: Page, folder: string, name: string, ready?: Locator): Promise<void> {
+  const dir = join(SCREENSHOTS, folder);
+  mkdirSync(dir, { recursive: true });
+  for (const width of [...WIDTHS].reverse()) {
+    await page.setViewportSize({ width, height: 900 });
+    // Let the page lay itself out again (Streamlit re-renders on resize).
+    await page.waitForTimeout(400);
+    await ready?.waitFor();
+    await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
+  }
 }
