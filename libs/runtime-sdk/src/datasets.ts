@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import type { Dataset, DatasetFile, Problem } from '@behalf/contracts';
+import type { Dataset, DatasetFile } from '@behalf/contracts';
 import type { BehalfClient } from './api-client';
-import { BehalfError, BehalfUnavailableError, problemError } from './errors';
+import { errorFromBody, errorOf } from './errors';
 
 /** What a dataset file is written from. */
 export type FileBody = string | Uint8Array | Readable | ReadableStream<Uint8Array>;
@@ -17,12 +17,6 @@ interface Answer<T> {
 export function unwrap<T>(answer: Answer<T>): T {
   if (answer.response.ok) return answer.data as T;
   throw errorFromBody(answer.error, answer.response.status);
-}
-
-function errorFromBody(body: unknown, status: number): BehalfError {
-  const problem = body as Partial<Problem> | undefined;
-  if (problem && typeof problem.type === 'string' && typeof problem.status === 'number') return problemError(problem as Problem);
-  return new BehalfUnavailableError(`HTTP ${status} without a problem body`);
 }
 
 /**
@@ -67,7 +61,7 @@ export class DatasetClient {
   /** A file's content as a Node stream (not buffered). */
   async read(datasetId: string, path: string): Promise<Readable> {
     const answer = await this.client.GET('/api/v1/datasets/{id}/files/{path}', { params: { path: { id: datasetId, path } }, parseAs: 'stream' });
-    if (!answer.response.ok) throw errorFromBody(await answer.response.json().catch(() => undefined), answer.response.status);
+    if (!answer.response.ok) throw await errorOf(answer.response);
     return Readable.fromWeb(answer.response.body as never);
   }
 

@@ -124,14 +124,14 @@ export function problemError(problem: Problem): ApiProblemError {
   }
 }
 
+/** The typed error for a non-2xx answer's parsed body: its problem, or a sign the answer is not Behalf's. */
+export function errorFromBody(body: unknown, status: number): BehalfError {
+  const problem = body as Partial<Problem> | undefined;
+  if (problem && typeof problem.type === 'string' && typeof problem.status === 'number') return problemError(problem as Problem);
+  return new BehalfUnavailableError(`HTTP ${status} without a problem body`);
+}
+
 /** Reads a non-2xx answer of the API as its typed error. */
 export async function errorOf(res: Response): Promise<BehalfError> {
-  const text = await res.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as Partial<Problem>;
-    if (typeof body.type === 'string' && typeof body.status === 'number') return problemError(body as Problem);
-  } catch {
-    // not JSON: said below
-  }
-  return new BehalfUnavailableError(`HTTP ${res.status} without a problem body`);
+  return errorFromBody(await res.json().catch(() => undefined), res.status);
 }

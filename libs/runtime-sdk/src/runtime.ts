@@ -87,6 +87,8 @@ export class BehalfRuntime {
   private readonly impersonation: ImpersonationTokens;
   private readonly acting = new AsyncLocalStorage<Acting>();
   private readonly keys: JWTVerifyGetKey;
+  /** The API with the run's own backend token, whatever the context (the runtime endpoints accept nothing else). */
+  private readonly asRun: BehalfClient;
   private readonly tolerance: number;
 
   /** Reads the launch spec's environment: `BEHALF_URL`, `BEHALF_WEBAPP_ID`, `BEHALF_RUN_ID`, and `BEHALF_BACKEND_TOKEN` or `BEHALF_BACKEND_TOKEN_FILE`. */
@@ -151,6 +153,7 @@ export class BehalfRuntime {
       onUnauthorized: (token) => this.impersonation.drop(token),
     });
     this.datasets = new DatasetClient(this.api);
+    this.asRun = createBehalfClient({ url: this.url, fetch: this.http, credential: () => this.backend.get() });
   }
 
   /** The run's backend token, refreshed before it expires (throws {@link RunStoppedError} once the run is over). */
@@ -187,11 +190,8 @@ export class BehalfRuntime {
       if (values.length) forwarded[name] = values;
     }
     if (!Object.keys(forwarded).length) throw new IdentityMissingError();
-    const backendToken = await this.backend.get();
     const info = unwrap(
-      await createBehalfClient({ url: this.url, fetch: this.http, credential: backendToken }).POST('/api/v1/runtime/auth-info', {
-        body: { headers: forwarded, withSecrets: options.withSecrets ?? false },
-      }),
+      await this.asRun.POST('/api/v1/runtime/auth-info', { body: { headers: forwarded, withSecrets: options.withSecrets ?? false } }),
     ) as AuthInfo;
     const identity = identityTokenOf(headers);
     const session = sessionOf(headers);

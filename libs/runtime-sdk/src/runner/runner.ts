@@ -49,6 +49,8 @@ const KILL_GRACE_MS = 1_000;
 export class Runner {
   private readonly log: (line: string) => void;
   private client!: BehalfClient;
+  /** The API with the run's own backend token (the upstream is reported with it, and the run stopped when the runner's credential is refused). */
+  private asRun!: BehalfClient;
   private child: ChildProcess | undefined;
   private run: StartedRun | undefined;
   private webapp: Webapp | undefined;
@@ -68,6 +70,8 @@ export class Runner {
     const port = await freePort();
     if (this.stopping) return INTERRUPTED;
     this.run = unwrap(await this.client.POST('/api/v1/webapps/{id}/runs', { params: { path: { id: this.webapp.id } }, body: {} })) as StartedRun;
+    const started = this.run;
+    this.asRun = createBehalfClient({ url: this.options.url, credential: () => this.token?.token ?? started.backendToken });
     this.log(`run ${this.run.runId} of ${this.webapp.name} started, as ${this.run.identity.login} (${this.run.identity.source})`);
     // Interrupted while the run was being started: it ends before anything is launched.
     if (this.stopping) {
@@ -165,12 +169,12 @@ export class Runner {
     while (!this.stopping && child.exitCode === null && !(await listening(port))) await sleep(200);
     if (this.stopping || child.exitCode !== null) return;
     try {
-      const res = await fetch(`${this.options.url.replace(/\/+$/, '')}/api/v1/webapps/${webapp.id}/runs/${run.runId}/upstream`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${this.token?.token ?? run.backendToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ url: `http://127.0.0.1:${port}` }),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      unwrap(
+        await this.asRun.PUT('/api/v1/webapps/{id}/runs/{runId}/upstream', {
+          params: { path: { id: webapp.id, runId: run.runId } },
+          body: { url: `http://127.0.0.1:${port}` },
+        }),
+      );
       this.log(`${webapp.url} → http://127.0.0.1:${port}`);
     } catch (error) {
       this.log(`could not report the upstream: ${(error as Error).message}`);
@@ -236,10 +240,7 @@ export class Runner {
     const run = this.run as StartedRun;
     const webappId = (this.webapp as Webapp).id;
     const path = { params: { path: { id: webappId, runId: run.runId } } };
-    const attempts = [
-      () => this.client.DELETE('/api/v1/webapps/{id}/runs/{runId}', path),
-      () => createBehalfClient({ url: this.options.url, credential: this.token?.token ?? run.backendToken }).DELETE('/api/v1/webapps/{id}/runs/{runId}', path),
-    ];
+    const attempts = [() => this.client.DELETE('/api/v1/webapps/{id}/runs/{runId}', path), () => this.asRun.DELETE('/api/v1/webapps/{id}/runs/{runId}', path)];
     let failure = '';
     for (const attempt of attempts) {
       const answer = await attempt().catch((e: Error) => e);
