@@ -13,6 +13,7 @@ export default tseslint.config(
       '.data/**',
       'bench/results/**',
       'libs/runtime-sdk/src/generated/**',
+      'apps/web/src/api/openapi.ts',
     ],
   },
   ...tseslint.configs.strict,
@@ -23,13 +24,14 @@ export default tseslint.config(
   {
     // Type-aware where it pays: a promise nobody awaits or handles is how a refusal, an audit
     // record or a transaction silently goes missing. Source files only, to keep the lint quick.
-    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'libs/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
     languageOptions: {
       parserOptions: {
         project: [
           'apps/api/tsconfig.app.json',
           'apps/gateway/tsconfig.app.json',
+          'apps/web/tsconfig.json',
           'libs/contracts/tsconfig.lib.json',
           'libs/server/tsconfig.lib.json',
           'libs/runtime-sdk/tsconfig.lib.json',
@@ -49,12 +51,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx, 'import-x': importX },
     settings: {
-      'import-x/extensions': ['.ts', '.js'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.json'] })],
     },
     rules: {
       // What may import what: apps never import apps, libs never import apps, shared code only
@@ -73,7 +75,8 @@ export default tseslint.config(
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:server', 'scope:shared', 'scope:testing'] },
             // The gateway's tests use the end-to-end helpers (its sources may not: below).
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:server', 'scope:shared', 'scope:testing'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
+            // The console's browser tests use the end-to-end helpers (its sources may not: below).
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared', 'scope:testing'] },
             // The SDKs' tests use the end-to-end helpers (their sources may not: below).
             { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:sdk', 'scope:shared', 'scope:testing'] },
             // End-to-end test helpers: they drive the built apps over HTTP and import none of them.
@@ -91,7 +94,7 @@ export default tseslint.config(
   },
   {
     // Test helpers never ship: no app or library source imports them.
-    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'libs/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@behalf/testing', message: 'Test helpers are for tests only.' }] }] },
   },

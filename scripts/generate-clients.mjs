@@ -7,7 +7,8 @@ import openapiTS, { astToString } from 'openapi-typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'apps/api/openapi.json');
-const targets = [join(root, 'libs/runtime-sdk/src/generated/openapi.ts')];
+// The runtime SDK's client and the web console's, each from the same document.
+const targets = [join(root, 'libs/runtime-sdk/src/generated/openapi.ts'), join(root, 'apps/web/src/api/openapi.ts')];
 
 const header = '// Generated from apps/api/openapi.json by scripts/generate-clients.mjs (`npm run openapi`): do not edit.\n';
 const text = header + astToString(await openapiTS(JSON.parse(readFileSync(source, 'utf8'))));

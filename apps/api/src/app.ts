@@ -19,6 +19,7 @@ import { AccessLog, PinoNestLogger } from '@behalf/server';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit';
 import { buildOpenApiDocument } from './platform/openapi/openapi';
+import { serveWebConsole } from './platform/http/web-console';
 
 export const API_VERSION: string = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -114,6 +115,10 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   attachWriteInterceptors(app, fastify);
   app.get(MetricsService).instrument(fastify);
   app.get(ImpersonatedRequestsAudit).attach(fastify);
+
+  // The console at `/` and every path the API does not own (registered before the documentation,
+  // whose own routes are more specific and win).
+  await serveWebConsole(fastify, options.config.webDir, options.logger);
 
   const document = buildOpenApiDocument(app, API_VERSION);
   if (options.config.apiDocs) SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });

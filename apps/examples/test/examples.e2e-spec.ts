@@ -125,7 +125,7 @@ describe('the example webapps, through the runner and the gateway', () => {
     await page.goto(url);
     if (!loginPageShot) {
       // What a viewer sees first: Behalf's login step, on the way to the webapp.
-      await page.waitForURL(/\/oauth\/login\?/);
+      await page.waitForURL(/\/login\?return_to=/);
       await screenshots(page, 'examples', 'behalf-login', page.getByRole('button', { name: 'Sign in' }));
       loginPageShot = true;
     }

@@ -32,11 +32,11 @@ export async function openBrowser(): Promise<Browser> {
   };
 }
 
-/** On Behalf's login page (where the gateway sent the viewer): signs in and waits to be back at `returnUrl`. */
+/** On the console's login page (where Behalf sent the viewer, or the console a signed-out person): signs in and waits to be at `returnUrl`. */
 export async function signInOnLoginPage(page: Page, login: string, password: string, returnUrl: string | RegExp): Promise<void> {
-  await page.waitForURL(/\/oauth\/login\?/);
-  await page.getByLabel('Login').fill(login);
-  await page.getByLabel('Password').fill(password);
+  await page.waitForURL(/\/login\?/);
+  await page.getByLabel(/^Login/).fill(login);
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(returnUrl);
 }
@@ -61,4 +61,44 @@ export async function screenshots(page: Page, folder: string, name: string, read
     await ready?.waitFor();
     await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
   }
+}
+
+/** How long the web-first checks below wait for the page to get there. */
+const PATIENCE_MS = 10_000;
+
+async function until(what: string, check: () => Promise<boolean>, last: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + PATIENCE_MS;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what}, within ${PATIENCE_MS} ms; it was: ${await last().catch((e: Error) => e.message)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const matches = (text: string, pattern: string | RegExp) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+
+/** Waits until the (first) element `locator` finds is visible. */
+export async function shown(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout: PATIENCE_MS });
+}
+
+/** Waits until the (first) element's text has `pattern`. */
+export async function hasText(locator: Locator, pattern: string | RegExp): Promise<void> {
+  const text = async () => (await locator.first().textContent({ timeout: 500 })) ?? '';
+  await until(`expected ${locator} to show ${pattern}`, async () => matches(await text(), pattern), text);
+}
+
+/** Waits until the (first) element's text lacks `pattern`. */
+export async function lacksText(locator: Locator, pattern: string | RegExp): Promise<void> {
+  const text = async () => (await locator.first().textContent({ timeout: 500 })) ?? '';
+  await until(`expected ${locator} not to show ${pattern}`, async () => !matches(await text(), pattern), text);
+}
+
+/** Waits until `locator` finds exactly `count` elements. */
+export async function hasCount(locator: Locator, count: number): Promise<void> {
+  await until(
+    `expected ${count} of ${locator}`,
+    async () => (await locator.count()) === count,
+    async () => `${await locator.count()}`,
+  );
 }

@@ -77,6 +77,16 @@ export class GroupRepository {
     return rows.map(toGroup);
   }
 
+  /** The groups `userId` belongs to, by name, after `afterName`. */
+  async groupsOf(userId: string, afterName: string | undefined, take: number): Promise<Group[]> {
+    const rows = await this.prisma.group.findMany({
+      where: { memberships: { some: { userId } }, ...(afterName !== undefined ? { name: { gt: afterName } } : {}) },
+      orderBy: { name: 'asc' },
+      take,
+    });
+    return rows.map(toGroup);
+  }
+
   async update(id: string, input: GroupInput): Promise<Group> {
     try {
       return toGroup(

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Page, User } from '@behalf/contracts';
+import type { Group, Page, User } from '@behalf/contracts';
+import { listQuery } from '../kernel/pagination';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { Authenticated } from '../platform/http/authenticated.decorator';
@@ -9,7 +10,7 @@ import { ValidBody, ValidParams, ValidQuery } from '../platform/http/zod-validat
 import { createUserBody, idParams, listUsersQuery, updateUserBody } from './identity.dto';
 import { UsersService } from './users.service';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
-import { userSchema } from './identity.schemas';
+import { groupSchema, userSchema } from './identity.schemas';
 
 @ApiTags('users')
 @Controller('api/v1/users')
@@ -38,6 +39,14 @@ export class UsersController {
   @ApiProblems('not-found', 'validation-failed')
   get(@ValidParams(idParams) params: z.infer<typeof idParams>): Promise<User> {
     return this.users.get(params.id);
+  }
+
+  @Get(':id/groups')
+  @ApiOperation({ summary: 'The groups a user belongs to, by name.' })
+  @ApiJsonResponse(200, pageOf(groupSchema), 'A page of groups.')
+  @ApiProblems('not-found', 'validation-failed')
+  groups(@ValidParams(idParams) params: z.infer<typeof idParams>, @ValidQuery(listQuery) query: z.infer<typeof listQuery>): Promise<Page<Group>> {
+    return this.users.groupsOf(params.id, query.limit, query.cursor);
   }
 
   @Patch(':id')

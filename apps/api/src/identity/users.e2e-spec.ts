@@ -88,6 +88,33 @@ describe('/api/v1/users', () => {
     });
   });
 
+  describe('GET /:id/groups', () => {
+    it('lists the groups the user belongs to, by name, page by page, and no others', async () => {
+      const user = await createUser(admin);
+      const [b, a, other] = [
+        await createGroup(admin, { name: uniqueLogin('b-grp') }),
+        await createGroup(admin, { name: uniqueLogin('a-grp') }),
+        await createGroup(admin),
+      ];
+      await addMember(admin, b.id, user.id);
+      await addMember(admin, a.id, user.id);
+      const first = await admin.request('GET', `/api/v1/users/${user.id}/groups?limit=1`);
+      expect(first.statusCode).toBe(200);
+      const page = first.json<Page<{ id: string; name: string }>>();
+      expect(page.items.map((g) => g.id)).toEqual([a.id]);
+      const second = (await admin.request('GET', `/api/v1/users/${user.id}/groups?limit=1&cursor=${page.nextCursor}`)).json<Page<{ id: string }>>();
+      expect(second.items.map((g) => g.id)).toEqual([b.id]);
+      expect(second.nextCursor).toBeUndefined();
+      expect(JSON.stringify([page, second])).not.toContain(other.id);
+    });
+
+    it('answers 404 for an unknown user, and needs the admin permission', async () => {
+      expectProblem(await admin.request('GET', '/api/v1/users/00000000-0000-4000-8000-000000000000/groups'), 404, 'not-found');
+      expectProblem(await regular.request('GET', `/api/v1/users/00000000-0000-4000-8000-000000000000/groups`), 403);
+      expectProblem(await nobody.request('GET', `/api/v1/users/00000000-0000-4000-8000-000000000000/groups`), 401);
+    });
+  });
+
   describe('GET (list)', () => {
     it('pages through users in login order with a stable cursor', async () => {
       const prefix = `page${process.pid}x`;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Page, User } from '@behalf/contracts';
+import type { Group, Page, User } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { changesBetween } from '../common/changes';
@@ -63,6 +63,18 @@ export class UsersService {
     const user = await this.users.get(id);
     if (!user) throw userNotFound(id);
     return user;
+  }
+
+  /** The groups a user belongs to, by name (404 for an unknown user). */
+  async groupsOf(id: string, limit: number, cursor: string | undefined): Promise<Page<Group>> {
+    await this.get(id);
+    const [afterName] = decodeCursor(cursor, ['text']) ?? [];
+    return toPage(
+      await this.groups.groupsOf(id, afterName, limit + 1),
+      limit,
+      (g) => g,
+      (g) => [g.name],
+    );
   }
 
   async list(q: string | undefined, limit: number, cursor: string | undefined): Promise<Page<User>> {

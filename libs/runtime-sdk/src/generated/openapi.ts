@@ -631,6 +631,23 @@ export interface paths {
         patch: operations["UsersController_update"];
         trace?: never;
     };
+    "/api/v1/users/{id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The groups a user belongs to, by name. */
+        get: operations["UsersController_groups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/secrets": {
         parameters: {
             query?: never;
@@ -831,28 +848,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Authorization endpoint (RFC 6749 §4.1, PKCE S256 required), for the gateway (client_id behalf-gateway) alone: the viewer’s Behalf session approves; without one, the login page first. Redirects to the webapp origin’s /.behalf/callback with code, state and iss. */
+        /** Authorization endpoint (RFC 6749 §4.1, PKCE S256 required), for the gateway (client_id behalf-gateway) alone: the viewer’s Behalf session approves; without one, the console’s login page (/login?return_to=…) first. Redirects to the webapp origin’s /.behalf/callback with code, state and iss. */
         get: operations["AuthorizeController_authorize"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/oauth/login": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The authorization endpoint’s login step: a server-rendered form that continues into return_to (an /oauth/authorize request only). */
-        get: operations["AuthorizeController_loginForm"];
-        put?: never;
-        /** The login form’s submission (application/x-www-form-urlencoded: login, password, return_to; Origin must be this server): sets the session cookies and continues into return_to; a refusal shows the form again with the reason. */
-        post: operations["AuthorizeController_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5509,6 +5508,95 @@ export interface operations {
             };
         };
     };
+    UsersController_groups: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            permissions: {
+                                admin: boolean;
+                                gateway: boolean;
+                                mayCreateWebapps: boolean;
+                                mayManageDatasets: boolean;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        /** @description pass back as `cursor` for the next page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     UserSecretsController_list: {
         parameters: {
             query?: {
@@ -7167,91 +7255,6 @@ export interface operations {
             };
             /** @description An HTML page: the client or redirect URI is not acceptable, so nothing is redirected. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Internal server error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    AuthorizeController_loginForm: {
-        parameters: {
-            query: {
-                /** @description the authorization request to continue with: /oauth/authorize?… */
-                return_to: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The login form. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An HTML page: return_to is not an authorization request on this server. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Internal server error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    AuthorizeController_login: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Signed in: on to return_to. */
-            303: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The form again, saying the login failed. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The form was not sent from this server’s page. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The form again, saying when to retry. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -52,6 +52,7 @@ const envSchema = z.object({
   BEHALF_UPSTREAM_NETWORKS: cidrList.optional(),
   BEHALF_GATEWAY_API_KEY: apiKeyVariable.optional(),
   BEHALF_API_DOCS: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  BEHALF_WEB_DIR: z.string().min(1, 'expected a directory path').optional(),
   BEHALF_RUNTIME_RATE_PER_SECOND: positiveInt(200, 1_000_000),
   BEHALF_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
   BEHALF_SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(3600, 31_536_000),
@@ -103,6 +104,8 @@ export interface Config {
   trustedProxies: string[];
   /** Whether `/api/docs` serves the OpenAPI document and its viewer. */
   apiDocs: boolean;
+  /** Absolute path of the web console's production build (`index.html` and `assets/`), served at `/`. */
+  webDir: string;
   /** Requests per second one webapp run may make to the token and runtime endpoints (bursts of twice that). */
   runtimeRatePerSecond: number;
   /** Absolute path of the data directory (embedded database, blobs, development keys). */
@@ -190,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     trustedProxies: e.BEHALF_TRUSTED_PROXIES ?? [],
     gateway: { appsUrl: e.BEHALF_APPS_URL, upstreamNetworks: e.BEHALF_UPSTREAM_NETWORKS ?? [], apiKey: e.BEHALF_GATEWAY_API_KEY },
     apiDocs: e.BEHALF_API_DOCS === 'on',
+    webDir: resolve(cwd, e.BEHALF_WEB_DIR ?? 'dist/apps/web'),
     runtimeRatePerSecond: e.BEHALF_RUNTIME_RATE_PER_SECOND,
     dataDir,
     logLevel: e.BEHALF_LOG_LEVEL,

@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startTestApp, TestApp } from '../../../test/harness';
+import { CONSOLE_CSP } from './web-console';
+
+const INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
+const SCRIPT = 'console.log("the console");'.repeat(50);
+
+describe('the web console, served by the API', () => {
+  let t: TestApp;
+  let webDir: string;
+  beforeAll(async () => {
+    webDir = mkdtempSync(join(tmpdir(), 'behalf-web-'));
+    mkdirSync(join(webDir, 'assets'));
+    writeFileSync(join(webDir, 'index.html'), INDEX);
+    writeFileSync(join(webDir, 'assets/index-abc123.js'), SCRIPT);
+    writeFileSync(join(webDir, 'assets/index-abc123.js.gz'), gzipSync(SCRIPT));
+    t = await startTestApp({ env: { BEHALF_WEB_DIR: webDir } });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(webDir, { recursive: true, force: true });
+  });
+
+  it('serves its page at / and at every console path (the SPA routes), never cached stale, under a strict CSP', async () => {
+    for (const url of ['/', '/login?return_to=%2Foauth%2Fauthorize%3Fx', '/users/123', '/audit?action=token.exchange']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe(INDEX);
+      expect(res.headers).toMatchObject({
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        'content-security-policy': CONSOLE_CSP,
+        'x-frame-options': 'DENY',
+        'x-content-type-options': 'nosniff',
+      });
+    }
+    // No inline script, no other origin: an injected script tag could not run.
+    expect(CONSOLE_CSP).toContain("script-src 'self';");
+    expect(CONSOLE_CSP).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|\*)/);
+    expect(CONSOLE_CSP).toContain("frame-ancestors 'none'");
+  });
+
+  it('serves hashed assets for a year, immutable, gzipped to browsers that accept it', async () => {
+    const plain = await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.body).toBe(SCRIPT);
+    expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(plain.headers['content-type']).toMatch(/javascript/);
+    expect(plain.headers['x-content-type-options']).toBe('nosniff');
+    const gzipped = await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.rawPayload.length).toBeLessThan(SCRIPT.length);
+  });
+
+  it('answers an unknown asset, and unknown paths the API owns, with a 404 problem, not the page', async () => {
+    for (const url of ['/assets/nope.js', '/api/v1/nope', '/api/nope', '/oauth/nope', '/.well-known/nope']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+  });
+
+  it('leaves the API and its other methods alone: a POST to a console path is no page', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toMatchObject({ status: 'ok' });
+    const post = await t.app.inject({ method: 'POST', url: '/users', payload: {} });
+    expect(post.statusCode).toBe(404);
+  });
+});
+
+describe('the API without a console build', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { BEHALF_WEB_DIR: join(tmpdir(), 'behalf-no-console-here') } });
+  });
+  afterAll(() => t.close());
+
+  it('says on every console path how to build it, and still serves the API', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/users' });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('npm run build');
+    expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/assets/index.js' })).statusCode).toBe(404);
+  });
+});

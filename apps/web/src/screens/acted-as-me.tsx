@@ -1,0 +1,105 @@
+import { Badge, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { when } from '../ui/format';
+import { Page } from '../ui/page';
+import { Pager, usePaging } from '../ui/pager';
+import { ProblemAlert } from '../ui/problem-alert';
+
+/** What an event's action code says, in words. */
+const ACTIONS: Record<string, string> = {
+  'token.exchange': 'Exchanged your identity for a token acting as you',
+  'impersonation.request': 'Called Behalf as you',
+  'secret.deliver': 'Received your secrets',
+  'runtime.auth_info': 'Asked who you are',
+  'runtime.identity_token': 'Obtained your identity token',
+};
+
+export function describeAction(action: string): string {
+  return ACTIONS[action] ?? action;
+}
+
+export const OUTCOME_COLOURS: Record<string, string> = { allowed: 'green', succeeded: 'green', denied: 'red', failed: 'orange' };
+
+/** "Who acted as me": every exchange, call and secret delivery made as the signed-in person. */
+export function ActedAsMeScreen() {
+  const paging = usePaging();
+  const [text, setText] = useState('');
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const events = useQuery({
+    queryKey: ['me', 'impersonation-events', paging.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/users/me/impersonation-events', { params: { query: { cursor: paging.cursor } } })),
+  });
+  const webapps = useQuery({
+    queryKey: ['webapps', 'options'],
+    queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { limit: 200 } } })),
+  });
+  const webappName = (id: string | null) => (id ? (webapps.data?.items.find((w) => w.id === id)?.name ?? id) : '—');
+  const needle = text.trim().toLowerCase();
+  const shown = (events.data?.items ?? []).filter(
+    (e) =>
+      (!outcome || e.outcome === outcome) &&
+      (!needle || [e.actor?.login, webappName(e.webappId), e.action, describeAction(e.action)].some((v) => v?.toLowerCase().includes(needle))),
+  );
+  return (
+    <Page title="Who acted as me">
+      <Text c="dimmed">Webapps that acted on your behalf: who ran them, from which webapp, what they did and when.</Text>
+      <Group align="end" wrap="wrap">
+        <TextInput label="Filter" description="by actor, webapp or action" value={text} onChange={(e) => setText(e.currentTarget.value)} />
+        <Select label="Outcome" clearable data={['allowed', 'denied', 'succeeded', 'failed']} value={outcome} onChange={setOutcome} placeholder="any" />
+      </Group>
+      <ProblemAlert error={events.error} />
+      {events.data && shown.length === 0 ? (
+        <Text c="dimmed">{events.data.items.length === 0 ? 'Nobody has acted as you.' : 'No event matches the filter.'}</Text>
+      ) : null}
+      {shown.length > 0 ? (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped aria-label="Impersonation events">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>When</Table.Th>
+                <Table.Th>Actor</Table.Th>
+                <Table.Th>Webapp</Table.Th>
+                <Table.Th>What</Table.Th>
+                <Table.Th>Outcome</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {shown.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>{when(e.at)}</Table.Td>
+                  <Table.Td>{e.actor?.login ?? '—'}</Table.Td>
+                  <Table.Td>{webappName(e.webappId)}</Table.Td>
+                  <Table.Td>
+                    <Stack gap={0}>
+                      <Text size="sm">{describeAction(e.action)}</Text>
+                      {e.target ? (
+                        <Text size="xs" c="dimmed">
+                          {e.target.type}
+                          {e.target.id ? ` ${e.target.id}` : ''}
+                        </Text>
+                      ) : null}
+                    </Stack>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={OUTCOME_COLOURS[e.outcome]} variant="light">
+                      {e.outcome}
+                    </Badge>
+                    {e.reason && e.reason !== e.outcome ? (
+                      <Text size="xs" c="dimmed">
+                        {e.reason}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      <Pager paging={paging} nextCursor={events.data?.nextCursor} label="Events" />
+    </Page>
+  );
+}

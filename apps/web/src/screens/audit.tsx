@@ -1,0 +1,180 @@
+import { Alert, Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { AUDIT_ACTIONS } from '@behalf/contracts/codes';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { type FormEvent, useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { localInputToIso, when } from '../ui/format';
+import { Page } from '../ui/page';
+import { Pager, usePaging } from '../ui/pager';
+import { fieldError, ProblemAlert } from '../ui/problem-alert';
+import { OUTCOME_COLOURS } from './acted-as-me';
+
+type Filters = { action?: string; actor?: string; subject?: string; webapp?: string; outcome?: string; since?: string; until?: string };
+
+function ChainVerification() {
+  const verify = useMutation({ mutationFn: () => unwrap(api.GET('/api/v1/audit-events/verify')) });
+  return (
+    <Stack gap="xs">
+      <Group>
+        <Button onClick={() => verify.mutate()} loading={verify.isPending}>
+          Verify the chain
+        </Button>
+      </Group>
+      <ProblemAlert error={verify.error} />
+      {verify.data ? (
+        verify.data.ok ? (
+          <Alert color="green" variant="light" title="The chain verifies" role="status">
+            All {verify.data.checked} records are intact and in order.
+          </Alert>
+        ) : (
+          <Alert color="red" variant="light" title="The chain is broken" role="alert">
+            The first broken record is {verify.data.firstBrokenId ?? 'unknown'} ({verify.data.checked} records checked). Records from it on cannot be trusted.
+          </Alert>
+        )
+      ) : null}
+    </Stack>
+  );
+}
+
+export function AuditScreen() {
+  const search = useSearch({ strict: false }) as Filters;
+  const navigate = useNavigate();
+  const [form, setForm] = useState<Filters>(search);
+  const paging = usePaging();
+  const { reset } = paging;
+  const key = JSON.stringify(search);
+  useEffect(() => reset(), [key, reset]);
+  const events = useQuery({
+    queryKey: ['audit', search, paging.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/audit-events', {
+          params: { query: { ...search, outcome: search.outcome as 'allowed' | undefined, cursor: paging.cursor } },
+        }),
+      ),
+  });
+  const set = (k: keyof Filters) => (value: string | null) => setForm((f) => ({ ...f, [k]: value || undefined }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void navigate({ to: '/audit', search: form });
+  };
+  return (
+    <Page title="Audit">
+      <ChainVerification />
+      <form onSubmit={submit} aria-label="Filters">
+        <Group align="end" wrap="wrap" gap="sm">
+          <Select
+            label="Action"
+            searchable
+            clearable
+            data={[...AUDIT_ACTIONS]}
+            value={form.action ?? null}
+            onChange={set('action')}
+            error={fieldError(events.error, 'action')}
+          />
+          <TextInput
+            label="Actor"
+            description="login or id"
+            value={form.actor ?? ''}
+            onChange={(e) => set('actor')(e.currentTarget.value)}
+            error={fieldError(events.error, 'actor')}
+          />
+          <TextInput
+            label="On behalf of"
+            description="login or id"
+            value={form.subject ?? ''}
+            onChange={(e) => set('subject')(e.currentTarget.value)}
+            error={fieldError(events.error, 'subject')}
+          />
+          <TextInput
+            label="Webapp id"
+            value={form.webapp ?? ''}
+            onChange={(e) => set('webapp')(e.currentTarget.value)}
+            error={fieldError(events.error, 'webapp')}
+          />
+          <Select label="Outcome" clearable data={['allowed', 'denied', 'succeeded', 'failed']} value={form.outcome ?? null} onChange={set('outcome')} />
+          <TextInput
+            label="Since"
+            type="datetime-local"
+            value={form.since ? toLocal(form.since) : ''}
+            onChange={(e) => set('since')(localInputToIso(e.currentTarget.value) ?? null)}
+            error={fieldError(events.error, 'since')}
+          />
+          <TextInput
+            label="Until"
+            type="datetime-local"
+            value={form.until ? toLocal(form.until) : ''}
+            onChange={(e) => set('until')(localInputToIso(e.currentTarget.value) ?? null)}
+            error={fieldError(events.error, 'until')}
+          />
+          <Button type="submit">Filter</Button>
+          <Button
+            variant="default"
+            onClick={() => {
+              setForm({});
+              void navigate({ to: '/audit', search: {} });
+            }}
+          >
+            Clear
+          </Button>
+        </Group>
+      </form>
+      <ProblemAlert error={events.error} />
+      {events.data?.items.length === 0 ? <Text c="dimmed">No record matches.</Text> : null}
+      {events.data && events.data.items.length > 0 ? (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped aria-label="Audit records">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>#</Table.Th>
+                <Table.Th>When</Table.Th>
+                <Table.Th>Action</Table.Th>
+                <Table.Th>Actor</Table.Th>
+                <Table.Th>On behalf of</Table.Th>
+                <Table.Th>Target</Table.Th>
+                <Table.Th>Outcome</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {events.data.items.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>{e.id}</Table.Td>
+                  <Table.Td>{when(e.at)}</Table.Td>
+                  <Table.Td>
+                    <Text ff="monospace" size="sm">
+                      {e.action}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{e.actor?.login ?? '—'}</Table.Td>
+                  <Table.Td>{e.onBehalfOf?.login ?? '—'}</Table.Td>
+                  <Table.Td>{e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id}` : ''}` : '—'}</Table.Td>
+                  <Table.Td>
+                    <Badge color={OUTCOME_COLOURS[e.outcome]} variant="light">
+                      {e.outcome}
+                    </Badge>
+                    {e.reason && e.reason !== e.outcome ? (
+                      <Text size="xs" c="dimmed">
+                        {e.reason}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      <Pager paging={paging} nextCursor={events.data?.nextCursor} label="Audit records" />
+    </Page>
+  );
+}
+
+/** An ISO instant as a `datetime-local` value in the browser's time zone. */
+function toLocal(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

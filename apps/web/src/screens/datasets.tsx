@@ -1,0 +1,110 @@
+import { Anchor, Badge, Button, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { meQuery } from '../app/session';
+import { when } from '../ui/format';
+import { Page } from '../ui/page';
+import { Pager, usePaging } from '../ui/pager';
+import { fieldError, ProblemAlert } from '../ui/problem-alert';
+
+function CreateDataset({ onCreated }: { onCreated: (id: string) => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/datasets', { body: { name, description: description || undefined } })),
+    onSuccess: async (d) => {
+      await queryClient.invalidateQueries({ queryKey: ['datasets'] });
+      onCreated(d.id);
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="New dataset">
+      <Stack gap="sm">
+        <ProblemAlert error={create.error} />
+        <TextInput
+          label="Name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError(create.error, 'name')}
+          data-autofocus
+        />
+        <Textarea
+          label="Description"
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+          error={fieldError(create.error, 'description')}
+        />
+        <Button type="submit" loading={create.isPending} disabled={!name}>
+          Create dataset
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+export function DatasetsScreen() {
+  const paging = usePaging();
+  const navigate = useNavigate();
+  const me = useQuery(meQuery);
+  const [creating, { open, close }] = useDisclosure(false);
+  const datasets = useQuery({
+    queryKey: ['datasets', 'list', paging.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/datasets', { params: { query: { cursor: paging.cursor } } })),
+  });
+  const mayCreate = !!me.data && (me.data.permissions.includes('admin') || me.data.permissions.includes('mayManageDatasets'));
+  return (
+    <Page title="Datasets" actions={mayCreate ? <Button onClick={open}>New dataset</Button> : null}>
+      <ProblemAlert error={datasets.error} />
+      {datasets.data?.items.length === 0 ? <Text c="dimmed">No datasets you may read.</Text> : null}
+      {datasets.data && datasets.data.items.length > 0 ? (
+        <Table.ScrollContainer minWidth={520}>
+          <Table striped aria-label="Datasets">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Owner</Table.Th>
+                <Table.Th>Your access</Table.Th>
+                <Table.Th>Updated</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {datasets.data.items.map((d) => (
+                <Table.Tr key={d.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/datasets/${d.id}`}>
+                      {d.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{d.owner?.login ?? '—'}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light">{d.access}</Badge>
+                  </Table.Td>
+                  <Table.Td>{when(d.updatedAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      <Pager paging={paging} nextCursor={datasets.data?.nextCursor} label="Datasets" />
+      <Modal opened={creating} onClose={close} title="New dataset" closeButtonProps={{ 'aria-label': 'Close' }}>
+        <CreateDataset
+          onCreated={(id) => {
+            close();
+            void navigate({ to: `/datasets/${id}` });
+          }}
+        />
+      </Modal>
+    </Page>
+  );
+}

@@ -1,0 +1,141 @@
+import { Anchor, Badge, Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { Page } from '../ui/page';
+import { Pager, usePaging } from '../ui/pager';
+import { fieldError, ProblemAlert } from '../ui/problem-alert';
+
+export const PERMISSIONS = [
+  { key: 'admin', label: 'Admin', description: 'everything, including users, groups, grants, keys and settings' },
+  { key: 'mayCreateWebapps', label: 'May create webapps', description: '' },
+  { key: 'mayManageDatasets', label: 'May manage datasets', description: '' },
+  { key: 'gateway', label: 'Gateway', description: 'for the gateway’s service principal only' },
+] as const;
+
+export type Permissions = Record<(typeof PERMISSIONS)[number]['key'], boolean>;
+
+/** The permission checkboxes of a group form. */
+export function PermissionBoxes({ value, onChange, error }: { value: Permissions; onChange: (p: Permissions) => void; error?: string }) {
+  return (
+    <Checkbox.Group
+      label="Permissions"
+      error={error}
+      value={PERMISSIONS.filter((p) => value[p.key]).map((p) => p.key)}
+      onChange={(keys) => onChange(Object.fromEntries(PERMISSIONS.map((p) => [p.key, keys.includes(p.key)])) as Permissions)}
+    >
+      <Stack gap={6} mt={6}>
+        {PERMISSIONS.map((p) => (
+          <Checkbox key={p.key} value={p.key} label={p.label} description={p.description || undefined} />
+        ))}
+      </Stack>
+    </Checkbox.Group>
+  );
+}
+
+const NONE: Permissions = { admin: false, mayCreateWebapps: false, mayManageDatasets: false, gateway: false };
+
+function CreateGroup({ onCreated }: { onCreated: (id: string) => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [permissions, setPermissions] = useState<Permissions>(NONE);
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/groups', { body: { name, description: description || undefined, permissions } })),
+    onSuccess: async (group) => {
+      await queryClient.invalidateQueries({ queryKey: ['groups'] });
+      onCreated(group.id);
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="New group">
+      <Stack gap="sm">
+        <ProblemAlert error={create.error} />
+        <TextInput
+          label="Name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError(create.error, 'name')}
+          data-autofocus
+        />
+        <Textarea
+          label="Description"
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+          error={fieldError(create.error, 'description')}
+        />
+        <PermissionBoxes value={permissions} onChange={setPermissions} error={fieldError(create.error, 'permissions')} />
+        <Button type="submit" loading={create.isPending} disabled={!name}>
+          Create group
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+export function GroupsScreen() {
+  const paging = usePaging();
+  const navigate = useNavigate();
+  const [creating, { open, close }] = useDisclosure(false);
+  const groups = useQuery({
+    queryKey: ['groups', 'list', paging.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/groups', { params: { query: { cursor: paging.cursor } } })),
+  });
+  return (
+    <Page title="Groups" actions={<Button onClick={open}>New group</Button>}>
+      <ProblemAlert error={groups.error} />
+      {groups.data?.items.length === 0 ? <Text c="dimmed">No groups yet.</Text> : null}
+      {groups.data && groups.data.items.length > 0 ? (
+        <Table.ScrollContainer minWidth={480}>
+          <Table striped aria-label="Groups">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Description</Table.Th>
+                <Table.Th>Permissions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {groups.data.items.map((g) => (
+                <Table.Tr key={g.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/groups/${g.id}`}>
+                      {g.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{g.description ?? ''}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {PERMISSIONS.filter((p) => g.permissions[p.key]).map((p) => (
+                        <Badge key={p.key} variant="light">
+                          {p.label}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      <Pager paging={paging} nextCursor={groups.data?.nextCursor} label="Groups" />
+      <Modal opened={creating} onClose={close} title="New group" closeButtonProps={{ 'aria-label': 'Close' }}>
+        <CreateGroup
+          onCreated={(id) => {
+            close();
+            void navigate({ to: `/groups/${id}` });
+          }}
+        />
+      </Modal>
+    </Page>
+  );
+}

@@ -1,0 +1,553 @@
+import { readFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import {
+  ADMIN_PASSWORD,
+  Browser,
+  hasCount,
+  http,
+  hasText,
+  lacksText,
+  openBrowser,
+  SCREENSHOTS,
+  shown,
+  signInOnLoginPage,
+  Stack,
+  startStack,
+  stopAll,
+  within,
+  WIDTHS,
+} from '@behalf/testing';
+
+/**
+ * The web console in Debian's Chromium against the real API, gateway and database: an admin sets
+ * up people, groups, a grant and a webapp; a user keeps a secret and consents to it; the webapp's
+ * backend acts as that user; the console explains why, shows the user who acted as them, and
+ * verifies the audit chain. Every screen is checked with axe-core and photographed at both widths.
+ */
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = join(SCREENSHOTS, 'console');
+const PASSWORD = 'console-user-password-1';
+const SECRET_VALUE = 'warehouse-s3cr3t-value';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the debugging protocol, which the console's CSP does not govern (a script
+  // tag would be refused, as it should be).
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Looks at a screen at each width: axe finds nothing serious, and a full-page screenshot is
+ * written as `console/<name>-<width>.png`.
+ */
+async function look(page: Page, name: string, ready?: Locator): Promise<void> {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(250);
+    await ready?.first().waitFor();
+    expect({ screen: name, width, serious: await seriousViolations(page) }).toEqual({ screen: name, width, serious: [] });
+    // From the top, so that the fixed header and navigation are drawn where they belong.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** Chooses `option` in the Mantine select or picker labelled `label`, typing it first when searchable. */
+async function choose(page: Page, label: string | RegExp, option: string, type = true): Promise<void> {
+  // The input, not a form or list that shares its name.
+  const input = page
+    .getByLabel(label, { exact: typeof label === 'string' })
+    .and(page.locator('input'))
+    .first();
+  // A multi-select's input sits under its pills' box, which takes the click, as a person's would.
+  await input.click({ force: true });
+  if (type) await input.fill(option);
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+describe('the web console', () => {
+  let stack: Stack;
+  let admin: Browser;
+  let ada: Browser;
+  let adminPage: Page;
+  let adaPage: Page;
+  let upstream: Server;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    stack = await startStack();
+    upstream = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><title>Support desk</title><h1>Hello ${String(req.headers['x-behalf-user'] ?? 'nobody')}</h1></html>`);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    admin = await openBrowser();
+    adminPage = await admin.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await admin?.close();
+    await ada?.close();
+    await new Promise((resolve) => upstream?.close(resolve));
+    await stack?.stop();
+    await stopAll();
+  });
+
+  const url = (path: string) => `http://127.0.0.1:${stack.apiPort}${path}`;
+
+  it('sends a signed-out person to the login page, and back to where they were going once signed in', async () => {
+    await adminPage.goto(url('/groups'));
+    await adminPage.waitForURL(/\/login\?next=%2Fgroups/);
+    await look(adminPage, 'login', adminPage.getByRole('button', { name: 'Sign in' }));
+    // A wrong password: the problem's words, where it happened.
+    await adminPage.getByLabel(/^Login/).fill('admin');
+    await adminPage.getByLabel(/^Password/).fill('not-the-password');
+    await adminPage.getByRole('button', { name: 'Sign in' }).click();
+    await hasText(adminPage.getByRole('alert'), /login or password/i);
+    await look(adminPage, 'login-refused', adminPage.getByRole('alert'));
+    await signInOnLoginPage(adminPage, 'admin', ADMIN_PASSWORD, /\/groups$/);
+    await adminPage.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
+  });
+
+  it('lets an admin create two groups and three users, and put the users in them', async () => {
+    for (const name of ['support', 'analysts']) {
+      await adminPage.goto(url('/groups'));
+      await adminPage.getByRole('button', { name: 'New group' }).click();
+      const dialog = adminPage.getByRole('dialog', { name: 'New group' });
+      await dialog.getByLabel(/^Name/).fill(name);
+      await dialog.getByLabel('Description').fill(`The ${name} team`);
+      if (name === 'analysts') await look(adminPage, 'group-new', dialog);
+      await dialog.getByRole('button', { name: 'Create group' }).click();
+      await adminPage.getByRole('heading', { name: `Group ${name}` }).waitFor();
+      ids[name] = adminPage.url().split('/').pop()!;
+    }
+    for (const login of ['support-bot', 'ada', 'grace']) {
+      await adminPage.goto(url('/users'));
+      await adminPage.getByRole('button', { name: 'New user' }).click();
+      const dialog = adminPage.getByRole('dialog', { name: 'New user' });
+      await dialog.getByLabel(/^Login/).fill(login);
+      await dialog.getByLabel('Email').fill(`${login}@example.com`);
+      // The password rule is shown, and a short password is refused before it is sent.
+      await shown(dialog.getByText('At least 12 characters'));
+      await dialog.getByLabel(/^Password/).fill('short');
+      await shown(dialog.getByText('Too short: at least 12 characters.'));
+      if (login === 'grace') await look(adminPage, 'user-new', dialog);
+      await dialog.getByLabel(/^Password/).fill(PASSWORD);
+      await dialog.getByRole('button', { name: 'Create user' }).click();
+      await adminPage.getByRole('heading', { name: `User ${login}` }).waitFor();
+      ids[login] = adminPage.url().split('/').pop()!;
+    }
+    // A taken login: the API's problem, in words.
+    await adminPage.goto(url('/users'));
+    await adminPage.getByRole('button', { name: 'New user' }).click();
+    const again = adminPage.getByRole('dialog', { name: 'New user' });
+    await again.getByLabel(/^Login/).fill('ada');
+    await again.getByRole('button', { name: 'Create user' }).click();
+    await hasText(again.getByRole('alert'), /already/i);
+    await adminPage.keyboard.press('Escape');
+
+    for (const [group, login] of [
+      ['support', 'support-bot'],
+      ['analysts', 'ada'],
+      ['analysts', 'grace'],
+    ] as const) {
+      await adminPage.goto(url(`/groups/${ids[group]}`));
+      await choose(adminPage, 'Add a member', login);
+      await adminPage.getByRole('button', { name: 'Add member' }).click();
+      await shown(adminPage.getByRole('link', { name: login, exact: true }));
+    }
+
+    // The list searches as the API does (prefix of login, name or email).
+    await adminPage.goto(url('/users'));
+    await adminPage.getByLabel('Search').fill('gr');
+    await shown(adminPage.getByRole('link', { name: 'grace' }));
+    await hasCount(adminPage.getByRole('link', { name: 'ada', exact: true }), 0);
+    await adminPage.getByLabel('Search').fill('');
+    await look(adminPage, 'users', adminPage.getByRole('link', { name: 'support-bot' }));
+    await adminPage.goto(url(`/users/${ids.ada}`));
+    await shown(adminPage.getByRole('link', { name: 'analysts' }));
+    await look(adminPage, 'user', adminPage.getByRole('heading', { name: 'User ada' }));
+  });
+
+  it('grants support → analysts with a reason and an expiry', async () => {
+    await adminPage.goto(url(`/groups/${ids.support}`));
+    const form = adminPage.getByRole('form', { name: 'Grant impersonation' });
+    await choose(adminPage, 'Target group', 'analysts');
+    await form.getByLabel(/^Reason/).fill('support tickets');
+    const expiry = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+    const local = `${expiry.getFullYear()}-${String(expiry.getMonth() + 1).padStart(2, '0')}-${String(expiry.getDate()).padStart(2, '0')}T10:00`;
+    await form.getByLabel('Expires').fill(local);
+    await form.getByRole('button', { name: 'Grant' }).click();
+    const row = adminPage.getByRole('table', { name: 'Impersonation targets' }).getByRole('row', { name: /analysts/ });
+    await hasText(row, 'support tickets');
+    await hasText(row, String(expiry.getFullYear()));
+    await lacksText(row, 'expired');
+    // A grant past its expiry shows as such (backdated in the database: the API refuses a past expiry).
+    await stack.sql(
+      `INSERT INTO impersonation_grants (source_group_id, target_group_id, reason, expires_at, created_at, created_by_login)
+       VALUES ($1, $2, 'last quarter''s audit', now() - interval '1 day', now() - interval '30 days', 'admin')`,
+      [ids.support, ids.support],
+    );
+    await adminPage.reload();
+    const old = adminPage.getByRole('table', { name: 'Impersonation targets' }).getByRole('row', { name: /last quarter/ });
+    await hasText(old, 'expired');
+    await look(adminPage, 'group', row);
+    await adminPage.goto(url('/groups'));
+    await look(adminPage, 'groups', adminPage.getByRole('link', { name: 'support' }));
+  });
+
+  it('creates a webapp that runs as support-bot, restricted to ada, and reports errors next to their field', async () => {
+    await adminPage.goto(url('/webapps'));
+    await adminPage.getByRole('button', { name: 'New webapp' }).click();
+    const dialog = adminPage.getByRole('dialog', { name: 'New webapp' });
+    await dialog.getByLabel(/^Name/).fill('Support desk');
+    await choose(adminPage, 'Source', 'Container image', false);
+    await dialog.getByLabel('Image').fill('registry.example.com/desk:1');
+    await look(adminPage, 'webapp-new', dialog);
+    await dialog.getByRole('button', { name: 'Create webapp' }).click();
+    await adminPage.getByRole('heading', { name: 'Webapp Support desk' }).waitFor();
+    ids.webapp = adminPage.url().split('/').pop()!;
+
+    const settings = adminPage.getByRole('form', { name: 'Security settings' });
+    await choose(adminPage, 'Run-as user', 'support-bot');
+    await choose(adminPage, 'Access', 'Restricted: the viewers below', false);
+    await choose(adminPage, 'Viewers: users', 'ada');
+    await adminPage.keyboard.press('Escape');
+    await settings.getByLabel(/^Allow impersonation/).check();
+    await settings.getByLabel(/^Send an identity token/).check();
+    // A secret name the API refuses: its message shows under that field.
+    const names = settings.getByLabel('Secret names it may receive');
+    await names.fill('not a name!');
+    await names.press('Enter');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await hasText(settings.getByRole('alert'), 'The settings were not saved');
+    await shown(settings.getByText(/expected 1 to 128 of/).first());
+    await look(adminPage, 'webapp-settings-refused', settings.getByRole('alert'));
+    await settings
+      .getByRole('button', { name: /Remove not a name!/ })
+      .click()
+      .catch(async () => names.press('Backspace'));
+    await names.fill('warehouse_token');
+    await names.press('Enter');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await shown(settings.getByRole('status').filter({ hasText: 'Saved.' }));
+    // The effective run-as identity, explained.
+    const runsAs = adminPage.getByText(/support-bot/).first();
+    await shown(runsAs);
+    await shown(adminPage.getByText('pinned by an admin', { exact: false }).first());
+
+    const stored = await stack.call<{ runAsUserId: string; access: string; viewers: { users: string[] }; secretNames: string[]; allowImpersonation: boolean }>(
+      'GET',
+      `/api/v1/webapps/${ids.webapp}/settings`,
+      undefined,
+      await stack.login('admin', ADMIN_PASSWORD),
+    );
+    expect(stored.body).toMatchObject({
+      runAsUserId: ids['support-bot'],
+      access: 'restricted',
+      viewers: { users: [ids.ada] },
+      secretNames: ['warehouse_token'],
+      allowImpersonation: true,
+    });
+
+    // A run, started here: its launch spec is shown without the backend token.
+    await adminPage.getByRole('button', { name: 'Start a run' }).click();
+    const spec = adminPage.getByText(/Launch spec/);
+    await shown(spec);
+    const page = await adminPage.content();
+    expect(page).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    expect(page).not.toContain('BEHALF_BACKEND_TOKEN');
+    await hasText(adminPage.getByRole('table', { name: 'Runs' }), 'support-bot');
+    await shown(adminPage.getByRole('link', { name: /support-desk\.localhost/ }));
+    await look(adminPage, 'webapp', adminPage.getByRole('table', { name: 'Runs' }));
+    await adminPage.goto(url('/webapps'));
+    await look(adminPage, 'webapps', adminPage.getByRole('link', { name: 'Support desk' }));
+  });
+
+  it('lets ada store a secret (never shown again) and consent to it for the webapp', async () => {
+    ada = await openBrowser();
+    adaPage = await ada.context.newPage();
+    await adaPage.goto(url('/'));
+    await signInOnLoginPage(adaPage, 'ada', PASSWORD, /\/me\/secrets$/);
+    // Not an admin: no admin screens offered.
+    await hasCount(adaPage.getByRole('link', { name: 'Users' }), 0);
+    await shown(adaPage.getByText('No secrets yet.'));
+    await look(adaPage, 'my-secrets-empty', adaPage.getByText('No consents given.'));
+    const store = adaPage.getByRole('form', { name: 'Store a secret' });
+    await store.getByLabel(/^Name/).fill('warehouse_token');
+    await store.getByLabel(/^Value/).fill(SECRET_VALUE);
+    await store.getByRole('button', { name: 'Store secret' }).click();
+    await shown(adaPage.getByRole('cell', { name: 'warehouse_token' }));
+    const consent = adaPage.getByRole('form', { name: 'Consent for a webapp' });
+    await choose(adaPage, 'Webapp', 'Support desk');
+    await choose(adaPage, 'Secrets it may receive', 'warehouse_token', false);
+    await adaPage.keyboard.press('Escape');
+    await consent.getByRole('button', { name: 'Save consent' }).click();
+    await shown(adaPage.getByRole('button', { name: 'Revoke consent for Support desk' }));
+    expect(await adaPage.content()).not.toContain(SECRET_VALUE);
+    await look(adaPage, 'my-secrets', adaPage.getByRole('button', { name: 'Revoke consent for Support desk' }));
+  });
+
+  it('shows ada the exchange the webapp backend made as her, and the secret it received', async () => {
+    const adminSession = await stack.login('admin', ADMIN_PASSWORD);
+    const runs = await stack.call<{ items: { id: string; status: string }[] }>('GET', `/api/v1/webapps/${ids.webapp}/runs`, undefined, adminSession);
+    const run = runs.body.items.find((r) => r.status === 'active')!;
+    // The runtime's side: a fresh backend token for the run, and ada's browser headers passed on.
+    const refreshed = await stack.call<{ backendToken: string }>('POST', `/api/v1/webapps/${ids.webapp}/runs/${run.id}/refresh`, undefined, adminSession);
+    const backend = refreshed.body.backendToken;
+    const adaCookies = await ada.context.cookies(url('/'));
+    const session = adaCookies.find((c) => c.name === 'behalf_session')!.value;
+    const identity = await stack.call<{ token: string }>(
+      'POST',
+      '/api/v1/runtime/identity-token',
+      { headers: { cookie: `behalf_session=${session}` } },
+      backend,
+    );
+    expect(identity.status).toBe(200);
+    const exchange = await fetch(url('/oauth/token'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: identity.body.token,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        actor_token: backend,
+        actor_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      }),
+    });
+    expect({ status: exchange.status, body: await exchange.text() }).toMatchObject({ status: 200 });
+    const info = await stack.call<{ secrets: { name: string; value: string }[] }>(
+      'POST',
+      '/api/v1/runtime/auth-info',
+      { headers: { cookie: `behalf_session=${session}` }, withSecrets: true },
+      backend,
+    );
+    expect(info.body.secrets).toEqual([{ name: 'warehouse_token', value: SECRET_VALUE }]);
+
+    await adaPage.goto(url('/me/acted-as-me'));
+    const table = adaPage.getByRole('table', { name: 'Impersonation events' });
+    const row = table.getByRole('row', { name: /Exchanged your identity/ });
+    await hasText(row, 'support-bot');
+    await hasText(row, 'Support desk');
+    await hasText(row, 'allowed');
+    await shown(table.getByRole('row', { name: /Received your secrets/ }));
+    // Filterable.
+    await adaPage.getByLabel('Filter').fill('secrets');
+    await hasCount(table.getByRole('row', { name: /Exchanged your identity/ }), 0);
+    await adaPage.getByLabel('Filter').fill('');
+    await look(adaPage, 'acted-as-me', row);
+  });
+
+  it('explains why support-bot may act as ada, rule by rule', async () => {
+    await adminPage.goto(url('/explain'));
+    await adminPage.getByLabel(/^Actor/).fill('support-bot');
+    await adminPage.getByLabel(/^Viewer/).fill('ada');
+    await adminPage.getByRole('button', { name: 'Explain' }).click();
+    const answer = adminPage.getByRole('status').filter({ hasText: 'may act as' });
+    await hasText(answer, 'support-bot may act as ada');
+    await hasText(answer, 'group support holds a grant on group analysts');
+    await hasText(answer, 'support tickets');
+    const rules = adminPage.getByRole('list', { name: 'Rules' });
+    await hasCount(rules.getByRole('listitem'), 6);
+    await lacksText(rules, 'fails');
+    await look(adminPage, 'explain', answer);
+    // And why grace (analysts, but the same question the other way round) may not act as ada.
+    await adminPage.getByLabel(/^Actor/).fill('grace');
+    await adminPage.getByRole('button', { name: 'Explain' }).click();
+    await hasText(adminPage.getByRole('status').filter({ hasText: 'may not act as' }), 'No impersonation grant');
+    await hasText(rules.getByRole('listitem').filter({ hasText: 'fails' }), 'impersonation grant');
+    await look(adminPage, 'explain-refused', rules);
+  });
+
+  it('verifies the audit chain and filters the records', async () => {
+    await adminPage.goto(url('/audit'));
+    await adminPage.getByRole('button', { name: 'Verify the chain' }).click();
+    await shown(adminPage.getByRole('status').filter({ hasText: 'The chain verifies' }));
+    await choose(adminPage, 'Action', 'token.exchange');
+    await adminPage.getByRole('button', { name: 'Filter' }).click();
+    await adminPage.waitForURL(/action=token\.exchange/);
+    const records = adminPage.getByRole('table', { name: 'Audit records' });
+    await hasCount(records.getByRole('row'), 2);
+    await hasText(records, 'support-bot');
+    await hasText(records, 'ada');
+    await look(adminPage, 'audit', records);
+    // A tampered record is named.
+    const [last] = await stack.sql<{ id: string }>(`SELECT id::text AS id FROM audit_events WHERE action = 'token.exchange' ORDER BY id DESC LIMIT 1`);
+    // As a database superuser could: past the append-only trigger.
+    await stack.sql(
+      `ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_or_delete;
+       UPDATE audit_events SET reason = 'tampered' WHERE id = ${Number(last.id)};
+       ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_or_delete;`,
+    );
+    await adminPage.getByRole('button', { name: 'Verify the chain' }).click();
+    await hasText(adminPage.getByRole('alert').filter({ hasText: 'The chain is broken' }), `The first broken record is ${last.id}`);
+    await look(adminPage, 'audit-broken', adminPage.getByRole('alert'));
+  });
+
+  it('keeps datasets: a group permission, an upload with progress that can be cancelled, a download, a delete', async () => {
+    await adminPage.goto(url('/datasets'));
+    await shown(adminPage.getByText('No datasets you may read.'));
+    await adminPage.getByRole('button', { name: 'New dataset' }).click();
+    const dialog = adminPage.getByRole('dialog', { name: 'New dataset' });
+    await dialog.getByLabel(/^Name/).fill('sales');
+    await dialog.getByRole('button', { name: 'Create dataset' }).click();
+    await adminPage.getByRole('heading', { name: 'Dataset sales' }).waitFor();
+    await choose(adminPage, 'Group', 'analysts');
+    await adminPage.getByRole('button', { name: 'Give access' }).click();
+    await hasText(adminPage.getByText(/analysts:/), 'read');
+
+    // A slow link: the upload shows its progress and is cancelled; nothing is stored.
+    const cdp = await admin.context.newCDPSession(adminPage);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
+    const chooser = adminPage.waitForEvent('filechooser');
+    await adminPage.getByRole('button', { name: 'File' }).click();
+    await (await chooser).setFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.alloc(2 * 1024 * 1024, 'a') });
+    await adminPage.getByRole('button', { name: 'Upload', exact: true }).click();
+    await shown(adminPage.getByRole('progressbar', { name: 'Upload progress' }));
+    await adminPage.getByRole('button', { name: 'Cancel upload' }).click();
+    await hasText(adminPage.getByRole('alert'), 'Upload cancelled');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await shown(adminPage.getByText('No files yet.'));
+
+    const chooser2 = adminPage.waitForEvent('filechooser');
+    await adminPage.getByRole('button', { name: 'File' }).click();
+    await (await chooser2).setFiles({ name: 'q3.csv', mimeType: 'text/csv', buffer: Buffer.from('month,revenue\n2026-07,12\n') });
+    await adminPage.getByLabel('Path in the dataset').fill('reports/q3.csv');
+    await adminPage.getByRole('button', { name: 'Upload', exact: true }).click();
+    await shown(adminPage.getByRole('status').filter({ hasText: 'Stored reports/q3.csv.' }));
+    const files = adminPage.getByRole('table', { name: 'Files' });
+    await hasText(files, 'reports/q3.csv');
+    const download = adminPage.waitForEvent('download');
+    await files.getByRole('link', { name: 'Download reports/q3.csv' }).click();
+    const saved = await (await download).path();
+    expect(readFileSync(saved, 'utf8')).toBe('month,revenue\n2026-07,12\n');
+    await look(adminPage, 'dataset', files);
+    await files.getByRole('button', { name: 'Delete reports/q3.csv' }).click();
+    await shown(adminPage.getByText('No files yet.'));
+    await adminPage.goto(url('/datasets'));
+    await look(adminPage, 'datasets', adminPage.getByRole('link', { name: 'sales' }));
+  });
+
+  it('shows the signing keys, rotates them with and without delay, and validates global settings', async () => {
+    await adminPage.goto(url('/keys'));
+    const keys = adminPage.getByRole('table', { name: 'Published keys' });
+    await hasCount(keys.getByRole('row'), 2);
+    await adminPage.getByRole('button', { name: 'Rotate after the publication delay' }).click();
+    await hasText(adminPage.getByRole('status').filter({ hasText: 'New key' }), 'signs from');
+    await hasCount(keys.getByRole('row'), 3);
+    await adminPage.getByRole('button', { name: 'Rotate now' }).click();
+    await hasCount(keys.getByRole('row'), 4);
+    const lifetime = adminPage.getByLabel('Identity token lifetime (seconds)');
+    await lifetime.fill('999999');
+    await adminPage.getByRole('button', { name: 'Save settings' }).click();
+    await shown(adminPage.getByRole('alert').filter({ hasText: 'The settings were not saved' }));
+    await shown(adminPage.getByText(/identityTokenLifetimeSeconds|at most/).first());
+    await look(adminPage, 'keys', keys);
+  });
+
+  it('lets a webapp viewer sign in on the console login page and return to the webapp', async () => {
+    const adminSession = await stack.login('admin', ADMIN_PASSWORD);
+    const runs = await stack.call<{ items: { id: string; status: string }[] }>('GET', `/api/v1/webapps/${ids.webapp}/runs`, undefined, adminSession);
+    const run = runs.body.items.find((r) => r.status === 'active')!;
+    const backend = (await stack.call<{ backendToken: string }>('POST', `/api/v1/webapps/${ids.webapp}/runs/${run.id}/refresh`, undefined, adminSession)).body
+      .backendToken;
+    const put = await stack.call(
+      'PUT',
+      `/api/v1/webapps/${ids.webapp}/runs/${run.id}/upstream`,
+      { url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` },
+      backend,
+    );
+    expect(put.status).toBe(200);
+    const viewer = await openBrowser();
+    try {
+      const page = await viewer.context.newPage();
+      const webappUrl = `http://${stack.hostOf('support-desk')}/`;
+      // The gateway hears of the new upstream within a second.
+      await within(3000, async () => (await http(stack.gatewayPort, stack.hostOf('support-desk'), '/')).status === 302);
+      await page.goto(webappUrl);
+      await page.waitForURL(/\/login\?return_to=%2Foauth%2Fauthorize/);
+      await shown(page.getByText('Sign in to open the webapp.'));
+      await look(page, 'login-webapp', page.getByRole('button', { name: 'Sign in' }));
+      await signInOnLoginPage(page, 'ada', PASSWORD, webappUrl);
+      await shown(page.getByRole('heading', { name: 'Hello ada' }));
+      // The viewer's Behalf session is the console's too (on the origin Behalf is published at).
+      await page.goto(`${stack.publicUrl}/me/secrets`);
+      await shown(page.getByRole('heading', { name: 'My secrets' }));
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  it('sends a person whose session ended back to login, then to the page they were on; signs out', async () => {
+    await adminPage.goto(url(`/users/${ids.grace}`));
+    await adminPage.getByRole('heading', { name: 'User grace' }).waitFor();
+    // The session ends elsewhere (logged out from another tab, expired, revoked).
+    const cookies = await admin.context.cookies(url('/'));
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const csrf = cookies.find((c) => c.name === 'behalf_csrf')!.value;
+    const ended = await fetch(url('/api/v1/auth/logout'), { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    expect(ended.status).toBe(204);
+    await adminPage.getByRole('link', { name: 'Audit' }).click();
+    await adminPage.waitForURL(/\/login\?.*reason=expired/);
+    await hasText(adminPage.getByRole('status'), 'Your session has ended');
+    await look(adminPage, 'login-expired', adminPage.getByRole('status'));
+    await signInOnLoginPage(adminPage, 'admin', ADMIN_PASSWORD, /\/audit/);
+    await adminPage.getByRole('heading', { name: 'Audit', level: 1 }).waitFor();
+    // A page that does not exist.
+    await adminPage.goto(url('/no-such-page'));
+    await shown(adminPage.getByRole('heading', { name: 'Nothing here' }));
+    await look(adminPage, 'not-found', adminPage.getByRole('heading', { name: 'Nothing here' }));
+    // Dark theme, remembered.
+    await adminPage.goto(url('/users'));
+    await adminPage.getByRole('button', { name: 'Use the dark theme' }).click();
+    await within(5000, async () => (await adminPage.locator('html').getAttribute('data-mantine-color-scheme')) === 'dark');
+    await look(adminPage, 'users-dark', adminPage.getByRole('link', { name: 'grace' }));
+    await adminPage.getByRole('button', { name: 'Use the light theme' }).click();
+    // Sign out.
+    await adminPage.getByRole('button', { name: 'Sign out' }).click();
+    await adminPage.waitForURL(/\/login\?reason=signed-out/);
+    await hasText(adminPage.getByRole('status'), 'You are signed out.');
+    await adminPage.goto(url('/users'));
+    await adminPage.waitForURL(/\/login\?next=%2Fusers/);
+  });
+
+  it('tells a person locked out after too many failures when to try again', async () => {
+    const page = await ada.context.newPage();
+    await page.goto(url('/login'));
+    let message = '';
+    for (let attempt = 0; attempt < 8 && !/try again/i.test(message); attempt += 1) {
+      await page.getByLabel(/^Login/).fill('mallory');
+      await page.getByLabel(/^Password/).fill(`wrong-password-${attempt}`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      await page.waitForTimeout(100);
+      message = (await page.getByRole('alert').textContent()) ?? '';
+    }
+    expect(message).toMatch(/try again/i);
+    expect(message).not.toMatch(/\b429\b/);
+    await look(page, 'login-locked', page.getByRole('alert'));
+  });
+});

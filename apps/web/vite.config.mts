@@ -1,0 +1,37 @@
+// The web console's build (`npm run build`, into dist/apps/web, served by the API at /) and its
+// development server (`npm run dev:web`, http://127.0.0.1:5173, proxying the API's paths to
+// BEHALF_API_URL, default http://127.0.0.1:3000).
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const api = process.env['BEHALF_API_URL'] ?? 'http://127.0.0.1:3000';
+const proxied = ['/api', '/oauth', '/.well-known', '/healthz', '/readyz'];
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  resolve: {
+    // The contracts' code catalogue (audit actions, refusal messages) from its source: one
+    // dependency-free module, not the whole library with its schemas.
+    alias: { '@behalf/contracts/codes': resolve(import.meta.dirname, '../../libs/contracts/src/codes.ts') },
+  },
+  build: {
+    outDir: resolve(import.meta.dirname, '../../dist/apps/web'),
+    emptyOutDir: true,
+    // The report of what a first load costs is written by scripts/web-bundle-report.mjs.
+    reportCompressedSize: false,
+    // Read by scripts/web-bundle-report.mjs: which chunks each screen needs.
+    manifest: true,
+    // The budget that matters is the gzipped first load, checked by that script.
+    chunkSizeWarningLimit: 1024,
+    // No inline script or style may be needed: the console's CSP allows only this origin's files.
+    assetsInlineLimit: 0,
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    proxy: Object.fromEntries(proxied.map((path) => [path, { target: api, changeOrigin: false }])),
+  },
+});
