@@ -1,5 +1,6 @@
-// Generates the typed API client's types from the committed OpenAPI document (apps/api/openapi.json)
-// with openapi-typescript. `--check` writes nothing and fails when the committed types are stale.
+// Generates the typed API clients' types from the committed OpenAPI document (apps/api/openapi.json)
+// with openapi-typescript: the runtime SDK's and the web console's. `--check` writes nothing and
+// fails when the committed types are stale; `--check <path>` checks that one only.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +14,9 @@ const targets = [join(root, 'libs/runtime-sdk/src/generated/openapi.ts'), join(r
 const header = '// Generated from apps/api/openapi.json by scripts/generate-clients.mjs (`npm run openapi`): do not edit.\n';
 const text = header + astToString(await openapiTS(JSON.parse(readFileSync(source, 'utf8'))));
 
+const only = process.argv.find((arg, i) => i > 1 && !arg.startsWith('--'));
 let stale = 0;
-for (const target of targets) {
+for (const target of targets.filter((t) => !only || t === join(root, only))) {
   let current = '';
   try {
     current = readFileSync(target, 'utf8');

@@ -31,11 +31,11 @@ describe('the lint rules', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  /** ESLint's verdict on `source` planted as a file of a library (the shared contracts by default). */
-  async function lintInContracts(source: string, library = 'contracts'): Promise<Record<string, number>> {
-    const lib = await mkdtemp(join(projectRoot(), `libs/${library}/src/lint-probe-`));
+  /** ESLint's verdict on `source` planted as a file of a project (the shared contracts by default). */
+  async function lintInContracts(source: string, library = 'contracts', name = 'probe.ts'): Promise<Record<string, number>> {
+    const lib = await mkdtemp(join(projectRoot(), library.startsWith('apps/') ? `${library}/src/lint-probe-` : `libs/${library}/src/lint-probe-`));
     try {
-      const file = join(lib, 'probe.ts');
+      const file = join(lib, name);
       await writeFile(file, source);
       return await lint([relative(projectRoot(), file)]);
     } finally {
@@ -51,6 +51,11 @@ describe('the lint rules', () => {
   it('keeps the Node-only server library out of the shared contracts (so out of browser and SDK bundles)', async () => {
     const source = "import { redactDeep } from '@behalf/server';\nexport const redact = redactDeep;\n";
     expect(await lintInContracts(source)).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
+  });
+
+  it('keeps server code out of the web console (a browser bundle)', async () => {
+    const source = "import { redactDeep } from '@behalf/server';\nexport const redact = redactDeep;\n";
+    expect(await lintInContracts(source, 'apps/web', 'probe.tsx')).toMatchObject({ '@nx/enforce-module-boundaries': 1 });
   });
 
   it('keeps server code out of the runtime SDK (what webapp backends install)', async () => {

@@ -10,8 +10,6 @@ export const meQuery = queryOptions({
   retry: false,
 });
 
-export type Me = Awaited<ReturnType<typeof meQuery.queryFn & object>>;
-
 export function isAdmin(me: { permissions: readonly string[] } | undefined): boolean {
   return !!me?.permissions.includes('admin');
 }

@@ -60,7 +60,7 @@ export function Shell() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close the menu' : 'Open the menu'} />
-            <Text component={Link} to="/" fw={700} size="lg">
+            <Text component={Link} to="/" fw={700} size="lg" c="inherit" td="none">
               Behalf
             </Text>
           </Group>
