@@ -1,6 +1,6 @@
 // Generates the typed API clients' types from the committed OpenAPI document (apps/api/openapi.json)
-// with openapi-typescript: the runtime SDK's and the web console's. `--check` writes nothing and
-// fails when the committed types are stale; `--check <path>` checks that one only.
+// with openapi-typescript, for the runtime SDK's and the web console's clients. `--check` writes
+// nothing and fails when the committed types are stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,15 +8,15 @@ import openapiTS, { astToString } from 'openapi-typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'apps/api/openapi.json');
-// The runtime SDK's client and the web console's, each from the same document.
-const targets = [join(root, 'libs/runtime-sdk/src/generated/openapi.ts'), join(root, 'apps/web/src/api/openapi.ts')];
+// One file of wire types in the shared contracts, which the runtime SDK's client and the web
+// console's both import.
+const targets = [join(root, 'libs/contracts/src/generated/openapi.ts')];
 
 const header = '// Generated from apps/api/openapi.json by scripts/generate-clients.mjs (`npm run openapi`): do not edit.\n';
 const text = header + astToString(await openapiTS(JSON.parse(readFileSync(source, 'utf8'))));
 
-const only = process.argv.find((arg, i) => i > 1 && !arg.startsWith('--'));
 let stale = 0;
-for (const target of targets.filter((t) => !only || t === join(root, only))) {
+for (const target of targets) {
   let current = '';
   try {
     current = readFileSync(target, 'utf8');

@@ -13,3 +13,4 @@ export * from './runtime';
 export * from './codes';
 export * from './token-claims';
 export * from './gateway';
+export type { ApiPaths, ApiComponents } from './generated/openapi-paths';

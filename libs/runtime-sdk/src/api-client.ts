@@ -1,9 +1,9 @@
 import createClient, { Client, Middleware } from 'openapi-fetch';
-import type { paths } from './generated/openapi';
+import type { ApiPaths as paths } from '@behalf/contracts';
 
 /** The Behalf REST API, typed from its committed OpenAPI document (`apps/api/openapi.json`). */
 export type BehalfClient = Client<paths>;
-export type { paths as BehalfPaths } from './generated/openapi';
+export type { ApiPaths as BehalfPaths } from '@behalf/contracts';
 
 export interface BehalfClientOptions {
   /** Behalf's base URL, e.g. `http://127.0.0.1:3000`. */

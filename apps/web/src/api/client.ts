@@ -1,5 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './openapi';
+import type { ApiPaths as paths } from '@behalf/contracts/openapi';
 
 export type { paths };
 

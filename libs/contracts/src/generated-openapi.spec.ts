@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-describe('the typed API client', () => {
-  it('is generated from the committed apps/api/openapi.json (on failure: `npm run openapi`, and commit)', () => {
+describe('the API clients’ types (runtime SDK and web console)', () => {
+  it('are generated from the committed apps/api/openapi.json (on failure: `npm run openapi`, and commit)', () => {
     const root = join(__dirname, '../../..');
     const check = spawnSync(process.execPath, [join(root, 'scripts/generate-clients.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
     expect(check.stderr).toBe('');
