@@ -283,7 +283,7 @@ describe('the web console', () => {
     await shown(adminPage.getByRole('link', { name: /support-desk\.localhost/ }));
     await look(adminPage, 'webapp', adminPage.getByRole('table', { name: 'Runs' }));
     await adminPage.goto(url('/webapps'));
-    await look(adminPage, 'webapps', adminPage.getByRole('link', { name: 'Support desk' }));
+    await shown(adminPage.getByRole('link', { name: 'Support desk' }));
   });
 
   it('lets ada store a secret (never shown again) and consent to it for the webapp', async () => {
@@ -468,6 +468,47 @@ describe('the web console', () => {
     await look(adminPage, 'keys', keys);
   });
 
+  it('lets an owner who is no admin ask for secret names, and an admin approve them', async () => {
+    // Set-up through the API: grace may create webapps, and owns one.
+    const adminSession = await stack.login('admin', ADMIN_PASSWORD);
+    const creators = await stack.call<{ id: string }>('POST', '/api/v1/groups', { name: 'creators', permissions: { mayCreateWebapps: true } }, adminSession);
+    await stack.call('PUT', `/api/v1/groups/${creators.body.id}/members/${ids.grace}`, undefined, adminSession);
+    const graceSession = await stack.login('grace', PASSWORD);
+    const notebook = await stack.call<{ id: string }>('POST', '/api/v1/webapps', { name: 'Grace notebook', kind: 'dash' }, graceSession);
+    expect(notebook.status).toBe(201);
+
+    const grace = await openBrowser();
+    try {
+      const page = await grace.context.newPage();
+      await page.goto(url(`/webapps/${notebook.body.id}`));
+      await signInOnLoginPage(page, 'grace', PASSWORD, new RegExp(`/webapps/${notebook.body.id}$`));
+      const ask = page.getByRole('form', { name: 'Ask for secret names' });
+      const names = ask.getByLabel('Secret names to ask for');
+      await names.fill('warehouse_token');
+      await names.press('Enter');
+      await ask.getByRole('button', { name: 'Ask an admin' }).click();
+      const pending = page.getByRole('region', { name: 'Pending request' });
+      await hasText(pending, 'grace asked');
+      await hasText(pending, 'warehouse_token');
+      await look(page, 'webapp-secret-name-request', pending);
+    } finally {
+      await grace.close();
+    }
+
+    await adminPage.goto(url('/webapps'));
+    const requests = adminPage.getByRole('link', { name: 'Grace notebook' }).first();
+    await shown(requests);
+    await look(adminPage, 'webapps', requests);
+    await requests.click();
+    await adminPage.getByRole('heading', { name: 'Webapp Grace notebook' }).waitFor();
+    await adminPage.getByRole('button', { name: 'Approve the names' }).click();
+    await shown(adminPage.getByText('No pending request.'));
+    // The settings form shows the approved name at once.
+    await shown(adminPage.getByRole('form', { name: 'Security settings' }).getByText('warehouse_token'));
+    const settings = await stack.call<{ secretNames: string[] }>('GET', `/api/v1/webapps/${notebook.body.id}/settings`, undefined, adminSession);
+    expect(settings.body.secretNames).toEqual(['warehouse_token']);
+  });
+
   it('lets a webapp viewer sign in on the console login page and return to the webapp', async () => {
     const adminSession = await stack.login('admin', ADMIN_PASSWORD);
     const runs = await stack.call<{ items: { id: string; status: string }[] }>('GET', `/api/v1/webapps/${ids.webapp}/runs`, undefined, adminSession);
@@ -504,6 +545,14 @@ describe('the web console', () => {
   it('sends a person whose session ended back to login, then to the page they were on; signs out', async () => {
     await adminPage.goto(url(`/users/${ids.grace}`));
     await adminPage.getByRole('heading', { name: 'User grace' }).waitFor();
+    // Disable and enable again.
+    await adminPage.getByRole('button', { name: 'Disable grace' }).click();
+    await shown(adminPage.getByRole('button', { name: 'Enable grace' }));
+    expect((await stack.call<{ status: string }>('GET', `/api/v1/users/${ids.grace}`, undefined, await stack.login('admin', ADMIN_PASSWORD))).body.status).toBe(
+      'disabled',
+    );
+    await adminPage.getByRole('button', { name: 'Enable grace' }).click();
+    await shown(adminPage.getByRole('button', { name: 'Disable grace' }));
     // The session ends elsewhere (logged out from another tab, expired, revoked).
     const cookies = await admin.context.cookies(url('/'));
     const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
@@ -517,7 +566,7 @@ describe('the web console', () => {
     await signInOnLoginPage(adminPage, 'admin', ADMIN_PASSWORD, /\/audit/);
     await adminPage.getByRole('heading', { name: 'Audit', level: 1 }).waitFor();
     // A page that does not exist.
-    await adminPage.goto(url('/no-such-page'));
+    await adminPage.goto(url('/me/no-such-page'));
     await shown(adminPage.getByRole('heading', { name: 'Nothing here' }));
     await look(adminPage, 'not-found', adminPage.getByRole('heading', { name: 'Nothing here' }));
     // Dark theme, remembered.

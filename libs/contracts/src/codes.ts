@@ -331,6 +331,8 @@ export const AUDIT_ACTIONS = [
   'webapp.run.start',
   'webapp.run.stop',
   'webapp.run.upstream',
+  'webapp.secret_names.decline',
+  'webapp.secret_names.request',
   'webapp.settings.update',
   'webapp.update',
 ] as const;

@@ -14,3 +14,4 @@ export * from './codes';
 export * from './token-claims';
 export * from './gateway';
 export type { ApiPaths, ApiComponents } from './generated/openapi-paths';
+export * from './console';

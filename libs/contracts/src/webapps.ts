@@ -130,3 +130,16 @@ export interface RefreshedBackendToken {
   backendToken: string;
   expiresAt: string;
 }
+
+/**
+ * Secret names a webapp's manager asked an admin to let it receive (only admins widen
+ * `secretNames`); pending until an admin approves them (by widening) or declines.
+ */
+export interface SecretNameRequest {
+  webappId: string;
+  webappName: string;
+  /** The names asked for that the webapp may not receive yet. */
+  names: string[];
+  requestedBy: { id: string | null; login: string };
+  requestedAt: string;
+}

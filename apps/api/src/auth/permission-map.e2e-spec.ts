@@ -30,6 +30,7 @@ const EXPECTED: Record<string, string> = {
   'DELETE /api/v1/users/{id}': 'admin [session, api_key]',
   'DELETE /api/v1/users/{id}/secrets/{name}': 'admin [session, api_key]',
   'DELETE /api/v1/webapps/{id}': 'authenticated [session, api_key]',
+  'DELETE /api/v1/webapps/{id}/secret-name-request': 'authenticated [session, api_key]',
   'DELETE /api/v1/webapps/{id}/runs/{runId}': 'authenticated [session, api_key, backend_token]',
   'GET /.well-known/jwks.json': 'public',
   'GET /.well-known/openid-configuration': 'public',
@@ -61,6 +62,8 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/webapps/{id}': 'authenticated [session, api_key]',
   'GET /api/v1/webapps/{id}/runs': 'authenticated [session, api_key]',
   'GET /api/v1/webapps/{id}/runs/{runId}': 'authenticated [session, api_key]',
+  'GET /api/v1/webapps/{id}/secret-name-request': 'authenticated [session, api_key]',
+  'GET /api/v1/secret-name-requests': 'admin [session, api_key]',
   'GET /api/v1/webapps/{id}/settings': 'authenticated [session, api_key]',
   'GET /healthz': 'public',
   'GET /metrics': 'public',
@@ -94,6 +97,7 @@ const EXPECTED: Record<string, string> = {
   'PUT /api/v1/groups/{id}/members/{userId}': 'admin [session, api_key]',
   'PUT /api/v1/users/me/secret-consents/{webappId}': 'authenticated [session, api_key]',
   'PUT /api/v1/users/me/secrets/{name}': 'authenticated [session, api_key]',
+  'PUT /api/v1/webapps/{id}/secret-name-request': 'authenticated [session, api_key]',
 };
 
 describe('the permission map', () => {

@@ -92,3 +92,12 @@ export const startRunBody = z
       .describe('where the runtime serves the backend, for the proxy'),
   })
   .default({});
+
+export const secretNameRequestBody = z.strictObject({
+  names: z
+    .array(secretName, { error: 'expected an array of secret names' })
+    .min(1, 'expected at least one name')
+    .max(200, 'expected at most 200 names')
+    .refine((list) => new Set(list).size === list.length, 'expected no name twice')
+    .describe('the secret names the webapp should be allowed to receive; those it already may are left out'),
+});

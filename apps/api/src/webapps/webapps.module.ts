@@ -11,6 +11,9 @@ import { RunsService } from './runs.service';
 import { WebappRepository } from './webapp.repository';
 import { WebappsController } from './webapps.controller';
 import { WebappsService } from './webapps.service';
+import { SecretNameRequestRepository } from './secret-name-request.repository';
+import { SecretNameRequestsController } from './secret-name-requests.controller';
+import { SecretNameRequestsService } from './secret-name-requests.service';
 
 /**
  * Webapps, their security settings and runs (whose backend tokens the runtime module
@@ -20,8 +23,17 @@ import { WebappsService } from './webapps.service';
 @Global()
 @Module({
   imports: [IdentityModule, SettingsModule, TokensModule, DatasetsModule],
-  controllers: [WebappsController, RunsController],
-  providers: [WebappRepository, RunRepository, WebappsService, RunsService, RunAuthority, { provide: RUN_AUTHORITY, useExisting: RunAuthority }],
+  controllers: [WebappsController, RunsController, SecretNameRequestsController],
+  providers: [
+    WebappRepository,
+    RunRepository,
+    SecretNameRequestRepository,
+    WebappsService,
+    SecretNameRequestsService,
+    RunsService,
+    RunAuthority,
+    { provide: RUN_AUTHORITY, useExisting: RunAuthority },
+  ],
   exports: [WebappsService, RunsService, WebappRepository, RunRepository, RunAuthority, RUN_AUTHORITY],
 })
 export class WebappsModule {}

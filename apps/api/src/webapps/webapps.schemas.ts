@@ -1,4 +1,4 @@
-import type { RefreshedBackendToken, StartedRun, Webapp, WebappRun, WebappSettingsView } from '@behalf/contracts';
+import type { RefreshedBackendToken, SecretNameRequest, StartedRun, Webapp, WebappRun, WebappSettingsView } from '@behalf/contracts';
 import { IDENTITY_MODES, RUN_AS_SOURCES, WEBAPP_ACCESS, WEBAPP_KINDS } from '@behalf/contracts';
 import { z } from 'zod';
 import { timestamp, uuid, userSummary } from '../platform/http/response-schemas';
@@ -69,3 +69,11 @@ export const refreshedBackendTokenSchema = z.object({
   backendToken: z.string(),
   expiresAt: timestamp,
 }) satisfies z.ZodType<RefreshedBackendToken>;
+
+export const secretNameRequestSchema = z.object({
+  webappId: uuid,
+  webappName: z.string(),
+  names: z.array(z.string()),
+  requestedBy: z.object({ id: uuid.nullable(), login: z.string() }),
+  requestedAt: timestamp,
+}) satisfies z.ZodType<SecretNameRequest>;

@@ -19,6 +19,7 @@ import { UserRepository } from '../identity/user.repository';
 import { SettingsService } from '../settings/settings.service';
 import { explainRunAs, runAsOf, webappAccess, WebappAccessLevel } from './webapp-access';
 import { RunAuthority } from './run-authority.service';
+import { SecretNameRequestRepository } from './secret-name-request.repository';
 import { WebappChange, webappNotFound, WebappRecord, WebappRepository } from './webapp.repository';
 import { patchSettingsBody, updateWebappBody } from './webapps.dto';
 
@@ -43,6 +44,7 @@ export class WebappsService {
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
     private readonly authority: RunAuthority,
+    private readonly requests: SecretNameRequestRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) config: Config,
   ) {
@@ -225,6 +227,12 @@ export class WebappsService {
       ...(identityPropagation ? { identityPropagation: { ...before.settings.identityPropagation, ...identityPropagation } } : {}),
     };
     const after = await this.webapps.update(id, change, ctx.principal.userId);
+    // Names an admin now let the webapp receive settle a pending request for them.
+    if (patch.secretNames !== undefined) {
+      const pending = await this.requests.get(id);
+      const approved = after.settings.secretNames;
+      if (pending) await this.requests.keepOnly(id, approved === null ? [] : pending.names.filter((n) => !approved.includes(n)));
+    }
     await this.audit.record(
       {
         action: 'webapp.settings.update',

@@ -3,6 +3,7 @@ import { createRootRouteWithContext, createRoute, createRouter, lazyRouteCompone
 import { NotFound } from '../screens/not-found';
 import { LoginScreen } from '../screens/login';
 import { meQuery } from './session';
+import type { ScreenPath } from './paths';
 import { Shell } from './shell';
 
 /** Query-string values as optional strings: anything else in the URL is dropped, never trusted. */
@@ -25,7 +26,7 @@ const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
 
 const loginRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: '/login',
+  path: '/login' satisfies ScreenPath,
   validateSearch: strings(['return_to', 'next', 'reason'] as const),
   component: LoginScreen,
 });
@@ -44,7 +45,7 @@ const shellRoute = createRoute({
   component: Shell,
 });
 
-const screen = <P extends string>(
+const screen = <P extends ScreenPath>(
   path: P,
   load: () => Promise<Record<string, unknown>>,
   name: string,

@@ -28,6 +28,7 @@ import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { GroupsPicker, UserPicker, UsersPicker } from '../ui/pickers';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
+import { SecretNameRequestPanel } from './secret-name-request';
 import { KINDS, type Kind, type Source, SourceFields } from './webapps';
 
 type Webapp = paths['/api/v1/webapps/{id}']['get']['responses'][200]['content']['application/json'];
@@ -379,6 +380,8 @@ function Runs({ webappId }: { webappId: string }) {
 export function WebappScreen() {
   const { webappId } = useParams({ strict: false }) as { webappId: string };
   const me = useQuery(meQuery);
+  // Bumped when the settings change outside their form (an approval), so the form shows them.
+  const [formVersion, setFormVersion] = useState(0);
   const webapp = useQuery({
     queryKey: ['webapps', webappId],
     queryFn: () => unwrap(api.GET('/api/v1/webapps/{id}', { params: { path: { id: webappId } } })),
@@ -395,6 +398,7 @@ export function WebappScreen() {
     );
   if (!webapp.data) return <Text>Loading…</Text>;
   const w = webapp.data;
+  const admin = isAdmin(me.data);
   return (
     <Page title={`Webapp ${w.name}`}>
       <Card withBorder>
@@ -423,8 +427,16 @@ export function WebappScreen() {
           Security settings
         </Title>
         {settings.error ? <ProblemAlert error={settings.error} /> : null}
-        {settings.data ? <SecuritySettings key={w.id} webappId={w.id} settings={settings.data} admin={isAdmin(me.data)} /> : null}
+        {settings.data ? <SecuritySettings key={`${w.id}:${formVersion}`} webappId={w.id} settings={settings.data} admin={admin} /> : null}
       </Card>
+      {settings.data ? (
+        <Card withBorder>
+          <Title order={2} size="h3" mb="sm">
+            Secret-name request
+          </Title>
+          <SecretNameRequestPanel webappId={w.id} approved={settings.data.secretNames} admin={admin} onApproved={() => setFormVersion((v) => v + 1)} />
+        </Card>
+      ) : null}
       <Card withBorder>
         <Title order={2} size="h3" mb="sm">
           Runs

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { meQuery } from '../app/session';
+import { PendingSecretNameRequests } from './secret-name-request';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -177,6 +178,7 @@ export function WebappsScreen() {
         </Table.ScrollContainer>
       ) : null}
       <Pager paging={paging} nextCursor={webapps.data?.nextCursor} label="Webapps" />
+      {me.data?.permissions.includes('admin') ? <PendingSecretNameRequests /> : null}
       <Modal opened={creating} onClose={close} title="New webapp" closeButtonProps={{ 'aria-label': 'Close' }}>
         <CreateWebapp
           onCreated={(id) => {

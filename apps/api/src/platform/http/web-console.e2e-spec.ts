@@ -25,7 +25,7 @@ describe('the web console, served by the API', () => {
   });
 
   it('serves its page at / and at every console path (the SPA routes), never cached stale, under a strict CSP', async () => {
-    for (const url of ['/', '/login?return_to=%2Foauth%2Fauthorize%3Fx', '/users/123', '/audit?action=token.exchange']) {
+    for (const url of ['/', '/login?return_to=%2Foauth%2Fauthorize%3Fx', '/users/123', '/me/acted-as-me', '/audit?action=token.exchange']) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode).toBe(200);
       expect(res.body).toBe(INDEX);
@@ -55,8 +55,8 @@ describe('the web console, served by the API', () => {
     expect(gzipped.rawPayload.length).toBeLessThan(SCRIPT.length);
   });
 
-  it('answers an unknown asset, and unknown paths the API owns, with a 404 problem, not the page', async () => {
-    for (const url of ['/assets/nope.js', '/api/v1/nope', '/api/nope', '/oauth/nope', '/.well-known/nope']) {
+  it('answers an unknown asset, and any path outside the console, with a 404 problem, not the page', async () => {
+    for (const url of ['/assets/nope.js', '/api/v1/nope', '/api/nope', '/oauth/nope', '/.well-known/nope', '/no-such-section', '/usersX']) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode).toBe(404);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { CONSOLE_SECTIONS } from '@behalf/contracts';
 import { messageDocument } from '@behalf/server';
 
 /**
@@ -26,11 +27,12 @@ export const CONSOLE_CSP = [
   "object-src 'none'",
 ].join('; ');
 
-/** The console's routes, apart from the API's: its page at any path, and its hashed assets. */
-export const WEB_CONSOLE_ROUTES = ['/', '/*', '/assets/*'] as const;
-
-/** The API's own namespaces: an unknown path there is a 404 problem, never the console's page. */
-const API_PATHS = /^\/(api|oauth|\.well-known|metrics|healthz|readyz)(\/|$|\?)/;
+/**
+ * The console's routes, apart from the API's: its page at `/` and at and below each of its
+ * sections (the console routes in the browser), and its hashed assets. Only these: every other
+ * path stays the API's, so an unknown or malformed one is still a 4xx problem.
+ */
+export const WEB_CONSOLE_ROUTES: readonly string[] = ['/', ...CONSOLE_SECTIONS.flatMap((s) => [`/${s}`, `/${s}/*`]), '/assets/*'];
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -43,8 +45,8 @@ const PAGE_HEADERS = {
 };
 
 /**
- * Serves the web console's production build (`webDir`, from `npm run build`): `index.html` at `/`
- * and at every path the API does not own (the console routes in the browser), and `assets/` with
+ * Serves the web console's production build (`webDir`, from `npm run build`): `index.html` at its
+ * routes (above), and `assets/` with
  * a year's immutable caching (their names carry a hash of their content). Without a build, every
  * console path answers a page saying how to make one.
  */
@@ -54,15 +56,9 @@ export async function serveWebConsole(fastify: FastifyInstance, webDir: string, 
   if (!index) logger.warn(`The web console is not built (no ${indexFile}): \`npm run build\` builds it.`);
   const notBuilt = messageDocument('The console is not built', 'Run npm run build, then start Behalf again.');
 
-  const page = (request: FastifyRequest, reply: FastifyReply) => {
-    if (API_PATHS.test(request.url)) {
-      reply.callNotFound();
-      return reply;
-    }
-    return index ? reply.code(200).headers(PAGE_HEADERS).send(index) : reply.code(503).headers(PAGE_HEADERS).send(notBuilt);
-  };
-  fastify.get('/', page);
-  fastify.get('/*', page);
+  const page = (_request: FastifyRequest, reply: FastifyReply) =>
+    index ? reply.code(200).headers(PAGE_HEADERS).send(index) : reply.code(503).headers(PAGE_HEADERS).send(notBuilt);
+  for (const route of WEB_CONSOLE_ROUTES) if (route !== '/assets/*') fastify.get(route, page);
 
   const assets = join(webDir, 'assets');
   if (existsSync(assets)) {
