@@ -191,7 +191,7 @@ function Consents() {
                   <Text size="sm">no secrets</Text>
                 ) : (
                   consent.names.map((n) => (
-                    <Badge key={n} variant="light">
+                    <Badge key={n} variant="light" tt="none">
                       {n}
                     </Badge>
                   ))

@@ -79,7 +79,7 @@ export function SecretNameRequestPanel({
           </Text>
           <Group gap={4}>
             {pending.names.map((n) => (
-              <Badge key={n} variant="light" color="orange">
+              <Badge key={n} variant="light" color="orange" tt="none">
                 {n}
               </Badge>
             ))}
@@ -145,7 +145,7 @@ export function PendingSecretNameRequests() {
             </Anchor>
             <Group gap={4}>
               {r.names.map((n) => (
-                <Badge key={n} variant="light" color="orange">
+                <Badge key={n} variant="light" color="orange" tt="none">
                   {n}
                 </Badge>
               ))}
