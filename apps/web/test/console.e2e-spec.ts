@@ -583,6 +583,39 @@ describe('the web console', () => {
     await adminPage.waitForURL(/\/login\?next=%2Fusers/);
   });
 
+  it('works from the keyboard: signing in in tab order, then the navigation', async () => {
+    const keyboard = await openBrowser();
+    try {
+      const page = await keyboard.context.newPage();
+      await page.goto(url('/login'));
+      // The login field has the focus; Tab goes on to the password; Enter submits.
+      await page
+        .getByLabel(/^Login/)
+        .and(page.locator(':focus'))
+        .waitFor();
+      await page.keyboard.type('ada');
+      await page.keyboard.press('Tab');
+      await page
+        .getByLabel(/^Password/)
+        .and(page.locator(':focus'))
+        .waitFor();
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/me\/secrets$/);
+      let focused = '';
+      for (let i = 0; i < 20 && focused !== 'Who acted as me'; i += 1) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      }
+      expect(focused).toBe('Who acted as me');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/me\/acted-as-me$/);
+      await page.getByRole('heading', { name: 'Who acted as me' }).waitFor();
+    } finally {
+      await keyboard.close();
+    }
+  });
+
   it('tells a person locked out after too many failures when to try again', async () => {
     const page = await ada.context.newPage();
     await page.goto(url('/login'));

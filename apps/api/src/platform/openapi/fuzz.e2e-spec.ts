@@ -22,6 +22,7 @@ interface Schema {
   minLength?: number;
   maxLength?: number;
   minimum?: number;
+  minItems?: number;
   nullable?: boolean;
   properties?: Record<string, Schema>;
   required?: string[];
@@ -83,7 +84,8 @@ function valid(schema: Schema, name: string, ids: Record<string, string>): unkno
     case 'number':
       return Math.max(schema.minimum ?? 1, 1);
     case 'array':
-      return [];
+      // As few items as the schema allows, each valid (and distinct: strings are generated apart).
+      return Array.from({ length: schema.minItems ?? 0 }, () => valid(schema.items ?? {}, name, ids));
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const key of schema.required ?? []) out[key] = valid(schema.properties?.[key] ?? {}, key, ids);
