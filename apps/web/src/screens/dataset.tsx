@@ -7,6 +7,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { fileUrl, type Upload, uploadFile } from '../api/upload';
 import { bytes, when } from '../ui/format';
+import { whenLoaded } from '../ui/loaded';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { GroupPicker } from '../ui/pickers';
@@ -239,14 +240,9 @@ export function DatasetScreen() {
     queryKey: ['datasets', datasetId],
     queryFn: () => unwrap(api.GET('/api/v1/datasets/{id}', { params: { path: { id: datasetId } } })),
   });
-  if (dataset.error)
-    return (
-      <Page title="Dataset">
-        <ProblemAlert error={dataset.error} />
-      </Page>
-    );
-  if (!dataset.data) return <Text>Loading…</Text>;
-  const d = dataset.data;
+  const loaded = whenLoaded(dataset, 'Dataset');
+  if ('view' in loaded) return loaded.view;
+  const d = loaded.data;
   return (
     <Page title={`Dataset ${d.name}`}>
       {d.description ? <Text>{d.description}</Text> : null}

@@ -1,12 +1,12 @@
-import { Anchor, Badge, Button, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Anchor, Badge, Button, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { meQuery } from '../app/session';
 import { when } from '../ui/format';
+import { CreateDialog } from '../ui/create-dialog';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -54,16 +54,19 @@ function CreateDataset({ onCreated }: { onCreated: (id: string) => void }) {
 
 export function DatasetsScreen() {
   const paging = usePaging();
-  const navigate = useNavigate();
   const me = useQuery(meQuery);
-  const [creating, { open, close }] = useDisclosure(false);
   const datasets = useQuery({
     queryKey: ['datasets', 'list', paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/datasets', { params: { query: { cursor: paging.cursor } } })),
   });
   const mayCreate = !!me.data && (me.data.permissions.includes('admin') || me.data.permissions.includes('mayManageDatasets'));
   return (
-    <Page title="Datasets" actions={mayCreate ? <Button onClick={open}>New dataset</Button> : null}>
+    <Page
+      title="Datasets"
+      actions={
+        mayCreate ? <CreateDialog title="New dataset" pathOf={(id) => `/datasets/${id}`} form={(created) => <CreateDataset onCreated={created} />} /> : null
+      }
+    >
       <ProblemAlert error={datasets.error} />
       {datasets.data?.items.length === 0 ? <Text c="dimmed">No datasets you may read.</Text> : null}
       {datasets.data && datasets.data.items.length > 0 ? (
@@ -97,14 +100,6 @@ export function DatasetsScreen() {
         </Table.ScrollContainer>
       ) : null}
       <Pager paging={paging} nextCursor={datasets.data?.nextCursor} label="Datasets" />
-      <Modal opened={creating} onClose={close} title="New dataset" closeButtonProps={{ 'aria-label': 'Close' }}>
-        <CreateDataset
-          onCreated={(id) => {
-            close();
-            void navigate({ to: `/datasets/${id}` });
-          }}
-        />
-      </Modal>
     </Page>
   );
 }

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { expired, localInputToIso, when } from '../ui/format';
+import { Saved, whenLoaded } from '../ui/loaded';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { GroupPicker, UserPicker } from '../ui/pickers';
@@ -61,11 +62,7 @@ function Settings({ group }: { group: GroupData }) {
           <Button color="red" variant="light" onClick={() => remove.mutate()} loading={remove.isPending}>
             Delete group
           </Button>
-          {save.isSuccess ? (
-            <Text size="sm" role="status">
-              Saved.
-            </Text>
-          ) : null}
+          <Saved saved={save.isSuccess} />
         </Group>
       </Stack>
     </form>
@@ -256,14 +253,9 @@ export function GroupScreen() {
     queryKey: ['groups', groupId],
     queryFn: () => unwrap(api.GET('/api/v1/groups/{id}', { params: { path: { id: groupId } } })),
   });
-  if (group.error)
-    return (
-      <Page title="Group">
-        <ProblemAlert error={group.error} />
-      </Page>
-    );
-  if (!group.data) return <Text>Loading…</Text>;
-  const g = group.data;
+  const loaded = whenLoaded(group, 'Group');
+  if ('view' in loaded) return loaded.view;
+  const g = loaded.data;
   return (
     <Page title={`Group ${g.name}`}>
       <Card withBorder>

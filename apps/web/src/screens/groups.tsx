@@ -1,10 +1,10 @@
-import { Anchor, Badge, Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Anchor, Badge, Button, Checkbox, Group, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
+import { CreateDialog } from '../ui/create-dialog';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -83,14 +83,12 @@ function CreateGroup({ onCreated }: { onCreated: (id: string) => void }) {
 
 export function GroupsScreen() {
   const paging = usePaging();
-  const navigate = useNavigate();
-  const [creating, { open, close }] = useDisclosure(false);
   const groups = useQuery({
     queryKey: ['groups', 'list', paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/groups', { params: { query: { cursor: paging.cursor } } })),
   });
   return (
-    <Page title="Groups" actions={<Button onClick={open}>New group</Button>}>
+    <Page title="Groups" actions={<CreateDialog title="New group" pathOf={(id) => `/groups/${id}`} form={(created) => <CreateGroup onCreated={created} />} />}>
       <ProblemAlert error={groups.error} />
       {groups.data?.items.length === 0 ? <Text c="dimmed">No groups yet.</Text> : null}
       {groups.data && groups.data.items.length > 0 ? (
@@ -128,14 +126,6 @@ export function GroupsScreen() {
         </Table.ScrollContainer>
       ) : null}
       <Pager paging={paging} nextCursor={groups.data?.nextCursor} label="Groups" />
-      <Modal opened={creating} onClose={close} title="New group" closeButtonProps={{ 'aria-label': 'Close' }}>
-        <CreateGroup
-          onCreated={(id) => {
-            close();
-            void navigate({ to: `/groups/${id}` });
-          }}
-        />
-      </Modal>
     </Page>
   );
 }

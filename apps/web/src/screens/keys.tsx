@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { api, type paths } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
+import { Saved } from '../ui/loaded';
 import { Page } from '../ui/page';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
 
@@ -152,11 +153,7 @@ function SettingsForm({ settings }: { settings: SecuritySettings }) {
           <Button type="submit" loading={save.isPending}>
             Save settings
           </Button>
-          {save.isSuccess ? (
-            <Text size="sm" role="status">
-              Saved.
-            </Text>
-          ) : null}
+          <Saved saved={save.isSuccess} />
         </Group>
       </Stack>
     </form>

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
+import { Saved, whenLoaded } from '../ui/loaded';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -46,11 +47,7 @@ function Profile({ user }: { user: { id: string; displayName: string; email?: st
           <Button type="submit" loading={update.isPending}>
             Save profile
           </Button>
-          {update.isSuccess ? (
-            <Text size="sm" role="status">
-              Saved.
-            </Text>
-          ) : null}
+          <Saved saved={update.isSuccess} />
         </Group>
       </Stack>
     </form>
@@ -101,11 +98,7 @@ function Access({ user }: { user: { id: string; login: string; status: 'active' 
             <Button type="submit" disabled={password.length < 12} loading={reset.isPending}>
               Reset password
             </Button>
-            {reset.isSuccess ? (
-              <Text size="sm" role="status">
-                Password changed.
-              </Text>
-            ) : null}
+            <Saved saved={reset.isSuccess}>Password changed.</Saved>
           </Group>
         </Stack>
       </form>
@@ -201,15 +194,9 @@ export function UserScreen() {
     queryKey: ['users', userId],
     queryFn: () => unwrap(api.GET('/api/v1/users/{id}', { params: { path: { id: userId } } })),
   });
-  if (user.error) {
-    return (
-      <Page title="User">
-        <ProblemAlert error={user.error} />
-      </Page>
-    );
-  }
-  if (!user.data) return <Text>Loading…</Text>;
-  const u = user.data;
+  const loaded = whenLoaded(user, 'User');
+  if ('view' in loaded) return loaded.view;
+  const u = loaded.data;
   return (
     <Page title={`User ${u.login}`}>
       <Text c="dimmed" size="sm">

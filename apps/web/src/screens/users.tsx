@@ -1,11 +1,12 @@
-import { Anchor, Badge, Button, Modal, PasswordInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { Anchor, Badge, Button, PasswordInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { Link, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
+import { CreateDialog } from '../ui/create-dialog';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -84,11 +85,9 @@ function CreateUser({ onCreated }: { onCreated: (id: string) => void }) {
 
 export function UsersScreen() {
   const search = useSearch({ strict: false }) as { q?: string };
-  const navigate = useNavigate();
   const [text, setText] = useState(search.q ?? '');
   const [q] = useDebouncedValue(text.trim(), 250);
   const paging = usePaging();
-  const [creating, { open, close }] = useDisclosure(false);
   const { reset } = paging;
   useEffect(() => reset(), [q, reset]);
   const users = useQuery({
@@ -96,7 +95,7 @@ export function UsersScreen() {
     queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { q: q || undefined, cursor: paging.cursor } } })),
   });
   return (
-    <Page title="Users" actions={<Button onClick={open}>New user</Button>}>
+    <Page title="Users" actions={<CreateDialog title="New user" pathOf={(id) => `/users/${id}`} form={(created) => <CreateUser onCreated={created} />} />}>
       <TextInput
         label="Search"
         description="login, display name or email, from the start"
@@ -141,14 +140,6 @@ export function UsersScreen() {
         </Table.ScrollContainer>
       ) : null}
       <Pager paging={paging} nextCursor={users.data?.nextCursor} label="Users" />
-      <Modal opened={creating} onClose={close} title="New user" closeButtonProps={{ 'aria-label': 'Close' }}>
-        <CreateUser
-          onCreated={(id) => {
-            close();
-            void navigate({ to: `/users/${id}` });
-          }}
-        />
-      </Modal>
     </Page>
   );
 }

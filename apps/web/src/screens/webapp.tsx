@@ -24,6 +24,7 @@ import { api, type paths } from '../api/client';
 import { unwrap } from '../api/problem';
 import { isAdmin, meQuery } from '../app/session';
 import { when } from '../ui/format';
+import { Saved, whenLoaded } from '../ui/loaded';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { GroupsPicker, UserPicker, UsersPicker } from '../ui/pickers';
@@ -108,11 +109,7 @@ function Details({ webapp }: { webapp: Webapp }) {
           <Button color="red" variant="light" onClick={() => remove.mutate()} loading={remove.isPending}>
             Delete webapp
           </Button>
-          {save.isSuccess ? (
-            <Text size="sm" role="status">
-              Saved.
-            </Text>
-          ) : null}
+          <Saved saved={save.isSuccess} />
         </Group>
       </Stack>
     </form>
@@ -265,11 +262,7 @@ function SecuritySettings({ webappId, settings, admin }: { webappId: string; set
           <Button type="submit" loading={save.isPending}>
             Save settings
           </Button>
-          {save.isSuccess ? (
-            <Text size="sm" role="status">
-              Saved.
-            </Text>
-          ) : null}
+          <Saved saved={save.isSuccess} />
         </Group>
       </Stack>
     </form>
@@ -390,14 +383,9 @@ export function WebappScreen() {
     queryKey: ['webapps', webappId, 'settings'],
     queryFn: () => unwrap(api.GET('/api/v1/webapps/{id}/settings', { params: { path: { id: webappId } } })),
   });
-  if (webapp.error)
-    return (
-      <Page title="Webapp">
-        <ProblemAlert error={webapp.error} />
-      </Page>
-    );
-  if (!webapp.data) return <Text>Loading…</Text>;
-  const w = webapp.data;
+  const loaded = whenLoaded(webapp, 'Webapp');
+  if ('view' in loaded) return loaded.view;
+  const w = loaded.data;
   const admin = isAdmin(me.data);
   return (
     <Page title={`Webapp ${w.name}`}>

@@ -1,12 +1,12 @@
-import { Anchor, Button, Modal, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Anchor, Button, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { meQuery } from '../app/session';
 import { PendingSecretNameRequests } from './secret-name-request';
+import { CreateDialog } from '../ui/create-dialog';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -133,16 +133,19 @@ function CreateWebapp({ onCreated }: { onCreated: (id: string) => void }) {
 
 export function WebappsScreen() {
   const paging = usePaging();
-  const navigate = useNavigate();
   const me = useQuery(meQuery);
-  const [creating, { open, close }] = useDisclosure(false);
   const webapps = useQuery({
     queryKey: ['webapps', 'list', paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { cursor: paging.cursor } } })),
   });
   const mayCreate = !!me.data && (me.data.permissions.includes('admin') || me.data.permissions.includes('mayCreateWebapps'));
   return (
-    <Page title="Webapps" actions={mayCreate ? <Button onClick={open}>New webapp</Button> : null}>
+    <Page
+      title="Webapps"
+      actions={
+        mayCreate ? <CreateDialog title="New webapp" pathOf={(id) => `/webapps/${id}`} form={(created) => <CreateWebapp onCreated={created} />} /> : null
+      }
+    >
       <ProblemAlert error={webapps.error} />
       {webapps.data?.items.length === 0 ? <Text c="dimmed">No webapps you may see.</Text> : null}
       {webapps.data && webapps.data.items.length > 0 ? (
@@ -179,14 +182,6 @@ export function WebappsScreen() {
       ) : null}
       <Pager paging={paging} nextCursor={webapps.data?.nextCursor} label="Webapps" />
       {me.data?.permissions.includes('admin') ? <PendingSecretNameRequests /> : null}
-      <Modal opened={creating} onClose={close} title="New webapp" closeButtonProps={{ 'aria-label': 'Close' }}>
-        <CreateWebapp
-          onCreated={(id) => {
-            close();
-            void navigate({ to: `/webapps/${id}` });
-          }}
-        />
-      </Modal>
     </Page>
   );
 }
