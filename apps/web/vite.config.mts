@@ -12,9 +12,12 @@ export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
   resolve: {
-    // The contracts' code catalogue (audit actions, refusal messages) from its source: one
-    // dependency-free module, not the whole library with its schemas.
-    alias: { '@behalf/contracts/codes': resolve(import.meta.dirname, '../../libs/contracts/src/codes.ts') },
+    // From the contracts, two dependency-free modules from their source (the code catalogue; the
+    // OpenAPI types and path serializer), not the whole library with its schemas.
+    alias: {
+      '@behalf/contracts/codes': resolve(import.meta.dirname, '../../libs/contracts/src/codes.ts'),
+      '@behalf/contracts/openapi': resolve(import.meta.dirname, '../../libs/contracts/src/generated/openapi-paths.ts'),
+    },
   },
   build: {
     outDir: resolve(import.meta.dirname, '../../dist/apps/web'),

@@ -13,5 +13,6 @@ export * from './runtime';
 export * from './codes';
 export * from './token-claims';
 export * from './gateway';
+export { pathSerializer } from './generated/openapi-paths';
 export type { ApiPaths, ApiComponents } from './generated/openapi-paths';
 export * from './console';

@@ -1,5 +1,5 @@
 import createClient, { Client, Middleware } from 'openapi-fetch';
-import type { ApiPaths as paths } from '@behalf/contracts';
+import { pathSerializer, type ApiPaths as paths } from '@behalf/contracts';
 
 /** The Behalf REST API, typed from its committed OpenAPI document (`apps/api/openapi.json`). */
 export type BehalfClient = Client<paths>;
@@ -17,18 +17,6 @@ export interface BehalfClientOptions {
   fetch?: typeof fetch;
   /** Called with each 401 answer and the token it refused (the runtime drops a cached token). */
   onUnauthorized?: (token: string) => void;
-}
-
-const PARAM = /\{([^}]+)\}/g;
-
-/** Path parameters percent-encoded, except that a dataset file's `path` keeps its slashes. */
-function pathSerializer(pathname: string, params: Record<string, unknown>): string {
-  return pathname.replace(PARAM, (whole, name: string) => {
-    const value = params?.[name];
-    if (value === undefined || value === null) return whole;
-    const text = String(value);
-    return name === 'path' ? text.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(text);
-  });
 }
 
 /**

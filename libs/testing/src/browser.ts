@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { within } from './world';
 
 /** Debian's Chromium, driven as DEVELOPERS.md says to drive it here. */
 export const CHROMIUM_FLAGS = [
@@ -66,12 +67,12 @@ export async function screenshots(page: Page, folder: string, name: string, read
 /** How long the web-first checks below wait for the page to get there. */
 const PATIENCE_MS = 10_000;
 
+/** Waits as {@link within} does, and on failure says what was expected and what there was. */
 async function until(what: string, check: () => Promise<boolean>, last: () => Promise<string>): Promise<void> {
-  const deadline = Date.now() + PATIENCE_MS;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what}, within ${PATIENCE_MS} ms; it was: ${await last().catch((e: Error) => e.message)}`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await within(PATIENCE_MS, () => check().catch(() => false));
+  } catch {
+    throw new Error(`${what}, within ${PATIENCE_MS} ms; it was: ${await last().catch((e: Error) => e.message)}`);
   }
 }
 

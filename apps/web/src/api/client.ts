@@ -1,19 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { ApiPaths as paths } from '@behalf/contracts/openapi';
+import { pathSerializer, type ApiPaths as paths } from '@behalf/contracts/openapi';
 
 export type { paths };
-
-const PARAM = /\{([^}]+)\}/g;
-
-/** Path parameters percent-encoded, except that a dataset file's `path` keeps its slashes. */
-export function pathSerializer(pathname: string, params: Record<string, unknown>): string {
-  return pathname.replace(PARAM, (whole, name: string) => {
-    const value = params?.[name];
-    if (value === undefined || value === null) return whole;
-    const text = String(value);
-    return name === 'path' ? text.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(text);
-  });
-}
 
 /** The CSRF cookie's value: cookie-authenticated writes must echo it in `X-CSRF-Token`. */
 export function csrfToken(): string | undefined {

@@ -1,4 +1,5 @@
-import { pathSerializer, csrfToken } from './client';
+import { pathSerializer } from '@behalf/contracts/openapi';
+import { csrfToken } from './client';
 import { ApiProblem, problemOf, UNREACHABLE } from './problem';
 
 /** An upload in flight: its progress, its end, and a way to cancel it. */

@@ -10,6 +10,11 @@ export const meQuery = queryOptions({
   retry: false,
 });
 
+/** Whether the signed-in person holds `permission` (admins hold every one). */
+export function may(me: { permissions: readonly string[] } | undefined, permission: string): boolean {
+  return !!me && (me.permissions.includes('admin') || me.permissions.includes(permission));
+}
+
 export function isAdmin(me: { permissions: readonly string[] } | undefined): boolean {
-  return !!me?.permissions.includes('admin');
+  return may(me, 'admin');
 }

@@ -1,9 +1,10 @@
-import { Badge, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
+import { Outcome } from '../ui/outcome';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -20,8 +21,6 @@ const ACTIONS: Record<string, string> = {
 export function describeAction(action: string): string {
   return ACTIONS[action] ?? action;
 }
-
-export const OUTCOME_COLOURS: Record<string, string> = { allowed: 'green', succeeded: 'green', denied: 'red', failed: 'orange' };
 
 /** "Who acted as me": every exchange, call and secret delivery made as the signed-in person. */
 export function ActedAsMeScreen() {
@@ -84,14 +83,7 @@ export function ActedAsMeScreen() {
                     </Stack>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={OUTCOME_COLOURS[e.outcome]} variant="light">
-                      {e.outcome}
-                    </Badge>
-                    {e.reason && e.reason !== e.outcome ? (
-                      <Text size="xs" c="dimmed">
-                        {e.reason}
-                      </Text>
-                    ) : null}
+                    <Outcome outcome={e.outcome} reason={e.reason} />
                   </Table.Td>
                 </Table.Tr>
               ))}

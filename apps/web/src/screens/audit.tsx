@@ -1,15 +1,15 @@
-import { Alert, Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { AUDIT_ACTIONS } from '@behalf/contracts/codes';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
-import { localInputToIso, when } from '../ui/format';
+import { isoToLocalInput, localInputToIso, when } from '../ui/format';
+import { Outcome } from '../ui/outcome';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
-import { OUTCOME_COLOURS } from './acted-as-me';
 
 type Filters = { action?: string; actor?: string; subject?: string; webapp?: string; outcome?: string; since?: string; until?: string };
 
@@ -98,14 +98,14 @@ export function AuditScreen() {
           <TextInput
             label="Since"
             type="datetime-local"
-            value={form.since ? toLocal(form.since) : ''}
+            value={form.since ? isoToLocalInput(form.since) : ''}
             onChange={(e) => set('since')(localInputToIso(e.currentTarget.value) ?? null)}
             error={fieldError(events.error, 'since')}
           />
           <TextInput
             label="Until"
             type="datetime-local"
-            value={form.until ? toLocal(form.until) : ''}
+            value={form.until ? isoToLocalInput(form.until) : ''}
             onChange={(e) => set('until')(localInputToIso(e.currentTarget.value) ?? null)}
             error={fieldError(events.error, 'until')}
           />
@@ -151,14 +151,7 @@ export function AuditScreen() {
                   <Table.Td>{e.onBehalfOf?.login ?? '—'}</Table.Td>
                   <Table.Td>{e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id}` : ''}` : '—'}</Table.Td>
                   <Table.Td>
-                    <Badge color={OUTCOME_COLOURS[e.outcome]} variant="light">
-                      {e.outcome}
-                    </Badge>
-                    {e.reason && e.reason !== e.outcome ? (
-                      <Text size="xs" c="dimmed">
-                        {e.reason}
-                      </Text>
-                    ) : null}
+                    <Outcome outcome={e.outcome} reason={e.reason} />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -169,12 +162,4 @@ export function AuditScreen() {
       <Pager paging={paging} nextCursor={events.data?.nextCursor} label="Audit records" />
     </Page>
   );
-}
-
-/** An ISO instant as a `datetime-local` value in the browser's time zone. */
-function toLocal(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

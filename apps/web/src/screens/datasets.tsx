@@ -4,7 +4,7 @@ import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
-import { meQuery } from '../app/session';
+import { may, meQuery } from '../app/session';
 import { when } from '../ui/format';
 import { CreateDialog } from '../ui/create-dialog';
 import { Page } from '../ui/page';
@@ -59,7 +59,7 @@ export function DatasetsScreen() {
     queryKey: ['datasets', 'list', paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/datasets', { params: { query: { cursor: paging.cursor } } })),
   });
-  const mayCreate = !!me.data && (me.data.permissions.includes('admin') || me.data.permissions.includes('mayManageDatasets'));
+  const mayCreate = may(me.data, 'mayManageDatasets');
   return (
     <Page
       title="Datasets"

@@ -4,7 +4,7 @@ import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
-import { meQuery } from '../app/session';
+import { isAdmin, may, meQuery } from '../app/session';
 import { PendingSecretNameRequests } from './secret-name-request';
 import { CreateDialog } from '../ui/create-dialog';
 import { Page } from '../ui/page';
@@ -138,7 +138,7 @@ export function WebappsScreen() {
     queryKey: ['webapps', 'list', paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { cursor: paging.cursor } } })),
   });
-  const mayCreate = !!me.data && (me.data.permissions.includes('admin') || me.data.permissions.includes('mayCreateWebapps'));
+  const mayCreate = may(me.data, 'mayCreateWebapps');
   return (
     <Page
       title="Webapps"
@@ -181,7 +181,7 @@ export function WebappsScreen() {
         </Table.ScrollContainer>
       ) : null}
       <Pager paging={paging} nextCursor={webapps.data?.nextCursor} label="Webapps" />
-      {me.data?.permissions.includes('admin') ? <PendingSecretNameRequests /> : null}
+      {isAdmin(me.data) ? <PendingSecretNameRequests /> : null}
     </Page>
   );
 }

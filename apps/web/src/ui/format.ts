@@ -25,6 +25,14 @@ export function localInputToIso(value: string): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
+/** An ISO instant as a `datetime-local` input's value in the browser's time zone (minutes), or empty. */
+export function isoToLocalInput(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** Whether an optional expiry has passed. */
 export function expired(value: string | null | undefined, now = Date.now()): boolean {
   return !!value && new Date(value).getTime() <= now;
