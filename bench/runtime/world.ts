@@ -5,7 +5,6 @@
  * from this process, and the report format. Everything started is stopped and removed.
  */
 import { spawn } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +14,7 @@ import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort, spawnServer, stop, stopSpawned, whenReady } from '../../apps/api/test/spawn';
 import type { Peer } from '../peer/peer';
+import type { PacedResult } from './paced-load';
 
 const ROOT = projectRoot();
 const ADMIN_PASSWORD = 'bench-admin-password';
@@ -234,64 +234,25 @@ export async function drive(
  * second, as autocannon's rate limit sends them), over at most {@link LOAD}'s connections kept
  * alive; a request sent while all are busy waits, and its wait counts. What a server adds to a
  * request at a load it can carry. Answers the latency figures and how many requests failed.
+ *
+ * The loop runs in a process of its own (`paced-load.ts`) with a young generation large enough
+ * that it rarely collects: in this process (tens of MB of bench state), each scavenge every
+ * half second held the loop for milliseconds, and the requests it then sent at once reached the
+ * server as a burst, a queue the server under test was blamed for.
  */
-export async function paced(
-  contender: Contender,
-  rate: number,
-  seconds: number,
-): Promise<{ p50Ms: number; p99Ms: number; maxMs: number; requests: number; non2xx: number; errors: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: LOAD.connections });
-  const target = new URL(contender.url);
-  const spec = contender.requests[0];
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  const pending = new Set<Promise<void>>();
-  const send = () =>
-    new Promise<void>((done) => {
-      const started = performance.now();
-      const req = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: spec.path,
-          method: spec.method ?? 'GET',
-          headers: spec.headers as Record<string, string>,
-          agent,
-          setHost: !spec.headers?.host,
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - started);
-            if ((res.statusCode ?? 0) >= 300) non2xx += 1;
-            done();
-          });
-        },
-      );
-      req.on('error', () => {
-        errors += 1;
-        done();
-      });
-      req.end();
-    });
-  const interval = 1000 / rate;
-  const start = performance.now();
-  for (let i = 0; i < rate * seconds;) {
-    if (performance.now() - start >= i * interval) {
-      const p = send();
-      pending.add(p);
-      void p.then(() => pending.delete(p));
-      i += 1;
-    } else {
-      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(1, start + i * interval - performance.now()))));
-    }
-  }
-  await Promise.all(pending);
-  agent.destroy();
-  const sorted = latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2));
-  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1), requests: sorted.length, non2xx, errors };
+export async function paced(contender: Contender, rate: number, seconds: number): Promise<PacedResult> {
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', join(__dirname, 'paced-load.js'), JSON.stringify({ contender, rate, seconds, connections: LOAD.connections })],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the paced load generator failed (exit ${code})`);
+  return JSON.parse(output) as PacedResult;
 }
 
 /** A load result as the reports write it. */

@@ -1,6 +1,6 @@
 import type { ApiKey, Me, Page } from '@behalf/contracts';
 import { anonymous, Client, expectProblem, fieldErrors, loginAsAdmin, ManualClock, SessionClient, withApiKey } from '../../test/clients';
-import { apiKeyClient, userSession } from '../../test/fixtures/identity';
+import { addMember, apiKeyClient, createGroup, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp } from '../../test/harness';
 
 describe('/api/v1/api-keys', () => {
@@ -51,6 +51,27 @@ describe('/api/v1/api-keys', () => {
     expect(expectProblem(res, 401, 'unauthenticated').detail).toBe('The API key has been revoked.');
     const listed = (await admin.request('GET', '/api/v1/api-keys')).json<Page<ApiKey>>().items.find((k) => k.id === key.id);
     expect(listed?.revokedAt).toEqual(expect.any(String));
+  });
+
+  it("authenticates as the owner's groups and permissions at each request, and refuses a disabled owner's key (disabling revokes it)", async () => {
+    const { user, session } = await userSession(t.app, admin);
+    const key = await apiKeyClient(t.app, session);
+    expect((await key.client.request('GET', '/api/v1/auth/me')).json<Me>()).toMatchObject({ id: user.id, login: user.login, groups: [], permissions: [] });
+    const writers = await createGroup(admin, { name: `b-writers-${user.login}`, permissions: { mayCreateWebapps: true } });
+    const readers = await createGroup(admin, { name: `a-readers-${user.login}` });
+    await addMember(admin, writers.id, user.id);
+    await addMember(admin, readers.id, user.id);
+    const me = (await key.client.request('GET', '/api/v1/auth/me')).json<Me>();
+    expect(me.groups).toEqual([readers.name, writers.name]);
+    expect(me.permissions).toEqual(['mayCreateWebapps']);
+    expect((await key.client.request('POST', '/api/v1/webapps', { name: `app-${user.login}`, kind: 'standard' })).statusCode).toBe(201);
+
+    expect((await admin.request('DELETE', `/api/v1/groups/${writers.id}/members/${user.id}`)).statusCode).toBe(204);
+    expect((await key.client.request('GET', '/api/v1/auth/me')).json<Me>()).toMatchObject({ groups: [readers.name], permissions: [] });
+    expectProblem(await key.client.request('POST', '/api/v1/webapps', { name: `app2-${user.login}`, kind: 'standard' }), 403);
+
+    expect((await admin.request('PATCH', `/api/v1/users/${user.id}`, { status: 'disabled' })).statusCode).toBe(200);
+    expect(expectProblem(await key.client.request('GET', '/api/v1/auth/me'), 401, 'unauthenticated').detail).toBe('The API key has been revoked.');
   });
 
   it('refuses an expired key', async () => {

@@ -1,0 +1,90 @@
+/**
+ * The paced load generator, run by `paced()` in `world.ts` as a process of its own: an open loop
+ * of `rate` requests per second, evenly spaced, over at most `connections` kept-alive
+ * connections, for `seconds` after one second's warm-up. Reads its job as JSON from its first argument and writes the
+ * latency figures as JSON on stdout.
+ */
+import { Agent, request as httpRequest } from 'node:http';
+
+export interface PacedJob {
+  contender: { url: string; requests: { method?: string; path: string; headers?: Record<string, string> }[] };
+  rate: number;
+  seconds: number;
+  connections: number;
+}
+
+export interface PacedResult {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+export async function pacedLoad({ contender, rate, seconds, connections }: PacedJob): Promise<PacedResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(contender.url);
+  const spec = contender.requests[0];
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const pending = new Set<Promise<void>>();
+  const send = (recorded: boolean) =>
+    new Promise<void>((done) => {
+      const started = performance.now();
+      const req = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: spec.path,
+          method: spec.method ?? 'GET',
+          headers: spec.headers as Record<string, string>,
+          agent,
+          setHost: !spec.headers?.host,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (recorded) latencies.push(performance.now() - started);
+            if ((res.statusCode ?? 0) >= 300) non2xx += 1;
+            done();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        done();
+      });
+      req.end();
+    });
+  const interval = 1000 / rate;
+  // The first second warms this process up (its connections, its compiled code) unrecorded.
+  const warmUp = rate;
+  const start = performance.now();
+  for (let i = 0; i < warmUp + rate * seconds;) {
+    if (performance.now() - start >= i * interval) {
+      const p = send(i >= warmUp);
+      pending.add(p);
+      void p.then(() => pending.delete(p));
+      i += 1;
+    } else {
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(1, start + i * interval - performance.now()))));
+    }
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2));
+  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1), requests: sorted.length, non2xx, errors };
+}
+
+if (require.main === module) {
+  pacedLoad(JSON.parse(process.argv[2]) as PacedJob).then(
+    (result) => process.stdout.write(JSON.stringify(result)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
