@@ -17,7 +17,9 @@ export interface PacedResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Requests answered after the warm-up (the latencies' count). */
   requests: number;
+  /** Answers that were not 2xx, and requests that failed, over every request sent, warm-up included. */
   non2xx: number;
   errors: number;
 }

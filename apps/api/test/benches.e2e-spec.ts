@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../src/common/project-root';
+
+const run = promisify(execFile);
+const ROOT = projectRoot();
+const OUT = join(ROOT, 'dist/bench');
+
+/** Prints, as JSON, how many `require`s the files named in argv hold, and each one Node cannot resolve or resolves to TypeScript. */
+const RESOLVE_ALL = `
+const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const out = [];
+let checked = 0;
+for (const file of process.argv.slice(1)) {
+  const resolve = createRequire(file).resolve;
+  for (const [, spec] of readFileSync(file, 'utf8').matchAll(/\\brequire\\("([^"]+)"\\)/g)) {
+    checked += 1;
+    try {
+      const resolved = resolve(spec);
+      if (resolved.endsWith('.ts')) out.push(file + ': ' + spec + ' is TypeScript (' + resolved + ')');
+    } catch {
+      out.push(file + ': ' + spec);
+    }
+  }
+}
+process.stdout.write(JSON.stringify({ checked, unresolved: out }));
+`;
+
+/**
+ * The benchmarks are not run by the tests (they are npm scripts writing reports), but they must
+ * stay runnable: they compile, every module they require resolves from where the compiled file
+ * lies (a workspace library without a build once broke every one of them), and the paced load
+ * generator sends what it is asked to, evenly, and counts what fails.
+ */
+describe('the benchmarks', () => {
+  beforeAll(async () => {
+    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'bench/tsconfig.json')], { cwd: ROOT });
+  }, 120_000);
+
+  it('compile, and every module their compiled files require resolves', async () => {
+    const files = (await readdir(OUT, { recursive: true })).filter((f) => f.endsWith('.js')).map((f) => join(OUT, f));
+    const benches = files.filter((f) => f.startsWith(join(OUT, 'bench/')));
+    expect(benches.map((f) => f.slice(OUT.length + 1))).toEqual(
+      expect.arrayContaining(['bench/gateway/gateway.js', 'bench/runtime/world.js', 'bench/runtime/paced-load.js', 'bench/http-floor/http-floor.js']),
+    );
+    // Resolved by Node itself, in a process of its own: jest's resolver maps the workspace
+    // libraries to their sources, which is what the compiled benches cannot use.
+    const { stdout } = await run(process.execPath, ['-e', RESOLVE_ALL, ...files]);
+    const { checked, unresolved } = JSON.parse(stdout) as { checked: number; unresolved: string[] };
+    expect(checked).toBeGreaterThan(100);
+    expect(unresolved).toEqual([]);
+  });
+
+  describe('the paced load generator', () => {
+    let server: Server;
+    let url: string;
+    let seen = 0;
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        seen += 1;
+        res.statusCode = req.url === '/fail' ? 500 : 200;
+        res.end('ok');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const pace = async (path: string) => {
+      const job = { contender: { url, requests: [{ method: 'GET', path }] }, rate: 200, seconds: 1, connections: 4 };
+      const started = Date.now();
+      const { stdout } = await run(process.execPath, [join(OUT, 'bench/runtime/paced-load.js'), JSON.stringify(job)]);
+      return { result: JSON.parse(stdout) as { requests: number; non2xx: number; errors: number; p50Ms: number; p99Ms: number }, ms: Date.now() - started };
+    };
+
+    it('records rate × seconds requests after a second of warm-up, spread over the time asked', async () => {
+      seen = 0;
+      const { result, ms } = await pace('/ok');
+      expect(result).toMatchObject({ requests: 200, non2xx: 0, errors: 0 });
+      expect(seen).toBe(400);
+      expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
+      // Evenly paced: two seconds' worth (warm-up and measure) cannot finish in much less.
+      expect(ms).toBeGreaterThanOrEqual(1900);
+    });
+
+    it('counts answers that are not 2xx, and refused connections as errors, warm-up included', async () => {
+      expect((await pace('/fail')).result).toMatchObject({ requests: 200, non2xx: 400 });
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const job = { contender: { url: `http://127.0.0.1:${port}`, requests: [{ path: '/' }] }, rate: 50, seconds: 1, connections: 2 };
+      const { stdout } = await run(process.execPath, [join(OUT, 'bench/runtime/paced-load.js'), JSON.stringify(job)]);
+      expect(JSON.parse(stdout)).toMatchObject({ requests: 0, errors: 100 });
+    });
+  });
+});
