@@ -1,4 +1,4 @@
-/** One field's complaint in a validation problem: `path` is the field, dotted (`viewers.users.0`). */
+/** One field's complaint in a validation problem: `path` is where the field came from and the field, dotted (`body.viewers.users.0`). */
 export interface FieldError {
   path: string;
   message: string;
@@ -19,9 +19,15 @@ export class ApiProblem extends Error {
     this.name = 'ApiProblem';
   }
 
-  /** The message of the field at `path` (or under it), if the problem names it. */
+  /**
+   * The message of the field at `path` (or under it), if the problem names it. The API names a
+   * field with where it came from (`body.secretNames.0`, `query.since`); a form names it without.
+   */
   fieldError(path: string): string | undefined {
-    return this.errors.find((e) => e.path === path || e.path.startsWith(`${path}.`))?.message;
+    return this.errors.find((e) => {
+      const field = e.path.replace(/^(body|query|params|headers)\./, '');
+      return field === path || field.startsWith(`${path}.`);
+    })?.message;
   }
 }
 
