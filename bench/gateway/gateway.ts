@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
 import { Caller, figures, interleaved, LOAD, machine, paced, spawnListening, startServer, writeReport } from '../runtime/world';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
 
     const profile = process.env.BEHALF_BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BEHALF_BENCH_PROFILE_DIR] : [];
-    const gateway = spawn(process.execPath, [...profile, join(ROOT, 'dist/apps/gateway/main.js')], {
+    const gateway = spawn(process.execPath, [...profile, ...GATEWAY_NODE_FLAGS, join(ROOT, 'dist/apps/gateway/main.js')], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
@@ -197,8 +198,7 @@ async function main(): Promise<void> {
       gateway: {
         ...figures(results.gateway.load),
         rounds: results.gateway.rounds,
-        setup:
-          'dist/apps/gateway/main.js, NODE_ENV=production, BEHALF_LOG_LEVEL=warn; authenticated webapp, signed-in viewer, X-Behalf-User/-User-Id/-Groups/-Email and X-Behalf-Identity injected, forged headers stripped',
+        setup: `node ${GATEWAY_NODE_FLAGS.join(' ')} dist/apps/gateway/main.js, NODE_ENV=production, BEHALF_LOG_LEVEL=warn; authenticated webapp, signed-in viewer, X-Behalf-User/-User-Id/-Groups/-Email and X-Behalf-Identity injected, forged headers stripped`,
       },
       configurableHttpProxy: {
         ...figures(results.chp.load),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createLogger } from '@behalf/server';
 import { loadGatewayConfig } from './config';
 import { buildGateway } from './gateway';
+import { missingNodeFlags } from './node-flags';
 
 /** Reads the gateway's API key: the variable, or the file the API writes at its first start (waited for). */
 async function readApiKey(source: { value: string } | { file: string }, log: (message: string) => void): Promise<string> {
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, undefined, 'behalf-gateway');
+  const missing = missingNodeFlags();
+  if (missing.length > 0) logger.warn({ missing }, 'gateway: started without its Node flags: expect more frequent GC pauses (see docs/operations.md)');
   const apiKey = await readApiKey(config.apiKey, (message) => logger.info(message));
   const gateway = buildGateway(config, () => apiKey, logger);
   let stopping = false;

@@ -1,5 +1,4 @@
-import { join, resolve } from 'node:path';
-import { http, Proc, Stack, start, startStack, stopAll, USER_PASSWORD, within, World } from '@behalf/testing';
+import { gatewayArgs, http, Proc, Stack, start, startStack, stopAll, USER_PASSWORD, within, World } from '@behalf/testing';
 import { startEcho } from './echo';
 
 /** Several gateway replicas in front of one API: each routes alike and each refuses a dead session within 5 s. */
@@ -17,7 +16,7 @@ describe('gateway replicas', () => {
     const echo = await startEcho('echo');
     await world.run(app.id, echo.url);
     // A second gateway for the same webapp origins (behind one load balancer, say): same API, same key.
-    const proc = start(process.execPath, [join(resolve(__dirname, '../../..'), 'dist/apps/gateway/main.js')], {
+    const proc = start(process.execPath, gatewayArgs(), {
       BEHALF_API_URL: `http://127.0.0.1:${stack.apiPort}`,
       BEHALF_PUBLIC_URL: stack.publicUrl,
       BEHALF_APPS_URL: `http://*.localhost:${stack.gatewayPort}`,

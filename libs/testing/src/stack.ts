@@ -21,6 +21,13 @@ const required = (name: string) => {
   return value;
 };
 
+/** How the gateway is started everywhere: its Node flags (apps/gateway/src/node-flags.ts, as built) and its entry point. */
+export function gatewayArgs(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { GATEWAY_NODE_FLAGS } = require(join(ROOT, 'dist/apps/gateway/node-flags.js')) as { GATEWAY_NODE_FLAGS: string[] };
+  return [...GATEWAY_NODE_FLAGS, join(ROOT, 'dist/apps/gateway/main.js')];
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -218,7 +225,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     BEHALF_DATA_DIR: join(ROOT, 'dist', `.gateway-test-${database}`),
   });
   await api.waitFor(/Behalf API listening/);
-  const gateway = start(process.execPath, [join(ROOT, 'dist/apps/gateway/main.js')], {
+  const gateway = start(process.execPath, gatewayArgs(), {
     ...shared,
     BEHALF_API_URL: `http://127.0.0.1:${apiPort}`,
     BEHALF_GATEWAY_PORT: String(gatewayPort),
