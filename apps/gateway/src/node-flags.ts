@@ -8,8 +8,8 @@
  * scavenged about 20 times a second, and the requests caught in those pauses were the gateway's
  * p99. A 16 MB half (64 MB at most) scavenges about twice a second, and each scavenge costs
  * about as much, since what it copies is what is still in flight. Measured with
- * `npm run bench:gateway` (docs/operations.md): paced p99 3.5 ms against 4.4 ms, throughput 1.4×
- * CHP's against 1.1×. It costs 32 MB of reserved memory (up to 128 MB under heavy load).
+ * `npm run bench:gateway` (docs/operations.md), three runs: the gateway's paced p99 2.7–3.7 ms
+ * against 4.4 ms, throughput 1.4–1.6× CHP's against 1.1×. It costs 32 MB of reserved memory (up to 128 MB under heavy load).
  */
 export const GATEWAY_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=64'];
 
