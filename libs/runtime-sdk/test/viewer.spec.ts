@@ -167,8 +167,13 @@ describe('middleware', () => {
     ] as const) {
       const { res, api } = response();
       const next = jest.fn();
-      middleware({ headers }, api, next);
-      await new Promise((r) => setTimeout(r, 20));
+      // Settles when the middleware answers or hands on, whichever it does: no timing guess.
+      await new Promise<void>((settled) => {
+        const send = api.send;
+        api.send = (body: string) => (settled(), send(body));
+        next.mockImplementation(() => settled());
+        middleware({ headers }, api, next);
+      });
       expect(next).not.toHaveBeenCalled();
       expect(res.statusCode).toBe(status);
       expect(res.contentType).toBe('application/problem+json');
