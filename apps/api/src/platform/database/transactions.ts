@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, Config } from '../config/config';
 import { PrismaService, prismaTarget } from './prisma.service';
-import { ambientTransaction, transactionScope } from './transaction-scope';
+import { ambientTransaction, inTransactionScope, transactionScope } from './transaction-scope';
 
 /**
  * The one transaction helper. `run` executes a unit of work in one PostgreSQL transaction:
@@ -26,7 +26,7 @@ export class Transactions {
     const owner = prismaTarget(this.prisma);
     if (ambientTransaction(owner)) return work();
     const hooks = new Map<unknown, () => unknown>();
-    const result = await this.prisma.$transaction((tx) => transactionScope.run({ owner, tx, afterCommit: hooks }, work), {
+    const result = await this.prisma.$transaction((tx) => inTransactionScope({ owner, tx, afterCommit: hooks }, work), {
       maxWait: this.config.database.acquireTimeoutMs,
       timeout: this.config.database.transactionTimeoutMs,
     });
