@@ -3,7 +3,7 @@ import type { ApiKey } from '@behalf/contracts';
 import { PgPool } from '../platform/database/pg-pool';
 import { PrismaService } from '../platform/database/prisma.service';
 import { Prisma } from '../platform/database/generated/client';
-import { UserWithGroups } from '../identity/user.repository';
+import { USER_WITH_GROUPS_COLUMNS, UserWithGroups, UserWithGroupsRow, userWithGroupsJoins, userWithGroupsOfRow } from '../identity/user.repository';
 
 type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;
 
@@ -32,31 +32,16 @@ export interface ApiKeyRecord {
 // One round trip on every API-key request (the gateway's included): the key, its user, and their
 // groups with each group's permissions, by name.
 const AUTHENTICATION_SQL = `
-  SELECT k.secret_hash, k.expires_at, k.revoked_at, k.last_used_at,
-         u.id::text AS user_id, u.login, u.display_name, u.email, u.status = 'active' AS active,
-         COALESCE(json_agg(json_build_object(
-                    'id', g.id, 'name', g.name,
-                    'permissions', json_build_object('admin', g.is_admin, 'mayCreateWebapps', g.may_create_webapps,
-                                                     'mayManageDatasets', g.may_manage_datasets, 'gateway', g.is_gateway))
-                  ORDER BY g.name) FILTER (WHERE g.id IS NOT NULL), '[]') AS groups
-    FROM api_keys k
-    JOIN users u ON u.id = k.user_id
-    LEFT JOIN memberships m ON m.user_id = u.id
-    LEFT JOIN groups g ON g.id = m.group_id
+  SELECT k.secret_hash, k.expires_at, k.revoked_at, k.last_used_at, ${USER_WITH_GROUPS_COLUMNS}
+    FROM api_keys k ${userWithGroupsJoins('k.user_id')}
    WHERE k.id = $1::uuid
    GROUP BY k.id, u.id`;
 
-interface AuthenticationRow {
+interface AuthenticationRow extends UserWithGroupsRow {
   secret_hash: string;
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
-  user_id: string;
-  login: string;
-  display_name: string;
-  email: string | null;
-  active: boolean;
-  groups: UserWithGroups['groups'];
 }
 
 @Injectable()
@@ -88,7 +73,7 @@ export class ApiKeyRepository {
           expiresAt: row.expires_at,
           revokedAt: row.revoked_at,
           lastUsedAt: row.last_used_at,
-          user: { id: row.user_id, login: row.login, displayName: row.display_name, email: row.email, active: row.active, groups: row.groups },
+          user: userWithGroupsOfRow(row),
         }
       : null;
   }

@@ -1,6 +1,6 @@
 import type { Me, Page } from '@behalf/contracts';
 import { anonymous, Client, expectProblem, fieldErrors, loginAs, loginAsAdmin, ManualClock, SessionClient } from '../../test/clients';
-import { apiKeyClient, createUser, PASSWORD, userSession } from '../../test/fixtures/identity';
+import { addMember, apiKeyClient, createGroup, createUser, PASSWORD, userSession } from '../../test/fixtures/identity';
 import { ADMIN_PASSWORD, sql, startTestApp, TestApp } from '../../test/harness';
 
 const MINUTE = 60_000;
@@ -81,6 +81,27 @@ describe('password login and sessions', () => {
     expect(String(res.headers['set-cookie'])).toMatch(/behalf_session=;/);
     expectProblem(await session.request('GET', '/api/v1/auth/me'), 401);
     expectProblem(await nobody.request('POST', '/api/v1/auth/logout'), 401);
+  });
+
+  it('reads a session’s groups and permissions afresh on every request, and refuses a revoked or disabled one', async () => {
+    const { user, session } = await userSession(t.app, admin);
+    expect((await session.request('GET', '/api/v1/auth/me')).json<Me>()).toMatchObject({ groups: [], permissions: [] });
+    const builders = await createGroup(admin, { name: `b-${user.login}`, permissions: { mayCreateWebapps: true } });
+    const curators = await createGroup(admin, { name: `a-${user.login}`, permissions: { mayManageDatasets: true } });
+    await addMember(admin, builders.id, user.id);
+    await addMember(admin, curators.id, user.id);
+    // Both groups, by name, each with its permissions.
+    const me = (await session.request('GET', '/api/v1/auth/me')).json<Me>();
+    expect(me.groups).toEqual([curators.name, builders.name]);
+    expect([...me.permissions].sort()).toEqual(['mayCreateWebapps', 'mayManageDatasets']);
+    expect((await admin.request('PATCH', `/api/v1/groups/${builders.id}`, { permissions: { mayCreateWebapps: false } })).statusCode).toBe(200);
+    expect((await session.request('GET', '/api/v1/auth/me')).json<Me>().permissions).toEqual(['mayManageDatasets']);
+
+    expect((await admin.request('PATCH', `/api/v1/users/${user.id}`, { status: 'disabled' })).statusCode).toBe(200);
+    expectProblem(await session.request('GET', '/api/v1/auth/me'), 401);
+    const other = await userSession(t.app, admin);
+    await sql(t.database.url, 'UPDATE sessions SET revoked_at = now() WHERE user_id = $1', [other.user.id]);
+    expectProblem(await other.session.request('GET', '/api/v1/auth/me'), 401);
   });
 
   it('/auth/me needs authentication', async () => {

@@ -31,6 +31,41 @@ export interface UserWithGroups {
   groups: { id: string; name: string; permissions: GroupPermissions }[];
 }
 
+/**
+ * Reads a user with their groups (each with its permissions, by name) in the same statement as
+ * the credential that names them: select {@link USER_WITH_GROUPS_COLUMNS}, join
+ * {@link userWithGroupsJoins} on the credential's user column, group by the credential's key and
+ * `u.id`, and turn the row into a {@link UserWithGroups} with {@link userWithGroupsOfRow}. API keys
+ * and sessions both authenticate this way, in one round trip.
+ */
+export const USER_WITH_GROUPS_COLUMNS = `
+  u.id::text AS user_id, u.login, u.display_name, u.email, u.status = 'active' AS active,
+  COALESCE(json_agg(json_build_object(
+             'id', g.id, 'name', g.name,
+             'permissions', json_build_object('admin', g.is_admin, 'mayCreateWebapps', g.may_create_webapps,
+                                              'mayManageDatasets', g.may_manage_datasets, 'gateway', g.is_gateway))
+           ORDER BY g.name) FILTER (WHERE g.id IS NOT NULL), '[]') AS groups`;
+
+export function userWithGroupsJoins(userIdColumn: string): string {
+  return `
+    JOIN users u ON u.id = ${userIdColumn}
+    LEFT JOIN memberships m ON m.user_id = u.id
+    LEFT JOIN groups g ON g.id = m.group_id`;
+}
+
+export interface UserWithGroupsRow {
+  user_id: string;
+  login: string;
+  display_name: string;
+  email: string | null;
+  active: boolean;
+  groups: UserWithGroups['groups'];
+}
+
+export function userWithGroupsOfRow(row: UserWithGroupsRow): UserWithGroups {
+  return { id: row.user_id, login: row.login, displayName: row.display_name, email: row.email, active: row.active, groups: row.groups };
+}
+
 export const withGroups = {
   memberships: { include: { group: true }, orderBy: { group: { name: 'asc' } } },
 } as const satisfies Prisma.UserInclude;
