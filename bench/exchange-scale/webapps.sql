@@ -2,9 +2,9 @@
 -- restricted to one of its groups), with a stopped run each. Ids derived from numbers.
 SET synchronous_commit = off;
 
-INSERT INTO webapps (id, name, kind, owner_user_id, owner_login, last_modified_by_user_id, last_modified_by_login,
+INSERT INTO webapps (id, name, slug, kind, owner_user_id, owner_login, last_modified_by_user_id, last_modified_by_login,
                      run_as_user_id, run_as_login, access, allow_impersonation, created_at, updated_at)
-SELECT md5('w' || i)::uuid, 'w' || i, 'dash', md5('u' || i)::uuid, 'u' || i, md5('u' || i)::uuid, 'u' || i,
+SELECT md5('w' || i)::uuid, 'w' || i, 'scale-w' || i, 'dash', md5('u' || i)::uuid, 'u' || i, md5('u' || i)::uuid, 'u' || i,
        md5('u' || i)::uuid, 'u' || i, 'restricted', i % 2 = 0, now(), now()
 FROM generate_series(1, 5000) AS i;
 

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../src/common/project-root';
+import { createTestDatabase, sql } from './harness';
 
 const run = promisify(execFile);
 const ROOT = projectRoot();
@@ -55,6 +57,22 @@ describe('the benchmarks', () => {
     expect(checked).toBeGreaterThan(100);
     expect(unresolved).toEqual([]);
   });
+
+  it('seed worlds that the current schema accepts (the large world of bench:impersonation and bench:exchange-scale)', async () => {
+    // A column added without a default once broke bench:exchange-scale's seeding, unnoticed.
+    const database = await createTestDatabase();
+    try {
+      for (const file of ['bench/impersonation-scale/seed.sql', 'bench/exchange-scale/webapps.sql'])
+        await sql(database.url, readFileSync(join(ROOT, file), 'utf8'));
+      const [counts] = await sql<Record<string, string>>(
+        database.url,
+        'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM memberships) AS memberships, (SELECT count(*) FROM webapps) AS webapps, (SELECT count(*) FROM webapp_runs) AS runs',
+      );
+      expect(counts).toEqual({ users: '100000', memberships: '1000000', webapps: '5000', runs: '5000' });
+    } finally {
+      await database.drop();
+    }
+  }, 180_000);
 
   describe('the paced load generator', () => {
     let server: Server;
