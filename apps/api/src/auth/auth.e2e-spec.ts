@@ -104,6 +104,21 @@ describe('password login and sessions', () => {
     expectProblem(await other.session.request('GET', '/api/v1/auth/me'), 401);
   });
 
+  it('authenticates with its own services while another application runs in the same process, and after it stopped', async () => {
+    // Passport's registry is per process: the other application's strategies must not answer for this one.
+    const other = await startTestApp();
+    try {
+      const there = await loginAsAdmin(other.app);
+      expect((await admin.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
+      expect((await there.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
+      const own = await apiKeyClient(t.app, admin);
+      expect((await own.client.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
+    } finally {
+      await other.close();
+    }
+    expect((await admin.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
+  });
+
   it('/auth/me needs authentication', async () => {
     const res = await nobody.request('GET', '/api/v1/auth/me');
     expectProblem(res, 401, 'unauthenticated');

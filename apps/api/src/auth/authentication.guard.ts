@@ -12,7 +12,7 @@ import { constantTimeEqual } from '@behalf/server';
 import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';
 import { refusalMessage, refusalReason } from '../kernel/refusal';
 import { IS_PUBLIC } from '../platform/http/public.decorator';
-import { API_KEY_STRATEGY, bearerApiKey, bearerJwt, cookiesOf, failureOf, JWT_STRATEGY, SESSION_STRATEGY } from './strategies';
+import { ApiKeyStrategy, BearerTokenStrategy, bearerApiKey, bearerJwt, cookiesOf, failureOf, SessionStrategy } from './strategies';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -33,14 +33,22 @@ const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="behalf"' };
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  private readonly apiKeyGuard = new (AuthGuard(API_KEY_STRATEGY))();
-  private readonly sessionGuard = new (AuthGuard(SESSION_STRATEGY))();
-  private readonly jwtGuard = new (AuthGuard(JWT_STRATEGY))();
+  // This application's own strategies, by the names only they hold (see `registerOwn`).
+  private readonly apiKeyGuard: CanActivate;
+  private readonly sessionGuard: CanActivate;
+  private readonly jwtGuard: CanActivate;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
-  ) {}
+    apiKeys: ApiKeyStrategy,
+    sessions: SessionStrategy,
+    tokens: BearerTokenStrategy,
+  ) {
+    this.apiKeyGuard = new (AuthGuard(apiKeys.registeredAs))();
+    this.sessionGuard = new (AuthGuard(sessions.registeredAs))();
+    this.jwtGuard = new (AuthGuard(tokens.registeredAs))();
+  }
 
   /** A public route passes synchronously: no promise, no await in Nest's guard runner. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {

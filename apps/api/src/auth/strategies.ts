@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import passport from 'passport';
 import { SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
@@ -17,6 +18,21 @@ export const API_KEY_STRATEGY = 'api-key';
 export const JWT_STRATEGY = 'jwt';
 
 /** Why authentication failed, kept on the request for the guard's problem and audit record. */
+let registered = 0;
+
+/**
+ * Passport keeps strategies in one registry per process, by name: a second application in the
+ * same process (the tests' replicas) registering `session` would take over the first one's
+ * requests, authenticating them with its own services (after it closed: its closed pool). Each
+ * strategy is therefore also registered under a name of its own, which its application's guard
+ * uses, and removed when its application shuts down.
+ */
+function registerOwn(strategy: passport.Strategy, name: string): string {
+  const own = `${name}#${++registered}`;
+  passport.use(own, strategy);
+  return own;
+}
+
 export const AUTH_FAILURE = Symbol('behalf:auth-failure');
 type WithFailure = FastifyRequest & { [AUTH_FAILURE]?: Refusal };
 
@@ -58,7 +74,13 @@ export function cookiesOf(request: FastifyRequest): Record<string, string | unde
 }
 
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) {
+export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) implements OnApplicationShutdown {
+  readonly registeredAs = registerOwn(this, API_KEY_STRATEGY);
+
+  onApplicationShutdown(): void {
+    passport.unuse(this.registeredAs);
+  }
+
   constructor(
     private readonly apiKeys: ApiKeyService,
     private readonly audit: AuditService,
@@ -78,7 +100,13 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
 }
 
 @Injectable()
-export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY) {
+export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY) implements OnApplicationShutdown {
+  readonly registeredAs = registerOwn(this, SESSION_STRATEGY);
+
+  onApplicationShutdown(): void {
+    passport.unuse(this.registeredAs);
+  }
+
   constructor(private readonly sessions: SessionService) {
     super();
   }
@@ -101,7 +129,13 @@ export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY
  * never API credentials. Refusals are audited, aggregated: anyone can send refused tokens.
  */
 @Injectable()
-export class BearerTokenStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+export class BearerTokenStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implements OnApplicationShutdown {
+  readonly registeredAs = registerOwn(this, JWT_STRATEGY);
+
+  onApplicationShutdown(): void {
+    passport.unuse(this.registeredAs);
+  }
+
   constructor(
     @Inject(TOKEN_AUTHENTICATOR) private readonly tokens: TokenAuthenticationPort,
     private readonly audit: AuditService,
