@@ -33,7 +33,7 @@ const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="behalf"' };
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  // This application's own strategies, by the names only they hold (see `registerOwn`).
+  // This application's own strategies, by the names only they hold (see `OwnPassportStrategy`).
   private readonly apiKeyGuard: CanActivate;
   private readonly sessionGuard: CanActivate;
   private readonly jwtGuard: CanActivate;

@@ -27,10 +27,20 @@ let registered = 0;
  * strategy is therefore also registered under a name of its own, which its application's guard
  * uses, and removed when its application shuts down.
  */
-function registerOwn(strategy: passport.Strategy, name: string): string {
-  const own = `${name}#${++registered}`;
-  passport.use(own, strategy);
-  return own;
+function OwnPassportStrategy(name: string) {
+  abstract class Own extends PassportStrategy(Strategy, name) implements OnApplicationShutdown {
+    readonly registeredAs = `${name}#${++registered}`;
+
+    constructor() {
+      super();
+      passport.use(this.registeredAs, this);
+    }
+
+    onApplicationShutdown(): void {
+      passport.unuse(this.registeredAs);
+    }
+  }
+  return Own;
 }
 
 export const AUTH_FAILURE = Symbol('behalf:auth-failure');
@@ -74,13 +84,7 @@ export function cookiesOf(request: FastifyRequest): Record<string, string | unde
 }
 
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) implements OnApplicationShutdown {
-  readonly registeredAs = registerOwn(this, API_KEY_STRATEGY);
-
-  onApplicationShutdown(): void {
-    passport.unuse(this.registeredAs);
-  }
-
+export class ApiKeyStrategy extends OwnPassportStrategy(API_KEY_STRATEGY) {
   constructor(
     private readonly apiKeys: ApiKeyService,
     private readonly audit: AuditService,
@@ -100,13 +104,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
 }
 
 @Injectable()
-export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY) implements OnApplicationShutdown {
-  readonly registeredAs = registerOwn(this, SESSION_STRATEGY);
-
-  onApplicationShutdown(): void {
-    passport.unuse(this.registeredAs);
-  }
-
+export class SessionStrategy extends OwnPassportStrategy(SESSION_STRATEGY) {
   constructor(private readonly sessions: SessionService) {
     super();
   }
@@ -129,13 +127,7 @@ export class SessionStrategy extends PassportStrategy(Strategy, SESSION_STRATEGY
  * never API credentials. Refusals are audited, aggregated: anyone can send refused tokens.
  */
 @Injectable()
-export class BearerTokenStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implements OnApplicationShutdown {
-  readonly registeredAs = registerOwn(this, JWT_STRATEGY);
-
-  onApplicationShutdown(): void {
-    passport.unuse(this.registeredAs);
-  }
-
+export class BearerTokenStrategy extends OwnPassportStrategy(JWT_STRATEGY) {
   constructor(
     @Inject(TOKEN_AUTHENTICATOR) private readonly tokens: TokenAuthenticationPort,
     private readonly audit: AuditService,
