@@ -32,7 +32,7 @@ function add(values: Map<string, string[]>, name: string, value: string): void {
   else values.set(name, [value]);
 }
 
-const decoded = (text: string) => decodeURIComponent(text.includes('+') ? text.replaceAll('+', ' ') : text);
+const decoded = (text: string) => decodeURIComponent(text.replaceAll('+', ' '));
 
 /**
  * WHATWG form decoding (`+` is a space, percent-escapes are UTF-8), as `URLSearchParams` does it,
