@@ -15,7 +15,7 @@ import { MAX_PARAM_LENGTH } from './platform/http/to-problem';
 import { requestIdFor } from '@behalf/server';
 import { parseFormBodiesOfFlaggedRoutes } from './platform/http/form-body';
 import { streamBodiesOfFlaggedRoutes } from './platform/http/streamed-body';
-import { AccessLog, PinoNestLogger } from '@behalf/server';
+import { AccessLog, lazyRequestLogger, PinoNestLogger } from '@behalf/server';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit';
 import { buildOpenApiDocument } from './platform/openapi/openapi';
@@ -67,6 +67,8 @@ export async function closeApp(app: NestFastifyApplication): Promise<void> {
 export async function configureApp(options: AppModuleOptions): Promise<{ app: NestFastifyApplication; document: OpenAPIObject }> {
   const adapter = new BehalfFastifyAdapter({
     loggerInstance: options.logger,
+    // A request's child logger is made only when the request writes a line.
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.config.http.bodyLimit,
     genReqId: requestIdFor,
     // Our genReqId reads and vets X-Request-Id itself; Fastify must not trust it blindly.

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
-import { AccessLog, AppsUrl, constantTimeEqual, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, Logger, parseAppsUrl } from '@behalf/server';
+import { AccessLog, AppsUrl, constantTimeEqual, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, lazyRequestLogger, Logger, parseAppsUrl } from '@behalf/server';
 import { ApiClient } from './api-client';
 import { GatewayConfig } from './config';
 import { forwardHeaders, isCredentialCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './headers';
@@ -62,6 +62,8 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
 
   const server = Fastify({
     loggerInstance: logger,
+    // A request's child logger is made only when the request writes a line.
+    childLoggerFactory: lazyRequestLogger,
     // One line per request, with its id, method, redacted URL, status and time; never headers.
     logController: new AccessLog(),
     // The gateway's own id for every request (a client's X-Request-Id is one of the headers it replaces).

@@ -1,15 +1,16 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { CounterSeries, HistogramSeries, PreparedCounter, PreparedHistogram } from '@behalf/server';
 
 /** The gateway's metrics, per webapp (by slug): requests by status class, upstream latency, open websockets. */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
+  private readonly requests = new PreparedCounter({
     name: 'behalf_gateway_requests_total',
     help: 'Requests the gateway answered, per webapp and status class.',
     labelNames: ['webapp', 'status_class'] as const,
     registers: [this.registry],
   });
-  private readonly upstream = new Histogram({
+  private readonly upstream = new PreparedHistogram({
     name: 'behalf_gateway_upstream_duration_seconds',
     help: 'Time to the upstream’s response headers, per webapp.',
     labelNames: ['webapp'] as const,
@@ -24,20 +25,20 @@ export class GatewayMetrics {
   });
 
   /** Labelled series, looked up once per webapp and status class rather than hashed per request. */
-  private readonly requestSeries = new Map<string, { inc(): void }>();
-  private readonly upstreamSeries = new Map<string, { observe(value: number): void }>();
+  private readonly requestSeries = new Map<string, CounterSeries>();
+  private readonly upstreamSeries = new Map<string, HistogramSeries>();
 
   request(webapp: string, status: number): void {
     const statusClass = `${Math.floor(status / 100)}xx`;
     const key = `${webapp} ${statusClass}`;
     let series = this.requestSeries.get(key);
-    if (!series) this.requestSeries.set(key, (series = this.requests.labels({ webapp, status_class: statusClass })));
+    if (!series) this.requestSeries.set(key, (series = this.requests.series({ webapp, status_class: statusClass })));
     series.inc();
   }
 
   upstreamSeconds(webapp: string, seconds: number): void {
     let series = this.upstreamSeries.get(webapp);
-    if (!series) this.upstreamSeries.set(webapp, (series = this.upstream.labels({ webapp })));
+    if (!series) this.upstreamSeries.set(webapp, (series = this.upstream.series({ webapp })));
     series.observe(seconds);
   }
 }

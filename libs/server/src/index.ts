@@ -1,7 +1,7 @@
 /**
  * What Behalf's server processes share without importing one another (the API, the gateway): the
- * redacting logger, request ids, RFC 9457 problem answers, constant-time comparison and the
- * server-rendered pages' shell. Node only; never in a browser bundle.
+ * redacting logger, request ids, per-request metrics, RFC 9457 problem answers, constant-time
+ * comparison and the server-rendered pages' shell. Node only; never in a browser bundle.
  */
 export * from './logger';
 export * from './problem';
@@ -11,3 +11,4 @@ export * from './apps-url';
 export * from './env';
 export * from './constant-time';
 export * from './html';
+export * from './metrics';

@@ -19,6 +19,14 @@ describe('GET /metrics', () => {
       expect(res.body).toMatch(/behalf_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/healthz",status="200"\}/);
       expect(res.body).toContain('process_cpu_user_seconds_total');
       expect(res.body).toContain('nodejs_eventloop_lag_seconds');
+
+      // Counted once per request however often it is scraped; the count and the histogram agree.
+      await t.app.inject({ method: 'GET', url: '/healthz' });
+      await t.app.inject({ method: 'GET', url: '/metrics' });
+      const again = await t.app.inject({ method: 'GET', url: '/metrics' });
+      expect(again.body).toContain('behalf_http_requests_total{method="GET",route="/healthz",status="200"} 2');
+      expect(again.body).toContain('behalf_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"} 2');
+      expect(again.body).toContain('behalf_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/healthz",status="200"} 2');
     });
   });
 

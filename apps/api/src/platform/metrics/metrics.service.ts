@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { HistogramSeries, PreparedHistogram } from '@behalf/server';
 
 /**
  * The Prometheus registry of this app instance (not prom-client's global one, so several
@@ -10,14 +11,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 export class MetricsService {
   readonly registry = new Registry();
 
-  private readonly requests = new Counter({
-    name: 'behalf_http_requests_total',
-    help: 'HTTP requests served, by method, route and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-
-  private readonly latency = new Histogram({
+  private readonly latency = new PreparedHistogram({
     name: 'behalf_http_request_duration_seconds',
     help: 'HTTP request latency in seconds, by method, route and status.',
     labelNames: ['method', 'route', 'status'] as const,
@@ -25,12 +19,24 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** The histogram's counts, read when scraped: a request is counted once, by the latency it took. */
+  private readonly requests = new Counter({
+    name: 'behalf_http_requests_total',
+    help: 'HTTP requests served, by method, route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.requests.reset();
+      this.latency.forEachSeries((labels, count) => this.requests.inc(labels, count));
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Each label set's counter and histogram, looked up once: prom-client hashes the labels on every call otherwise. */
-  private readonly series = new Map<string, { observe: (seconds: number) => void }>();
+  /** Each label set's series, looked up once by a key built from the labels. */
+  private readonly series = new Map<string, HistogramSeries>();
 
   /**
    * Counts every response. The route label is the route pattern, never the raw URL, so the label
@@ -43,19 +49,11 @@ export class MetricsService {
     });
   }
 
-  private seriesOf(method: string, route: string, status: number): { observe: (seconds: number) => void } {
+  private seriesOf(method: string, route: string, status: number): HistogramSeries {
     const key = `${method} ${status} ${route}`;
     let series = this.series.get(key);
     if (!series) {
-      const labels = { method, route, status: String(status) };
-      const counter = this.requests.labels(labels);
-      const histogram = this.latency.labels(labels);
-      series = {
-        observe: (seconds) => {
-          counter.inc();
-          histogram.observe(seconds);
-        },
-      };
+      series = this.latency.series({ method, route, status: String(status) });
       this.series.set(key, series);
     }
     return series;
