@@ -92,17 +92,17 @@ export class PreparedHistogram<T extends string> extends Histogram<T> {
 
   private export(): Exported<T> {
     const values: Exported<T>['values'] = [];
+    const { name, help, type, aggregator } = this as unknown as Exported<T>;
     for (const { labels, buckets, sum, count } of this.prepared.values()) {
       let cumulative = 0;
       this.bounds.forEach((bound, i) => {
         cumulative += buckets[i];
-        values.push({ metricName: `${nameOf(this)}_bucket`, labels: { le: bound, ...labels } as LabelValues<T>, value: cumulative });
+        values.push({ metricName: `${name}_bucket`, labels: { le: bound, ...labels } as LabelValues<T>, value: cumulative });
       });
-      values.push({ metricName: `${nameOf(this)}_bucket`, labels: { le: '+Inf', ...labels } as LabelValues<T>, value: count });
-      values.push({ metricName: `${nameOf(this)}_sum`, labels, value: sum });
-      values.push({ metricName: `${nameOf(this)}_count`, labels, value: count });
+      values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', ...labels } as LabelValues<T>, value: count });
+      values.push({ metricName: `${name}_sum`, labels, value: sum });
+      values.push({ metricName: `${name}_count`, labels, value: count });
     }
-    const { name, help, type, aggregator } = this as unknown as Exported<T>;
     return { name, help, type, aggregator, values } as Exported<T>;
   }
 }
