@@ -1,9 +1,12 @@
 /**
  * `npm run bench:http-floor`: what Behalf's HTTP pipeline costs before any work. Behalf's
- * `GET /healthz` (the real server, production mode, its every global guard, hook and metric)
- * next to a bare NestJS 11 + Fastify "hello" (`nest-hello.ts`), each in a process of its own, both
- * running, driven in interleaved rounds by autocannon from this process with the same load. Writes
- * bench/results/http-floor.json; the target (issue 16) is Behalf ≥ 70 % of the bare framework.
+ * `GET /healthz` (the real server, production mode, every Fastify hook, the request logger and
+ * metrics; served by Fastify outside Nest's pipeline, see `@ServedByFastify`) next to a bare
+ * NestJS 11 + Fastify "hello" (`nest-hello.ts`), each in a process of its own, both running, driven
+ * in interleaved rounds by autocannon from this process with the same load. Beside them, what a
+ * route through Nest's whole pipeline costs (global guard, router, response controller): Behalf's
+ * public discovery document, a few hundred bytes of JSON. Writes bench/results/http-floor.json;
+ * the target (issue 16) is `/healthz` ≥ 70 % of the bare framework.
  */
 import { join } from 'node:path';
 import { projectRoot } from '../../apps/api/src/common/project-root';
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
       const { results, ratio } = await interleaved([
         { name: 'behalf', url: behalf.url, requests: [{ method: 'GET', path: '/healthz' }] },
         { name: 'bare', url: `http://127.0.0.1:${port}`, requests: [{ method: 'GET', path: '/' }] },
+        { name: 'nestRoute', url: behalf.url, requests: [{ method: 'GET', path: '/.well-known/openid-configuration' }] },
       ]);
       const behalfToBare = ratio('behalf', 'bare');
       const { load } = results.behalf;
@@ -49,6 +53,12 @@ async function main(): Promise<void> {
           ...figures(results.bare.load),
           rounds: results.bare.rounds,
           server: 'NestJS 11 + @nestjs/platform-fastify, one controller, logger off',
+        },
+        behalfNestRoute: {
+          ...figures(results.nestRoute.load),
+          rounds: results.nestRoute.rounds,
+          route: 'GET /.well-known/openid-configuration: public, through the global guard, Nest router and response controller',
+          toBare: ratio('nestRoute', 'bare'),
         },
         ratio: { behalfToBare, note: 'median of the per-round ratios' },
         target: { minRatio: TARGET, met: behalfToBare >= TARGET && load.non2xx === 0 && load.errors === 0 },

@@ -23,10 +23,10 @@ import { serveWebConsole } from './platform/http/web-console';
 
 export const API_VERSION: string = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Every route each app registered (method and URL pattern), for the permission-map test. */
-const registeredRoutes = new WeakMap<object, { method: string; url: string }[]>();
+/** Every route each app registered (method, URL pattern, its handler's name), for the permission-map test. */
+const registeredRoutes = new WeakMap<object, { method: string; url: string; handler: string }[]>();
 
-export function routesOf(app: NestFastifyApplication): { method: string; url: string }[] {
+export function routesOf(app: NestFastifyApplication): { method: string; url: string; handler: string }[] {
   return registeredRoutes.get(app.getHttpAdapter().getInstance()) ?? [];
 }
 
@@ -92,10 +92,10 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   });
   const fastify = app.getHttpAdapter().getInstance();
 
-  const routes: { method: string; url: string }[] = [];
+  const routes: { method: string; url: string; handler: string }[] = [];
   registeredRoutes.set(fastify, routes);
   fastify.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, handler: route.handler.name });
   });
   // Cookies are parsed where they are read (`cookiesOf`), not by a hook on every request.
   await fastify.register(fastifyCookie, { hook: false });

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthStatus } from '@behalf/contracts';
 import { Public } from '../platform/http/public.decorator';
+import { ServedByFastify } from '../platform/http/served-by-fastify.decorator';
 import { DatabaseHealthService } from '../platform/database/database-health.service';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse } from '../platform/http/response-schemas';
@@ -14,6 +15,8 @@ export class HealthController {
   constructor(private readonly database: DatabaseHealthService) {}
 
   @Public()
+  // Probed many times a second and needs nothing of Nest's pipeline.
+  @ServedByFastify()
   @Get('healthz')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process serves HTTP. Never touches the database.' })

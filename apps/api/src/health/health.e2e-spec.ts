@@ -1,4 +1,5 @@
 import { startTestApp, TestApp } from '../../test/harness';
+import { routesOf } from '../app';
 
 describe('probes', () => {
   describe('on a migrated database', () => {
@@ -12,6 +13,14 @@ describe('probes', () => {
       const res = await t.app.inject({ method: 'GET', url: '/healthz' });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ status: 'ok' });
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect((await t.app.inject({ method: 'HEAD', url: '/healthz' })).statusCode).toBe(200);
+    });
+
+    it("GET /healthz is answered by Fastify, outside Nest's pipeline, /readyz by Nest", () => {
+      const handlerOf = (url: string) => routesOf(t.app).find((route) => route.method === 'GET' && route.url === url)?.handler;
+      expect(handlerOf('/healthz')).toBe('servedByFastify');
+      expect(handlerOf('/readyz')).not.toBe('servedByFastify');
     });
 
     it('GET /readyz answers 200', async () => {
