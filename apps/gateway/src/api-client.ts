@@ -44,10 +44,11 @@ export class ApiClient {
     });
   }
 
-  viewer(webappId: string, session: string | undefined, identityToken: boolean): Promise<GatewayViewer> {
+  /** `active`: the viewer did something since the last ask (see `GatewayViewerRequest.active`). */
+  viewer(webappId: string, session: string | undefined, identityToken: boolean, active: boolean): Promise<GatewayViewer> {
     return this.json<GatewayViewer>('/api/v1/gateway/viewers', {
       method: 'POST',
-      body: JSON.stringify({ webappId, ...(session !== undefined ? { session } : {}), identityToken }),
+      body: JSON.stringify({ webappId, ...(session !== undefined ? { session } : {}), identityToken, active }),
     });
   }
 

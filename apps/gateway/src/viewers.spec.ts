@@ -11,11 +11,11 @@ function route(access: GatewayRoute['access'] = 'authenticated'): GatewayRoute {
 
 /** An API whose answers the test releases one by one. */
 function scriptedApi() {
-  const calls: { session: string | undefined; resolve: (v: GatewayViewer) => void; reject: (e: Error) => void }[] = [];
+  const calls: { session: string | undefined; active: boolean; resolve: (v: GatewayViewer) => void; reject: (e: Error) => void }[] = [];
   const api = {
-    viewer: (_webappId: string, session: string | undefined) =>
+    viewer: (_webappId: string, session: string | undefined, _identityToken: boolean, active: boolean) =>
       new Promise<GatewayViewer>((resolve, reject) => {
-        calls.push({ session, resolve, reject });
+        calls.push({ session, active, resolve, reject });
       }),
   } as unknown as ApiClient;
   return { api, calls };
@@ -93,5 +93,50 @@ describe(ViewerCache.name, () => {
     expect(await cache.decideForRequest('dead', route('public'))).toMatchObject({ decision: 'allow', viewer: null, session: undefined, dropSession: true });
     expect(await cache.decideForRequest('dead', route('authenticated'))).toMatchObject({ decision: 'login', session: 'dead', dropSession: false });
     expect(await cache.decideForRequest(undefined, route('public'))).toMatchObject({ decision: 'allow', viewer: null, dropSession: false });
+  });
+
+  it('tells the API whether the viewer did something since the last ask: requests and messages do, the websocket re-checks do not', async () => {
+    const { api, calls } = scriptedApi();
+    const cache = new ViewerCache(api, RECHECK_MS);
+    const first = cache.decideForRequest('s1', route());
+    await settle();
+    expect(calls[0].active).toBe(true);
+    calls[0].resolve({ decision: 'allow', viewer: ALICE });
+    await first;
+    // A quiet open websocket: the re-check alone is not the viewer's activity.
+    now += RECHECK_MS;
+    void cache.decide('s1', route());
+    await settle();
+    expect(calls[1].active).toBe(false);
+    calls[1].resolve({ decision: 'allow', viewer: ALICE });
+    await settle();
+    // A websocket message, then the next re-check reports it, once.
+    cache.seen('s1', 'w1');
+    now += RECHECK_MS;
+    void cache.decide('s1', route());
+    await settle();
+    expect(calls[2].active).toBe(true);
+    // An ask that fails keeps the activity for the next one.
+    calls[2].reject(new Error('API down'));
+    await settle();
+    now += 2 * RECHECK_MS;
+    void cache.decide('s1', route()).catch(() => undefined);
+    await settle();
+    expect(calls[3].active).toBe(true);
+    calls[3].resolve({ decision: 'allow', viewer: ALICE });
+    await settle();
+    now += RECHECK_MS;
+    void cache.decide('s1', route());
+    await settle();
+    expect(calls[4].active).toBe(false);
+    // A request answered from a fresh decision is reported at the next ask.
+    calls[4].resolve({ decision: 'allow', viewer: ALICE });
+    await settle();
+    await cache.decideForRequest('s1', route());
+    expect(calls).toHaveLength(5);
+    now += RECHECK_MS;
+    void cache.decide('s1', route());
+    await settle();
+    expect(calls[5].active).toBe(true);
   });
 });

@@ -7,6 +7,8 @@ const TOKEN_MARGIN_MS = 30_000;
 const STALE_TOKEN_MARGIN_MS = 5_000;
 const MAX_ENTRIES = 50_000;
 
+const keyOf = (webappId: string, session: string | undefined) => `${webappId}|${session ?? ''}`;
+
 interface Entry {
   decision: GatewayViewer;
   /** When the API last answered for this viewer and webapp; 0: stale (a change was heard). */
@@ -31,11 +33,18 @@ export interface ViewerDecision {
  * API's answer (and fails closed when the API cannot answer). So a revoked viewer is refused
  * within twice `recheckMs` plus one API round trip (4 s by default), and the API is asked about
  * each active viewer about once per `recheckMs`, not per request.
+ *
+ * Each ask also says whether the viewer did something since the last one (a request, a websocket
+ * message: {@link seen}); only then does the API mark their Behalf session seen. The re-checks of
+ * open websockets alone do not, so a quiet tab lets the session idle out like any other, and its
+ * websockets are then closed as signed out.
  */
 export class ViewerCache {
   private readonly entries = new Map<string, Entry>();
   /** The API request in flight per key: concurrent requests for the same key wait for its one answer. */
   private readonly inflight = new Map<string, Promise<Entry>>();
+  /** Keys whose viewer did something since the API was last asked about them. */
+  private readonly active = new Set<string>();
 
   constructor(
     private readonly api: ApiClient,
@@ -48,8 +57,13 @@ export class ViewerCache {
     for (const entry of this.entries.values()) entry.checkedAt = Math.min(entry.checkedAt, stale);
   }
 
+  /** The viewer of `session` did something on the webapp (a request, a websocket message). */
+  seen(session: string | undefined, webappId: string): void {
+    if (session !== undefined && this.active.size < MAX_ENTRIES) this.active.add(keyOf(webappId, session));
+  }
+
   async decide(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision> {
-    const key = `${route.webappId}|${session ?? ''}`;
+    const key = keyOf(route.webappId, session);
     const now = Date.now();
     let entry = this.entries.get(key);
     const wantToken = route.identityPropagation.jwt;
@@ -72,6 +86,7 @@ export class ViewerCache {
    * cookie is to be dropped; anywhere else it is a sign-in.
    */
   async decideForRequest(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision & { session: string | undefined; dropSession: boolean }> {
+    this.seen(session, route.webappId);
     const decision = await this.decide(session, route);
     if (decision.decision === 'login' && route.access === 'public' && session !== undefined) {
       return { ...(await this.decide(undefined, route)), session: undefined, dropSession: true };
@@ -81,7 +96,7 @@ export class ViewerCache {
 
   /** The decision held now, without asking (open websockets are judged by it). */
   peek(session: string | undefined, webappId: string): { decision: GatewayViewer['decision']; stale: boolean } | undefined {
-    const entry = this.entries.get(`${webappId}|${session ?? ''}`);
+    const entry = this.entries.get(keyOf(webappId, session));
     return entry && { decision: entry.decision.decision, stale: Date.now() - entry.checkedAt >= this.recheckMs };
   }
 
@@ -90,8 +105,9 @@ export class ViewerCache {
     if (inflight) return inflight;
     const now = Date.now();
     const needToken = route.identityPropagation.jwt && !(previous?.token && previous.token.expiresAt - TOKEN_MARGIN_MS > now);
+    const active = this.active.delete(key);
     const pending = this.api
-      .viewer(route.webappId, session, needToken)
+      .viewer(route.webappId, session, needToken, active)
       .then((decision) => {
         const sameViewer = previous?.decision.viewer?.id === decision.viewer?.id;
         const token = decision.identityToken
@@ -104,6 +120,11 @@ export class ViewerCache {
         this.entries.set(key, entry);
         if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
         return entry;
+      })
+      .catch((error: unknown) => {
+        // Not reported: said again at the next ask.
+        if (active) this.active.add(key);
+        throw error;
       })
       .finally(() => this.inflight.delete(key));
     // Only decisions the API gave are held: nothing stands in for one while it is asked for.

@@ -132,6 +132,7 @@ export function attachWebsockets(
         open.add(entry);
         metrics.websockets.inc({ webapp: slug });
         client.on('message', (data, isBinary) => {
+          viewers.seen(session, route.webappId);
           if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
         });
         upstream.on('message', (data, isBinary) => {

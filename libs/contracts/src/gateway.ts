@@ -24,6 +24,12 @@ export interface GatewayViewerRequest {
   session?: string;
   /** Also issue an identity token for this viewer and webapp. */
   identityToken?: boolean;
+  /**
+   * The viewer did something since the gateway last asked (an HTTP request, a websocket message):
+   * only then is their Behalf session marked seen. The gateway's background re-checks of open
+   * websockets say false, so a quiet tab does not keep a session from idling out.
+   */
+  active?: boolean;
 }
 
 /** The viewer as the gateway tells the backend (X-Behalf-User, -User-Id, -Email, -Groups). */

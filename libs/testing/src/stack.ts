@@ -205,7 +205,8 @@ export async function cloneTestDatabase(tag: string): Promise<{ database: string
   return { database, url, drop };
 }
 
-export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
+/** The API and the gateway on a fresh database; `gatewayEnv` and `apiEnv` add to each one's settings. */
+export async function startStack(gatewayEnv: Record<string, string> = {}, apiEnv: Record<string, string> = {}): Promise<Stack> {
   const { database, url: dbUrl, drop } = await cloneTestDatabase('gw');
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const publicUrl = `http://localhost:${apiPort}`;
@@ -223,6 +224,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     BEHALF_KEK: KEK,
     BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BEHALF_DATA_DIR: join(ROOT, 'dist', `.gateway-test-${database}`),
+    ...apiEnv,
   });
   await api.waitFor(/Behalf API listening/);
   const gateway = start(process.execPath, gatewayArgs(), {

@@ -70,13 +70,16 @@ export class SessionService {
     return this.sessions.findTimingById(sessionId);
   }
 
-  /** Undefined when the session holds (and is then marked seen, now and then); else why not. */
-  async holds(session: Omit<SessionTiming, 'userId'>): Promise<{ refused: SessionRefusal } | undefined> {
+  /**
+   * Undefined when the session holds (and is then marked seen, now and then, when `seen`: its user
+   * did something); else why not.
+   */
+  async holds(session: Omit<SessionTiming, 'userId'>, seen = true): Promise<{ refused: SessionRefusal } | undefined> {
     const now = this.clock.now();
     if (session.expiresAt <= now) return { refused: 'session_expired' };
     const idleLimit = session.lastSeenAt.getTime() + this.config.sessions.idleTimeoutSeconds * 1000;
     if (idleLimit <= now.getTime()) return { refused: 'session_idle_timeout' };
-    if (now.getTime() - session.lastSeenAt.getTime() >= Math.min(TOUCH_INTERVAL_MS, this.config.sessions.idleTimeoutSeconds * 100)) {
+    if (seen && now.getTime() - session.lastSeenAt.getTime() >= Math.min(TOUCH_INTERVAL_MS, this.config.sessions.idleTimeoutSeconds * 100)) {
       await this.sessions.touch(session.id, now);
     }
     return undefined;

@@ -20,6 +20,7 @@ export const viewerBody = z.strictObject({
   webappId: uuidField,
   session: z.string({ error: 'expected the gateway session token' }).min(1).max(200, 'expected at most 200 characters').optional(),
   identityToken: z.boolean({ error: 'expected true or false' }).optional(),
+  active: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 /** What the gateway asks (its service principal's API key, permission `gateway`). */
@@ -45,7 +46,7 @@ export class GatewayController {
   @OwnTransactions('a hot path that changes nothing but the audit log')
   @ApiOperation({
     summary:
-      'Who a gateway session’s viewer is and whether they may view the webapp (allow, login or forbid), with an identity token when asked. No session: an anonymous viewer, allowed on public webapps.',
+      'Who a gateway session’s viewer is and whether they may view the webapp (allow, login or forbid), with an identity token when asked. No session: an anonymous viewer, allowed on public webapps. The viewer’s Behalf session is marked seen only when `active` says they did something since the gateway last asked.',
   })
   @ApiJsonResponse(200, gatewayViewerSchema, 'The decision.')
   @ApiProblems('validation-failed', 'not-found')

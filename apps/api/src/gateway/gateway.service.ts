@@ -127,7 +127,8 @@ export class GatewayService implements OnModuleDestroy {
     }
     const state = await this.store.state(sha256Hex(request.session));
     if (!state || state.webappId !== webapp.id) return refuse('login', 'unknown_session');
-    const ended = await this.sessions.holds(state.session);
+    // Only the viewer's own activity keeps their session from idling out, not the gateway's re-checks.
+    const ended = await this.sessions.holds(state.session, request.active === true);
     if (ended) return refuse('login', ended.refused, state.userId);
     const user = await this.facts.user(state.userId);
     if (!user || !user.active) return refuse('login', 'user_disabled', state.userId);

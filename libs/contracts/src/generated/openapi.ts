@@ -322,7 +322,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Who a gateway session’s viewer is and whether they may view the webapp (allow, login or forbid), with an identity token when asked. No session: an anonymous viewer, allowed on public webapps. */
+        /** Who a gateway session’s viewer is and whether they may view the webapp (allow, login or forbid), with an identity token when asked. No session: an anonymous viewer, allowed on public webapps. The viewer’s Behalf session is marked seen only when `active` says they did something since the gateway last asked. */
         post: operations["GatewayController_viewer"];
         delete?: never;
         options?: never;
@@ -2966,6 +2966,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    active?: boolean;
                     identityToken?: boolean;
                     session?: string;
                     /** Format: uuid */
