@@ -196,11 +196,13 @@ describe('password login and sessions', () => {
       const locked = await login({ login: user.login, password: PASSWORD });
       expectProblem(locked, 429, 'too-many-requests');
       expect(Number(locked.headers['retry-after'])).toBe(15 * 60);
+      expect(locked.json<{ detail: string }>().detail).toBe('Too many failed logins: try again in 15 minutes.');
 
       clock.advance(10 * MINUTE);
       const still = await login({ login: user.login, password: PASSWORD });
       expectProblem(still, 429);
       expect(Number(still.headers['retry-after'])).toBe(5 * 60);
+      expect(still.json<{ detail: string }>().detail).toBe('Too many failed logins: try again in 5 minutes.');
 
       clock.advance(5 * MINUTE);
       expect((await login({ login: user.login, password: PASSWORD })).statusCode).toBe(200);

@@ -12,6 +12,7 @@ import { clientSource } from '../kernel/request-context';
 import { Transactions } from '../platform/database/transactions';
 import { LOGIN_THROTTLES } from './auth.config';
 import { THROTTLE_REASONS } from './login-throttle';
+import { waitInWords } from '../common/wait-in-words';
 import { LoginThrottleRepository, throttleKeys } from './login-throttle.repository';
 import { toMe } from './principal-of-user';
 import { NewSession, SessionService } from './session.service';
@@ -21,7 +22,7 @@ const INVALID_CREDENTIALS = 'Invalid login or password.';
 
 function tooManyAttempts(until: Date, now: Date): ProblemError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new ProblemError('too-many-requests', `Too many failed logins: try again in ${seconds} seconds.`, undefined, {
+  return new ProblemError('too-many-requests', `Too many failed logins: try again in ${waitInWords(seconds)}.`, undefined, {
     'retry-after': String(seconds),
   });
 }
