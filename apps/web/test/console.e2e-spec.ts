@@ -245,6 +245,9 @@ describe('the web console', () => {
     await hasText(settings.getByRole('alert'), 'The settings were not saved');
     // Once in the alert's list, once under the field.
     await hasCount(settings.getByText(/expected 1 to 128 of/), 2);
+    // The alert names the field in words, not by the API's path (body.secretNames.0).
+    await hasText(settings.getByRole('alert'), 'Secret names, item 1: expected 1 to 128 of');
+    expect(await settings.getByRole('alert').textContent()).not.toContain('secretNames');
     await look(adminPage, 'webapp-settings-refused', settings.getByRole('alert'));
     await settings
       .getByRole('button', { name: /Remove not a name!/ })
@@ -465,7 +468,9 @@ describe('the web console', () => {
     await lifetime.fill('999999');
     await adminPage.getByRole('button', { name: 'Save settings' }).click();
     await shown(adminPage.getByRole('alert').filter({ hasText: 'The settings were not saved' }));
-    await shown(adminPage.getByText(/identityTokenLifetimeSeconds|at most/).first());
+    // In the alert, the field in words; under the field, its message.
+    await hasText(adminPage.getByRole('alert'), 'Identity token lifetime seconds: expected a whole number of seconds from');
+    await hasCount(adminPage.getByText(/expected a whole number of seconds from/), 2);
     await look(adminPage, 'keys', keys);
   });
 

@@ -1,4 +1,4 @@
-import { ApiProblem } from './problem';
+import { ApiProblem, fieldLabel } from './problem';
 
 describe('a problem’s field errors, as forms look them up', () => {
   const problem = new ApiProblem('Validation failed', 'The request body is invalid.', 400, [
@@ -21,5 +21,20 @@ describe('a problem’s field errors, as forms look them up', () => {
     expect(problem.fieldError('names')).toBeUndefined();
     expect(problem.fieldError('body')).toBeUndefined();
     expect(new ApiProblem('Bad', '', 400, [{ path: 'body.display', message: 'x' }]).fieldError('displayName')).toBeUndefined();
+  });
+});
+
+describe('a field as the problem alert names it', () => {
+  it.each([
+    ['body.secretNames.0', 'Secret names, item 1'],
+    ['body.viewers.users.11', 'Viewers, users, item 12'],
+    ['query.since', 'Since'],
+    ['body.identityPropagation.jwt', 'Identity propagation, jwt'],
+    ['params.id', 'Id'],
+    ['body', ''],
+    ['', ''],
+    ['name', 'Name'],
+  ])('%p reads "%s"', (path, label) => {
+    expect(fieldLabel(path)).toBe(label);
   });
 });

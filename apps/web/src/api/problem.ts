@@ -4,6 +4,22 @@ export interface FieldError {
   message: string;
 }
 
+const SOURCE = /^(body|query|params|headers)(\.|$)/;
+
+/**
+ * A field's path as a person reads it: without its source, words for camel case, list positions
+ * counted from one (`body.secretNames.0` → `Secret names, item 1`; `query.since` → `Since`).
+ */
+export function fieldLabel(path: string): string {
+  const words = path
+    .replace(SOURCE, '')
+    .split('.')
+    .filter(Boolean)
+    .map((segment) => (/^\d+$/.test(segment) ? `item ${Number(segment) + 1}` : segment.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()))
+    .join(', ');
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : '';
+}
+
 /**
  * An API refusal in words: the problem's `title` and `detail` (RFC 9457), with the fields it
  * names. The console shows these, never a bare status code.
@@ -25,7 +41,7 @@ export class ApiProblem extends Error {
    */
   fieldError(path: string): string | undefined {
     return this.errors.find((e) => {
-      const field = e.path.replace(/^(body|query|params|headers)\./, '');
+      const field = e.path.replace(SOURCE, '');
       return field === path || field.startsWith(`${path}.`);
     })?.message;
   }

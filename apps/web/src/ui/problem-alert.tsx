@@ -1,5 +1,5 @@
 import { Alert } from '@mantine/core';
-import { ApiProblem, UNREACHABLE } from '../api/problem';
+import { ApiProblem, fieldLabel, UNREACHABLE } from '../api/problem';
 
 /** A refusal or failure, where it happened, in words: the problem's title and detail. */
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
@@ -10,13 +10,16 @@ export function ProblemAlert({ error, title }: { error: unknown; title?: string 
       {title ? `${problem.title}${problem.detail ? `: ${problem.detail}` : ''}` : problem.detail}
       {problem.errors.length > 0 && (
         <ul style={{ margin: '0.4rem 0 0', paddingLeft: '1.2rem' }}>
-          {problem.errors.map((e) => (
-            <li key={`${e.path}:${e.message}`}>
-              {e.path ? <strong>{e.path}</strong> : null}
-              {e.path ? ': ' : ''}
-              {e.message}
-            </li>
-          ))}
+          {problem.errors.map((e) => {
+            const label = fieldLabel(e.path);
+            return (
+              <li key={`${e.path}:${e.message}`}>
+                {label ? <strong>{label}</strong> : null}
+                {label ? ': ' : ''}
+                {e.message}
+              </li>
+            );
+          })}
         </ul>
       )}
     </Alert>
