@@ -116,6 +116,9 @@ describe('the web console', () => {
   });
 
   const url = (path: string) => `http://127.0.0.1:${stack.apiPort}${path}`;
+  /** Waits until the focus is on the screen's heading `name`. */
+  const focusOnHeading = (name: string) =>
+    adminPage.waitForFunction((text) => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === text, name, { timeout: 10_000 });
 
   it('sends a signed-out person to the login page, and back to where they were going once signed in', async () => {
     await adminPage.goto(url('/groups'));
@@ -129,6 +132,12 @@ describe('the web console', () => {
     await look(adminPage, 'login-refused', adminPage.getByRole('alert'));
     await signInOnLoginPage(adminPage, 'admin', ADMIN_PASSWORD, /\/groups$/);
     await adminPage.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
+    // Arriving at a screen puts the focus on its heading: after signing in, and after a link.
+    await focusOnHeading('Groups');
+    await adminPage.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await focusOnHeading('Users');
+    await adminPage.keyboard.press('Tab');
+    expect(await adminPage.evaluate(() => document.activeElement?.textContent)).toBe('New user');
   });
 
   it('lets an admin create two groups and three users, and put the users in them', async () => {
