@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
 import { decodeCursor, toPage } from '../kernel/pagination';
 import { UserRef, userRef } from '../common/user-ref';
-import type { AuditQuery } from './audit.dto';
+import type { AuditQuery, ImpersonationEventsQuery } from './audit.dto';
 import { AuditRepository } from './audit.repository';
 
 /** Reading the audit log: filtered pages and chain verification. */
@@ -42,15 +42,25 @@ export class AuditQueryService {
    * for them, the calls made with those tokens, and the changes those calls made. Read through
    * the (on_behalf_of_user_id, id) index.
    */
-  async impersonationEvents(userId: string, limit: number, cursor: string | undefined): Promise<Page<ImpersonationEvent>> {
-    const [before] = decodeCursor(cursor, ['integer']) ?? [];
+  async impersonationEvents(userId: string, query: ImpersonationEventsQuery): Promise<Page<ImpersonationEvent>> {
+    const [before] = decodeCursor(query.cursor, ['integer']) ?? [];
+    const actor: Partial<UserRef> = query.actor === undefined ? {} : userRef(query.actor);
     const rows = await this.repository.list(
-      { onBehalfOfUserId: userId, fromWebapps: true, beforeId: before !== undefined ? BigInt(before) : undefined },
-      limit + 1,
+      {
+        onBehalfOfUserId: userId,
+        fromWebapps: true,
+        actorUserId: actor.id,
+        actorLogin: actor.login,
+        webappId: query.webapp,
+        action: query.action,
+        outcome: query.outcome,
+        beforeId: before !== undefined ? BigInt(before) : undefined,
+      },
+      query.limit + 1,
     );
     return toPage(
       rows,
-      limit,
+      query.limit,
       (e): ImpersonationEvent => ({
         id: e.id,
         at: e.at,

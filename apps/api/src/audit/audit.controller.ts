@@ -1,14 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEvent, AuditVerification, ImpersonationEvent, Page } from '@behalf/contracts';
-import { z } from 'zod';
 import { Authenticated } from '../platform/http/authenticated.decorator';
-import { listQuery } from '../kernel/pagination';
 import { CurrentPrincipal } from '../platform/http/current-principal.decorator';
 import type { Principal } from '../kernel/principal';
 import { ValidQuery } from '../platform/http/zod-validation';
 import { AuditQueryService } from './audit-query.service';
-import { AuditQuery, auditQuery } from './audit.dto';
+import { AuditQuery, auditQuery, ImpersonationEventsQuery, impersonationEventsQuery } from './audit.dto';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
 import { auditEventSchema, auditVerificationSchema, impersonationEventSchema } from './audit.schemas';
 
@@ -42,10 +40,11 @@ export class ImpersonationEventsController {
   @Get()
   @Authenticated()
   @ApiOperation({
-    summary: 'Who acted as the caller, from which webapp, when and what was done (tokens issued or refused, calls made with them), newest first.',
+    summary:
+      'Who acted as the caller, from which webapp, when and what was done (tokens issued or refused, calls made with them), newest first; filtered by actor (user id or login), webapp, action and outcome.',
   })
   @ApiJsonResponse(200, pageOf(impersonationEventSchema), 'A page of impersonation events.')
-  list(@ValidQuery(listQuery) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal): Promise<Page<ImpersonationEvent>> {
-    return this.audit.impersonationEvents(principal.userId, query.limit, query.cursor);
+  list(@ValidQuery(impersonationEventsQuery) query: ImpersonationEventsQuery, @CurrentPrincipal() principal: Principal): Promise<Page<ImpersonationEvent>> {
+    return this.audit.impersonationEvents(principal.userId, query);
   }
 }

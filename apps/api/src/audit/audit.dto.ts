@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../kernel/pagination';
+import { uuidField } from '../platform/http/zod-validation';
 
 /** The filters of `GET /api/v1/audit-events`. */
 export const auditQuery = z.object({
@@ -13,3 +14,13 @@ export const auditQuery = z.object({
   ...pageQuery,
 });
 export type AuditQuery = z.infer<typeof auditQuery>;
+
+/** The filters of `GET /api/v1/users/me/impersonation-events`: who acted, from which webapp, what, how it ended. */
+export const impersonationEventsQuery = z.object({
+  actor: auditQuery.shape.actor,
+  webapp: uuidField.optional(),
+  action: auditQuery.shape.action,
+  outcome: auditQuery.shape.outcome,
+  ...pageQuery,
+});
+export type ImpersonationEventsQuery = z.infer<typeof impersonationEventsQuery>;

@@ -172,6 +172,42 @@ describe('the runtime API', () => {
     expect(await names()).toEqual(['db']);
   });
 
+  it('filters who acted as the viewer by action, webapp, actor and outcome, never beyond their own events', async () => {
+    const list = async (query: string, who: SessionClient = viewer.session) => {
+      const res = await who.request('GET', `/api/v1/users/me/impersonation-events${query}`);
+      expect(res.statusCode).toBe(200);
+      return res.json<Page<AuditEvent>>().items;
+    };
+    const all = await list('?limit=200');
+    expect(all.length).toBeGreaterThan(0);
+    // Each filter keeps what matches and drops what does not (an ignored filter would keep all).
+    expect(await list('?action=token.exchange')).toEqual([]);
+    const delivered = await list('?action=secret.deliver&limit=200');
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered.length).toBe(all.filter((e) => e.action === 'secret.deliver').length);
+    expect(delivered.every((e) => e.action === 'secret.deliver')).toBe(true);
+    expect((await list(`?webapp=${webappId}&limit=200`)).length).toBe(all.filter((e) => e.webappId === webappId).length);
+    expect(await list('?webapp=00000000-0000-4000-8000-000000000000')).toEqual([]);
+    const actor = all.find((e) => e.actor?.userId)!.actor!;
+    const byActor = await list(`?actor=${actor.login}&limit=200`);
+    expect(byActor.length).toBe(all.filter((e) => e.actor?.userId === actor.userId).length);
+    expect(await list(`?actor=${actor.userId}&limit=200`)).toEqual(byActor);
+    expect(await list('?actor=nobody-at-all')).toEqual([]);
+    const outcome = delivered[0].outcome;
+    const sameOutcome = await list(`?outcome=${outcome}&limit=200`);
+    expect(sameOutcome.length).toBe(all.filter((e) => e.outcome === outcome).length);
+    expect(sameOutcome.length).toBeGreaterThan(0);
+    expect(await list(`?outcome=${outcome === 'denied' ? 'failed' : 'denied'}&action=secret.deliver`)).toEqual([]);
+    // The filters narrow the caller's own events: another person finds none of the viewer's.
+    expect(await list(`?webapp=${webappId}&action=secret.deliver`, admin)).toEqual([]);
+    const bad = expectProblem(
+      await viewer.session.request('GET', '/api/v1/users/me/impersonation-events?webapp=board&outcome=maybe'),
+      400,
+      'validation-failed',
+    );
+    expect((bad.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['query.outcome', 'query.webapp']);
+  });
+
   it('refuses a disabled viewer', async () => {
     const { user, session } = await userSession(t.app, admin);
     const token = await identityToken(backend, browserOf(session));

@@ -1,6 +1,6 @@
-import { Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
@@ -22,37 +22,67 @@ export function describeAction(action: string): string {
   return ACTIONS[action] ?? action;
 }
 
-/** "Who acted as me": every exchange, call and secret delivery made as the signed-in person. */
+/** The filters the API applies (`GET /api/v1/users/me/impersonation-events`). */
+type Filters = { actor?: string; webapp?: string; action?: string; outcome?: 'allowed' | 'denied' | 'succeeded' | 'failed' };
+
+/** "Who acted as me": every exchange, call and secret delivery made as the signed-in person, filtered by the API. */
 export function ActedAsMeScreen() {
   const paging = usePaging();
-  const [text, setText] = useState('');
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [form, setForm] = useState<Filters>({});
+  const [filters, setFilters] = useState<Filters>({});
   const events = useQuery({
-    queryKey: ['me', 'impersonation-events', paging.cursor],
-    queryFn: () => unwrap(api.GET('/api/v1/users/me/impersonation-events', { params: { query: { cursor: paging.cursor } } })),
+    queryKey: ['me', 'impersonation-events', filters, paging.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/users/me/impersonation-events', { params: { query: { ...filters, cursor: paging.cursor } } })),
   });
   const webapps = useQuery({
     queryKey: ['webapps', 'options'],
     queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { limit: 200 } } })),
   });
   const webappName = (id: string | null) => (id ? (webapps.data?.items.find((w) => w.id === id)?.name ?? id) : '—');
-  const needle = text.trim().toLowerCase();
-  const shown = (events.data?.items ?? []).filter(
-    (e) =>
-      (!outcome || e.outcome === outcome) &&
-      (!needle || [e.actor?.login, webappName(e.webappId), e.action, describeAction(e.action)].some((v) => v?.toLowerCase().includes(needle))),
-  );
+  const set = (key: keyof Filters) => (value: string | null) => setForm((f) => ({ ...f, [key]: value?.trim() || undefined }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setFilters(form);
+    paging.reset();
+  };
+  const filtered = Object.values(filters).some((v) => v !== undefined);
+  const shown = events.data?.items ?? [];
   return (
     <Page title="Who acted as me">
       <Text c="dimmed">Webapps that acted on your behalf: who ran them, from which webapp, what they did and when.</Text>
-      <Group align="end" wrap="wrap">
-        <TextInput label="Filter" description="by actor, webapp or action" value={text} onChange={(e) => setText(e.currentTarget.value)} />
-        <Select label="Outcome" clearable data={['allowed', 'denied', 'succeeded', 'failed']} value={outcome} onChange={setOutcome} placeholder="any" />
-      </Group>
+      <form onSubmit={submit} aria-label="Filters">
+        <Group align="end" wrap="wrap">
+          <TextInput label="Actor" description="the login of who acted" value={form.actor ?? ''} onChange={(e) => set('actor')(e.currentTarget.value)} />
+          <Select
+            label="Webapp"
+            clearable
+            searchable
+            data={(webapps.data?.items ?? []).map((w) => ({ value: w.id, label: w.name }))}
+            value={form.webapp ?? null}
+            onChange={set('webapp')}
+            placeholder="any"
+          />
+          <Select
+            label="What"
+            clearable
+            data={Object.entries(ACTIONS).map(([value, label]) => ({ value, label }))}
+            value={form.action ?? null}
+            onChange={set('action')}
+            placeholder="anything"
+          />
+          <Select
+            label="Outcome"
+            clearable
+            data={['allowed', 'denied', 'succeeded', 'failed']}
+            value={form.outcome ?? null}
+            onChange={set('outcome')}
+            placeholder="any"
+          />
+          <Button type="submit">Filter</Button>
+        </Group>
+      </form>
       <ProblemAlert error={events.error} />
-      {events.data && shown.length === 0 ? (
-        <Text c="dimmed">{events.data.items.length === 0 ? 'Nobody has acted as you.' : 'No event matches the filter.'}</Text>
-      ) : null}
+      {events.data && shown.length === 0 ? <Text c="dimmed">{filtered ? 'No event matches the filter.' : 'Nobody has acted as you.'}</Text> : null}
       {shown.length > 0 ? (
         <Table.ScrollContainer minWidth={640}>
           <Table striped aria-label="Impersonation events">

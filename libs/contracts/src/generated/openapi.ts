@@ -548,7 +548,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who acted as the caller, from which webapp, when and what was done (tokens issued or refused, calls made with them), newest first. */
+        /** Who acted as the caller, from which webapp, when and what was done (tokens issued or refused, calls made with them), newest first; filtered by actor (user id or login), webapp, action and outcome. */
         get: operations["ImpersonationEventsController_list"];
         put?: never;
         post?: never;
@@ -4717,6 +4717,10 @@ export interface operations {
     ImpersonationEventsController_list: {
         parameters: {
             query?: {
+                actor?: string;
+                webapp?: string;
+                action?: string;
+                outcome?: "allowed" | "denied" | "succeeded" | "failed";
                 limit?: number;
                 cursor?: string;
             };
