@@ -139,4 +139,28 @@ describe(ViewerCache.name, () => {
     await settle();
     expect(calls[5].active).toBe(true);
   });
+
+  it('keeps activity only on a held decision (nothing for a viewer it holds none of), and reports what happens during an ask at the next one', async () => {
+    const { api, calls } = scriptedApi();
+    const cache = new ViewerCache(api, RECHECK_MS);
+    // Nothing held for s2: a message is not remembered apart from a decision.
+    cache.seen('s2', 'w1');
+    void cache.decide('s2', route());
+    await settle();
+    expect(calls[0]).toMatchObject({ session: 's2', active: false });
+    calls[0].resolve({ decision: 'allow', viewer: ALICE });
+    await settle();
+    // A re-check goes out; while it is out, the viewer acts.
+    now += RECHECK_MS;
+    void cache.decide('s2', route());
+    await settle();
+    expect(calls[1].active).toBe(false);
+    cache.seen('s2', 'w1');
+    calls[1].resolve({ decision: 'allow', viewer: ALICE });
+    await settle();
+    now += RECHECK_MS;
+    void cache.decide('s2', route());
+    await settle();
+    expect(calls[2].active).toBe(true);
+  });
 });

@@ -14,6 +14,8 @@ interface Entry {
   /** When the API last answered for this viewer and webapp; 0: stale (a change was heard). */
   checkedAt: number;
   token?: { value: string; expiresAt: number };
+  /** The viewer did something since the API was last asked (reported, and cleared, at the next ask). */
+  active?: boolean;
 }
 
 /** What the gateway knows of one viewer of one webapp. */
@@ -43,8 +45,6 @@ export class ViewerCache {
   private readonly entries = new Map<string, Entry>();
   /** The API request in flight per key: concurrent requests for the same key wait for its one answer. */
   private readonly inflight = new Map<string, Promise<Entry>>();
-  /** Keys whose viewer did something since the API was last asked about them. */
-  private readonly active = new Set<string>();
 
   constructor(
     private readonly api: ApiClient,
@@ -57,15 +57,21 @@ export class ViewerCache {
     for (const entry of this.entries.values()) entry.checkedAt = Math.min(entry.checkedAt, stale);
   }
 
-  /** The viewer of `session` did something on the webapp (a request, a websocket message). */
+  /**
+   * The viewer of `session` did something on the webapp (a websocket message): kept on its held
+   * decision, so it goes when the decision does.
+   */
   seen(session: string | undefined, webappId: string): void {
-    if (session !== undefined && this.active.size < MAX_ENTRIES) this.active.add(keyOf(webappId, session));
+    const entry = session === undefined ? undefined : this.entries.get(keyOf(webappId, session));
+    if (entry) entry.active = true;
   }
 
-  async decide(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision> {
+  /** `active`: this is the viewer's own request (an HTTP request, a websocket handshake). */
+  async decide(session: string | undefined, route: GatewayRoute, active = false): Promise<ViewerDecision> {
     const key = keyOf(route.webappId, session);
     const now = Date.now();
     let entry = this.entries.get(key);
+    if (active && entry && session !== undefined) entry.active = true;
     const wantToken = route.identityPropagation.jwt;
     const tokenFor = (marginMs: number) =>
       !wantToken || entry?.decision.decision !== 'allow' || (entry.token !== undefined && entry.token.expiresAt - marginMs > now);
@@ -73,9 +79,9 @@ export class ViewerCache {
     if (entry && age < this.recheckMs && tokenFor(TOKEN_MARGIN_MS)) {
       // Fresh.
     } else if (entry && entry.checkedAt > 0 && age < 2 * this.recheckMs && tokenFor(STALE_TOKEN_MARGIN_MS)) {
-      this.refresh(key, session, route, entry).catch(() => undefined);
+      this.refresh(key, session, route, entry, active && session !== undefined).catch(() => undefined);
     } else {
-      entry = await this.refresh(key, session, route, entry);
+      entry = await this.refresh(key, session, route, entry, active && session !== undefined);
     }
     return { decision: entry.decision.decision, reason: entry.decision.reason, viewer: entry.decision.viewer ?? null, identityToken: entry.token?.value };
   }
@@ -86,8 +92,7 @@ export class ViewerCache {
    * cookie is to be dropped; anywhere else it is a sign-in.
    */
   async decideForRequest(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision & { session: string | undefined; dropSession: boolean }> {
-    this.seen(session, route.webappId);
-    const decision = await this.decide(session, route);
+    const decision = await this.decide(session, route, true);
     if (decision.decision === 'login' && route.access === 'public' && session !== undefined) {
       return { ...(await this.decide(undefined, route)), session: undefined, dropSession: true };
     }
@@ -100,12 +105,14 @@ export class ViewerCache {
     return entry && { decision: entry.decision.decision, stale: Date.now() - entry.checkedAt >= this.recheckMs };
   }
 
-  private refresh(key: string, session: string | undefined, route: GatewayRoute, previous: Entry | undefined): Promise<Entry> {
+  private refresh(key: string, session: string | undefined, route: GatewayRoute, previous: Entry | undefined, activeNow: boolean): Promise<Entry> {
     const inflight = this.inflight.get(key);
     if (inflight) return inflight;
     const now = Date.now();
     const needToken = route.identityPropagation.jwt && !(previous?.token && previous.token.expiresAt - TOKEN_MARGIN_MS > now);
-    const active = this.active.delete(key);
+    // Reported now; whatever the viewer does while the API answers is reported next time.
+    const active = activeNow || previous?.active === true;
+    if (previous) previous.active = false;
     const pending = this.api
       .viewer(route.webappId, session, needToken, active)
       .then((decision) => {
@@ -115,7 +122,7 @@ export class ViewerCache {
           : decision.decision === 'allow' && sameViewer
             ? previous?.token
             : undefined;
-        const entry: Entry = { decision, checkedAt: Date.now(), token };
+        const entry: Entry = { decision, checkedAt: Date.now(), token, active: previous?.active };
         this.entries.delete(key);
         this.entries.set(key, entry);
         if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
@@ -123,7 +130,7 @@ export class ViewerCache {
       })
       .catch((error: unknown) => {
         // Not reported: said again at the next ask.
-        if (active) this.active.add(key);
+        if (active && previous) previous.active = true;
         throw error;
       })
       .finally(() => this.inflight.delete(key));
