@@ -71,6 +71,8 @@ export class ViewerCache {
     const key = keyOf(route.webappId, session);
     const now = Date.now();
     let entry = this.entries.get(key);
+    // Kept on the held decision; a viewer with none yet is reported by the ask this makes.
+    const firstAsk = active && session !== undefined && !entry;
     if (active && entry && session !== undefined) entry.active = true;
     const wantToken = route.identityPropagation.jwt;
     const tokenFor = (marginMs: number) =>
@@ -79,9 +81,9 @@ export class ViewerCache {
     if (entry && age < this.recheckMs && tokenFor(TOKEN_MARGIN_MS)) {
       // Fresh.
     } else if (entry && entry.checkedAt > 0 && age < 2 * this.recheckMs && tokenFor(STALE_TOKEN_MARGIN_MS)) {
-      this.refresh(key, session, route, entry, active && session !== undefined).catch(() => undefined);
+      this.refresh(key, session, route, entry, firstAsk).catch(() => undefined);
     } else {
-      entry = await this.refresh(key, session, route, entry, active && session !== undefined);
+      entry = await this.refresh(key, session, route, entry, firstAsk);
     }
     return { decision: entry.decision.decision, reason: entry.decision.reason, viewer: entry.decision.viewer ?? null, identityToken: entry.token?.value };
   }
@@ -105,13 +107,13 @@ export class ViewerCache {
     return entry && { decision: entry.decision.decision, stale: Date.now() - entry.checkedAt >= this.recheckMs };
   }
 
-  private refresh(key: string, session: string | undefined, route: GatewayRoute, previous: Entry | undefined, activeNow: boolean): Promise<Entry> {
+  private refresh(key: string, session: string | undefined, route: GatewayRoute, previous: Entry | undefined, firstAsk: boolean): Promise<Entry> {
     const inflight = this.inflight.get(key);
     if (inflight) return inflight;
     const now = Date.now();
     const needToken = route.identityPropagation.jwt && !(previous?.token && previous.token.expiresAt - TOKEN_MARGIN_MS > now);
     // Reported now; whatever the viewer does while the API answers is reported next time.
-    const active = activeNow || previous?.active === true;
+    const active = firstAsk || previous?.active === true;
     if (previous) previous.active = false;
     const pending = this.api
       .viewer(route.webappId, session, needToken, active)

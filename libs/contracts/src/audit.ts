@@ -1,4 +1,6 @@
-export type AuditOutcome = 'allowed' | 'denied' | 'succeeded' | 'failed';
+import type { AUDIT_OUTCOMES } from './codes';
+
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** One record of the audit log. `details` never holds a password, secret value, token or cookie. */
 export interface AuditEvent {

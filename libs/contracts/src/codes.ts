@@ -275,6 +275,9 @@ export type RefusalCode = keyof typeof REFUSALS;
 /** The codes the token endpoint can answer with, typed so each has its RFC 6749 error. */
 export type OAuthRefusalCode = { [C in RefusalCode]: (typeof REFUSALS)[C] extends { oauth: object } ? C : never }[RefusalCode];
 
+/** How an audited decision or change ended: the audit log's `outcome`, a closed list. */
+export const AUDIT_OUTCOMES = ['allowed', 'denied', 'succeeded', 'failed'] as const;
+
 /**
  * Every action the audit log records, a closed list: a record's `action` is one of these, so a
  * filter by action, a dashboard or an alert can rely on the names.

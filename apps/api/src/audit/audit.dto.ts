@@ -1,3 +1,4 @@
+import { AUDIT_OUTCOMES } from '@behalf/contracts';
 import { z } from 'zod';
 import { pageQuery } from '../kernel/pagination';
 import { uuidField } from '../platform/http/zod-validation';
@@ -8,7 +9,7 @@ export const auditQuery = z.object({
   actor: z.string().min(1).max(128).optional().describe('user id or login of who acted'),
   subject: z.string().min(1).max(128).optional().describe('user id or login acted on behalf of'),
   webapp: z.string().min(1).max(128).optional(),
-  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed'], { error: 'expected allowed, denied, succeeded or failed' }).optional(),
+  outcome: z.enum(AUDIT_OUTCOMES, { error: `expected ${AUDIT_OUTCOMES.slice(0, -1).join(', ')} or ${AUDIT_OUTCOMES.at(-1)}` }).optional(),
   since: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
   until: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
   ...pageQuery,

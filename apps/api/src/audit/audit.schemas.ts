@@ -1,4 +1,4 @@
-import type { ImpersonationEvent, AuditEvent, AuditVerification } from '@behalf/contracts';
+import { AUDIT_OUTCOMES, type ImpersonationEvent, type AuditEvent, type AuditVerification } from '@behalf/contracts';
 import { z } from 'zod';
 import { timestamp, who } from '../platform/http/response-schemas';
 
@@ -7,7 +7,7 @@ export const auditEventSchema = z.object({
   id: z.string().describe('decimal, increasing in chain order'),
   at: timestamp,
   action: z.string(),
-  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']),
+  outcome: z.enum(AUDIT_OUTCOMES),
   actor: who,
   onBehalfOf: who.nullable(),
   webappId: z.string().nullable(),
@@ -32,7 +32,7 @@ export const impersonationEventSchema = z.object({
   actor: who,
   webappId: z.string().nullable(),
   action: z.string(),
-  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']),
+  outcome: z.enum(AUDIT_OUTCOMES),
   reason: z.string().nullable(),
   target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
   details: z.record(z.string(), z.unknown()),

@@ -1,10 +1,13 @@
 import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { AUDIT_OUTCOMES } from '@behalf/contracts/codes';
+import type { AuditOutcome } from '@behalf/contracts';
+import { useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
+import { useFilterForm } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -23,13 +26,16 @@ export function describeAction(action: string): string {
 }
 
 /** The filters the API applies (`GET /api/v1/users/me/impersonation-events`). */
-type Filters = { actor?: string; webapp?: string; action?: string; outcome?: 'allowed' | 'denied' | 'succeeded' | 'failed' };
+type Filters = { actor?: string; webapp?: string; action?: string; outcome?: AuditOutcome };
 
 /** "Who acted as me": every exchange, call and secret delivery made as the signed-in person, filtered by the API. */
 export function ActedAsMeScreen() {
   const paging = usePaging();
-  const [form, setForm] = useState<Filters>({});
   const [filters, setFilters] = useState<Filters>({});
+  const { form, set, submit } = useFilterForm<Filters>({}, (applied) => {
+    setFilters(applied);
+    paging.reset();
+  });
   const events = useQuery({
     queryKey: ['me', 'impersonation-events', filters, paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/users/me/impersonation-events', { params: { query: { ...filters, cursor: paging.cursor } } })),
@@ -39,12 +45,6 @@ export function ActedAsMeScreen() {
     queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { limit: 200 } } })),
   });
   const webappName = (id: string | null) => (id ? (webapps.data?.items.find((w) => w.id === id)?.name ?? id) : '—');
-  const set = (key: keyof Filters) => (value: string | null) => setForm((f) => ({ ...f, [key]: value?.trim() || undefined }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setFilters(form);
-    paging.reset();
-  };
   const filtered = Object.values(filters).some((v) => v !== undefined);
   const shown = events.data?.items ?? [];
   return (
@@ -70,14 +70,7 @@ export function ActedAsMeScreen() {
             onChange={set('action')}
             placeholder="anything"
           />
-          <Select
-            label="Outcome"
-            clearable
-            data={['allowed', 'denied', 'succeeded', 'failed']}
-            value={form.outcome ?? null}
-            onChange={set('outcome')}
-            placeholder="any"
-          />
+          <Select label="Outcome" clearable data={[...AUDIT_OUTCOMES]} value={form.outcome ?? null} onChange={set('outcome')} placeholder="any" />
           <Button type="submit">Filter</Button>
         </Group>
       </form>

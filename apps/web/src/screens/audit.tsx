@@ -1,12 +1,13 @@
 import { Alert, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { AUDIT_ACTIONS } from '@behalf/contracts/codes';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { isoToLocalInput, localInputToIso, when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
+import { useFilterForm } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -41,7 +42,7 @@ function ChainVerification() {
 export function AuditScreen() {
   const search = useSearch({ strict: false }) as Filters;
   const navigate = useNavigate();
-  const [form, setForm] = useState<Filters>(search);
+  const { form, setForm, set, submit } = useFilterForm<Filters>(search, (filters) => void navigate({ to: '/audit', search: filters }));
   const paging = usePaging();
   const { reset } = paging;
   const key = JSON.stringify(search);
@@ -55,11 +56,6 @@ export function AuditScreen() {
         }),
       ),
   });
-  const set = (k: keyof Filters) => (value: string | null) => setForm((f) => ({ ...f, [k]: value || undefined }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void navigate({ to: '/audit', search: form });
-  };
   return (
     <Page title="Audit">
       <ChainVerification />
@@ -94,7 +90,7 @@ export function AuditScreen() {
             onChange={(e) => set('webapp')(e.currentTarget.value)}
             error={fieldError(events.error, 'webapp')}
           />
-          <Select label="Outcome" clearable data={['allowed', 'denied', 'succeeded', 'failed']} value={form.outcome ?? null} onChange={set('outcome')} />
+          <Select label="Outcome" clearable data={[...AUDIT_OUTCOMES]} value={form.outcome ?? null} onChange={set('outcome')} />
           <TextInput
             label="Since"
             type="datetime-local"
