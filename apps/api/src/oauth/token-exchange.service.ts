@@ -17,6 +17,7 @@ import { TokenService, tokenTypeOf } from '../tokens/token.service';
 import { decideExchange } from './exchange-decision';
 import { OAuthError } from './oauth-error';
 import { parseTokenRequest, TokenExchangeRequest } from './token-request.form';
+import { waitInWords } from '../common/wait-in-words';
 
 type Backend = BackendFacts & { actor: UserProfile };
 
@@ -78,7 +79,7 @@ export class TokenExchangeService {
     const backend = await this.actorOf(request.actorToken);
     parties.backend = backend;
     const wait = await this.limiter.consume(backend.runId);
-    if (wait !== null) throw new OAuthError('run_rate_limited', `This webapp run exchanges tokens too often: try again in ${wait} s.`, wait);
+    if (wait !== null) throw new OAuthError('run_rate_limited', `This webapp run exchanges tokens too often: try again in ${waitInWords(wait)}.`, wait);
     const viewerId = await this.subjectOf(request, backend.webappId);
     parties.viewer = { userId: viewerId, login: null };
     const facts = await this.facts.exchange(backend.run, backend.actor, viewerId);

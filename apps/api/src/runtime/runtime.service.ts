@@ -17,6 +17,7 @@ import { mayView } from './acting-policy';
 import { RunRateLimiter } from './run-rate-limiter';
 import { RuntimeFacts } from './runtime-facts.service';
 import { ViewerCredential, viewerCredentialOf } from './viewer-credentials';
+import { waitInWords } from '../common/wait-in-words';
 
 type Headers = Readonly<Record<string, string | readonly string[]>>;
 type BackendVia = Extract<Principal['via'], { kind: 'backend_token' }>;
@@ -147,7 +148,7 @@ export class RuntimeService {
     if (principal?.via.kind !== 'backend_token') throw new ProblemError('forbidden', 'Only a webapp backend may call the runtime API.');
     const wait = await this.limiter.consume(principal.via.runId);
     if (wait !== null) {
-      throw new ProblemError('too-many-requests', `This webapp run calls the runtime API too often: try again in ${wait} s.`, undefined, {
+      throw new ProblemError('too-many-requests', `This webapp run calls the runtime API too often: try again in ${waitInWords(wait)}.`, undefined, {
         'retry-after': String(wait),
       });
     }

@@ -108,7 +108,12 @@ describe('attacks on throttling', () => {
       const refused = results.filter((r) => r.statusCode === 429);
       expect(refused.length).toBeGreaterThan(0);
       expectProblem(refused[0], 429, 'too-many-requests');
-      expect(Number(refused[0].headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      const wait = Number(refused[0].headers['retry-after']);
+      expect(wait).toBeGreaterThanOrEqual(1);
+      // The wait in words, as Retry-After says it.
+      expect(refused[0].json<{ detail: string }>().detail).toBe(
+        `This webapp run calls the runtime API too often: try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+      );
       expect((await authInfo(calm.backend, {})).statusCode).not.toBe(429);
     });
 
@@ -120,10 +125,11 @@ describe('attacks on throttling', () => {
       const refused = results.find((r) => r.statusCode === 429);
       expect(refused?.json()).toEqual({
         error: 'temporarily_unavailable',
-        error_description: expect.stringContaining('too often'),
+        error_description: expect.stringMatching(/^This webapp run exchanges tokens too often: try again in \d+ seconds?\.$/),
         reason: 'run_rate_limited',
       });
       expect(Number(refused?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(refused?.json<{ error_description: string }>().error_description).toContain(` ${refused?.headers['retry-after']} second`);
       expect(refused?.headers['cache-control']).toBe('no-store');
     });
   });
