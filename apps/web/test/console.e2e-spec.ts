@@ -7,6 +7,7 @@ import {
   ADMIN_PASSWORD,
   Browser,
   hasCount,
+  hasValue,
   http,
   hasText,
   lacksText,
@@ -378,6 +379,21 @@ describe('the web console', () => {
     await filters.getByLabel('Actor').fill('support-bot');
     await filters.getByRole('button', { name: 'Filter' }).click();
     await shown(table.getByRole('row', { name: /Received your secrets/ }));
+    // The filters are in the address: kept on reload, followed back, and cleared.
+    await adaPage.waitForURL(/actor=support-bot/);
+    expect(new URL(adaPage.url()).searchParams.get('action')).toBe('secret.deliver');
+    await adaPage.reload();
+    await shown(table.getByRole('row', { name: /Received your secrets/ }));
+    await hasCount(table.getByRole('row', { name: /Exchanged your identity/ }), 0);
+    await hasValue(filters.getByLabel('Actor'), 'support-bot');
+    await adaPage.goBack();
+    await shown(adaPage.getByText('No event matches the filter.'));
+    await hasValue(filters.getByLabel('Actor'), 'nobody-such');
+    await filters.getByRole('button', { name: 'Clear' }).click();
+    await adaPage.waitForURL(/\/me\/acted-as-me$/);
+    await shown(table.getByRole('row', { name: /Exchanged your identity/ }));
+    await shown(table.getByRole('row', { name: /Received your secrets/ }));
+    await hasValue(filters.getByLabel('Actor'), '');
     await look(adaPage, 'acted-as-me', row.or(table.getByRole('row', { name: /Received your secrets/ })).first());
   });
 

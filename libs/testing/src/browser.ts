@@ -103,3 +103,9 @@ export async function hasCount(locator: Locator, count: number): Promise<void> {
     async () => `${await locator.count()}`,
   );
 }
+
+/** Waits until the (first) form field's value is `value`. */
+export async function hasValue(locator: Locator, value: string): Promise<void> {
+  const current = () => locator.first().inputValue({ timeout: 500 });
+  await until(`expected ${locator} to hold ${JSON.stringify(value)}`, async () => (await current()) === value, current);
+}

@@ -71,7 +71,7 @@ export const routeTree = rootRoute.addChildren([
   shellRoute.addChildren([
     indexRoute,
     screen('/me/secrets', () => import('../screens/my-secrets'), 'MySecretsScreen'),
-    screen('/me/acted-as-me', () => import('../screens/acted-as-me'), 'ActedAsMeScreen'),
+    screen('/me/acted-as-me', () => import('../screens/acted-as-me'), 'ActedAsMeScreen', strings(['actor', 'webapp', 'action', 'outcome'] as const)),
     screen('/users', () => import('../screens/users'), 'UsersScreen', strings(['q'] as const)),
     screen('/users/$userId', () => import('../screens/user'), 'UserScreen'),
     screen('/groups', () => import('../screens/groups'), 'GroupsScreen'),

@@ -2,14 +2,13 @@ import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/c
 import { useQuery } from '@tanstack/react-query';
 import { AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import type { AuditOutcome } from '@behalf/contracts';
-import { useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
-import { useFilterForm } from '../ui/filter-form';
+import { useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
-import { Pager, usePaging } from '../ui/pager';
+import { Pager } from '../ui/pager';
 import { ProblemAlert } from '../ui/problem-alert';
 
 /** What an event's action code says, in words. */
@@ -30,12 +29,7 @@ type Filters = { actor?: string; webapp?: string; action?: string; outcome?: Aud
 
 /** "Who acted as me": every exchange, call and secret delivery made as the signed-in person, filtered by the API. */
 export function ActedAsMeScreen() {
-  const paging = usePaging();
-  const [filters, setFilters] = useState<Filters>({});
-  const { form, set, submit } = useFilterForm<Filters>({}, (applied) => {
-    setFilters(applied);
-    paging.reset();
-  });
+  const { filters, form, set, submit, clear, filtered, paging } = useUrlFilters<Filters>('/me/acted-as-me');
   const events = useQuery({
     queryKey: ['me', 'impersonation-events', filters, paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/users/me/impersonation-events', { params: { query: { ...filters, cursor: paging.cursor } } })),
@@ -45,7 +39,6 @@ export function ActedAsMeScreen() {
     queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { limit: 200 } } })),
   });
   const webappName = (id: string | null) => (id ? (webapps.data?.items.find((w) => w.id === id)?.name ?? id) : '—');
-  const filtered = Object.values(filters).some((v) => v !== undefined);
   const shown = events.data?.items ?? [];
   return (
     <Page title="Who acted as me">
@@ -72,6 +65,9 @@ export function ActedAsMeScreen() {
           />
           <Select label="Outcome" clearable data={[...AUDIT_OUTCOMES]} value={form.outcome ?? null} onChange={set('outcome')} placeholder="any" />
           <Button type="submit">Filter</Button>
+          <Button variant="default" onClick={clear}>
+            Clear
+          </Button>
         </Group>
       </form>
       <ProblemAlert error={events.error} />

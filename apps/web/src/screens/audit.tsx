@@ -1,15 +1,13 @@
 import { Alert, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
-import { useEffect } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { isoToLocalInput, localInputToIso, when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
-import { useFilterForm } from '../ui/filter-form';
+import { useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
-import { Pager, usePaging } from '../ui/pager';
+import { Pager } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
 
 type Filters = { action?: string; actor?: string; subject?: string; webapp?: string; outcome?: string; since?: string; until?: string };
@@ -40,13 +38,7 @@ function ChainVerification() {
 }
 
 export function AuditScreen() {
-  const search = useSearch({ strict: false }) as Filters;
-  const navigate = useNavigate();
-  const { form, setForm, set, submit } = useFilterForm<Filters>(search, (filters) => void navigate({ to: '/audit', search: filters }));
-  const paging = usePaging();
-  const { reset } = paging;
-  const key = JSON.stringify(search);
-  useEffect(() => reset(), [key, reset]);
+  const { filters: search, form, set, submit, clear, paging } = useUrlFilters<Filters>('/audit');
   const events = useQuery({
     queryKey: ['audit', search, paging.cursor],
     queryFn: () =>
@@ -90,7 +82,7 @@ export function AuditScreen() {
             onChange={(e) => set('webapp')(e.currentTarget.value)}
             error={fieldError(events.error, 'webapp')}
           />
-          <Select label="Outcome" clearable data={[...AUDIT_OUTCOMES]} value={form.outcome ?? null} onChange={set('outcome')} />
+          <Select label="Outcome" clearable data={[...AUDIT_OUTCOMES]} value={form.outcome ?? null} onChange={set('outcome')} placeholder="any" />
           <TextInput
             label="Since"
             type="datetime-local"
@@ -106,13 +98,7 @@ export function AuditScreen() {
             error={fieldError(events.error, 'until')}
           />
           <Button type="submit">Filter</Button>
-          <Button
-            variant="default"
-            onClick={() => {
-              setForm({});
-              void navigate({ to: '/audit', search: {} });
-            }}
-          >
+          <Button variant="default" onClick={clear}>
             Clear
           </Button>
         </Group>
