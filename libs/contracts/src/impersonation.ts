@@ -24,12 +24,31 @@ export const IMPERSONATION_REASONS = [
   'subject_is_admin',
 ] as const satisfies readonly ImpersonationReason[];
 
+/**
+ * Why a webapp backend may (not) act as a viewer: the policy's reasons about people, and those of
+ * the webapp (DESIGN.md rules 1 and 2): it allows impersonation, it has a live run running as the
+ * actor, the viewer may view it. Checked in this order: impersonation_not_allowed, run_stopped,
+ * not_run_identity, actor_disabled, subject_disabled, viewer_cannot_view, then as above.
+ */
+export type ActingReason = ImpersonationReason | 'impersonation_not_allowed' | 'run_stopped' | 'not_run_identity' | 'viewer_cannot_view';
+
+export const ACTING_REASONS = [
+  ...IMPERSONATION_REASONS,
+  'impersonation_not_allowed',
+  'run_stopped',
+  'not_run_identity',
+  'viewer_cannot_view',
+] as const satisfies readonly ActingReason[];
+
 /** The answer of `GET /api/v1/impersonation/check`. */
 export interface ImpersonationDecision {
   allowed: boolean;
-  reason: ImpersonationReason;
+  /** Without a webapp, one of {@link ImpersonationReason}; with one, any {@link ActingReason}. */
+  reason: ActingReason;
   actor: { id: string; login: string };
   subject: { id: string; login: string };
+  /** Asked about a webapp: that webapp, and its live run running as the actor (null when it has none). */
+  webapp?: { id: string; name: string; runId: string | null };
   /** When allowed by a grant (or refused because the only grants expired): that grant. */
   grant?: { sourceGroup: { id: string; name: string }; targetGroup: { id: string; name: string }; reason: string; expiresAt: string | null };
 }

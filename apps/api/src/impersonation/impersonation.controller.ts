@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/contracts';
+import type { ImpersonationGrant, Page } from '@behalf/contracts';
 import { z } from 'zod';
 import { nameText } from '../platform/http/input-text';
 import { Ctx, RequestContext } from '../kernel/request-context';
@@ -10,7 +10,7 @@ import { Principal } from '../kernel/principal';
 import { listQuery } from '../kernel/pagination';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
 import { ApiJsonResponse, pageOf } from '../platform/http/response-schemas';
-import { impersonationDecisionSchema, impersonationGrantSchema } from './impersonation.schemas';
+import { impersonationGrantSchema } from './impersonation.schemas';
 import { ValidBody, ValidParams, ValidQuery, uuidField } from '../platform/http/zod-validation';
 import { ImpersonationService } from './impersonation.service';
 
@@ -20,8 +20,6 @@ export const putGrantBody = z.strictObject({
   reason: nameText('a reason', 500),
   expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
 });
-const userParam = z.string({ error: 'expected a user id or login' }).min(1, 'expected a user id or login').max(128, 'expected a user id or login');
-const checkQuery = z.object({ actor: userParam, subject: userParam });
 
 @ApiTags('impersonation')
 @Controller('api/v1/groups/:id/impersonation-targets')
@@ -65,20 +63,5 @@ export class GrantsController {
     @ValidQuery(listQuery) query: z.infer<typeof listQuery>,
   ): Promise<Page<ImpersonationGrant>> {
     return this.impersonation.listGrants(params.id, query.limit, query.cursor);
-  }
-}
-
-@ApiTags('impersonation')
-@Controller('api/v1/impersonation')
-export class CheckController {
-  constructor(private readonly impersonation: ImpersonationService) {}
-
-  @Get('check')
-  @Authenticated({ permission: 'admin' })
-  @ApiOperation({ summary: 'May actor act as subject, and why? Issues nothing; audited.' })
-  @ApiJsonResponse(200, impersonationDecisionSchema, 'The decision, its reason and the grant behind it.')
-  @ApiProblems('not-found')
-  check(@ValidQuery(checkQuery) query: z.infer<typeof checkQuery>, @Ctx() ctx: RequestContext): Promise<ImpersonationDecision> {
-    return this.impersonation.check(query.actor, query.subject, ctx);
   }
 }

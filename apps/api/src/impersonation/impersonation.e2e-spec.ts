@@ -1,6 +1,7 @@
 import type { Group, ImpersonationDecision, ImpersonationGrant, Page, SecuritySettings, User } from '@behalf/contracts';
 import { anonymous, Client, expectProblem, fieldErrors, loginAsAdmin, ManualClock, SessionClient } from '../../test/clients';
 import { addMember, createGroup, createUser, userSession } from '../../test/fixtures/identity';
+import { createWebapp, patchSettings, startRun } from '../../test/fixtures/webapps';
 import { startTestApp, TestApp } from '../../test/harness';
 import { GrantRepository } from './grant.repository';
 import { ImpersonationService } from './impersonation.service';
@@ -188,6 +189,66 @@ describe('impersonation grants, settings and the check endpoint', () => {
         Page<{ outcome: string; reason: string }>
       >();
       expect(events.items[0]).toMatchObject({ outcome: 'denied', reason: 'no_grant' });
+    });
+
+    it('judges a webapp’s own rules when asked about one: impersonation allowed, a live run as the actor, the viewer may view it', async () => {
+      const { actor, subject, g1, g2 } = await pair();
+      await admin.request('PUT', grantUrl(g1.id, g2.id), { reason: 'on call' });
+      const webapp = await createWebapp(admin);
+      await patchSettings(admin, webapp.id, { runAsUserId: actor.id, allowImpersonation: false });
+      const inWebapp = async (a: string, v: string) => {
+        const res = await admin.request('GET', `/api/v1/impersonation/check?actor=${a}&subject=${v}&webapp=${webapp.id}`);
+        expect(res.statusCode).toBe(200);
+        return res.json<ImpersonationDecision>();
+      };
+      // Without the webapp, the people alone: allowed.
+      expect((await check(actor.login, subject.login)).reason).toBe('allowed');
+      expect(await inWebapp(actor.login, subject.login)).toEqual({
+        allowed: false,
+        reason: 'impersonation_not_allowed',
+        actor: { id: actor.id, login: actor.login },
+        subject: { id: subject.id, login: subject.login },
+        webapp: { id: webapp.id, name: webapp.name, runId: null },
+      });
+      await patchSettings(admin, webapp.id, { allowImpersonation: true });
+      expect(await inWebapp(actor.login, subject.login)).toMatchObject({ allowed: false, reason: 'run_stopped', webapp: { runId: null } });
+      const run = await startRun(t.app, admin, webapp.id);
+      expect(await inWebapp(actor.login, subject.login)).toMatchObject({
+        allowed: true,
+        reason: 'allowed',
+        webapp: { id: webapp.id, runId: run.runId },
+        grant: { reason: 'on call' },
+      });
+      // The run runs as the actor: someone else asked about is not its identity.
+      const other = await createUser(admin);
+      await addMember(admin, g1.id, other.id);
+      expect((await check(other.login, subject.login)).reason).toBe('allowed');
+      expect(await inWebapp(other.login, subject.login)).toMatchObject({ allowed: false, reason: 'not_run_identity', webapp: { runId: null } });
+      // A restricted webapp the viewer may not view.
+      await patchSettings(admin, webapp.id, { access: 'restricted', viewers: { users: [], groups: [] } });
+      expect(await inWebapp(actor.login, subject.login)).toMatchObject({ allowed: false, reason: 'viewer_cannot_view' });
+      await patchSettings(admin, webapp.id, { viewers: { users: [], groups: [g2.id] } });
+      expect((await inWebapp(actor.login, subject.login)).reason).toBe('allowed');
+      // The webapp's rules come first, then the people's, as in the exchange.
+      await admin.request('PATCH', `/api/v1/users/${subject.id}`, { status: 'disabled' });
+      expect((await inWebapp(actor.login, subject.login)).reason).toBe('subject_disabled');
+      await admin.request('PATCH', `/api/v1/users/${subject.id}`, { status: 'active' });
+      expect((await admin.request('DELETE', `/api/v1/webapps/${webapp.id}/runs/${run.runId}`)).statusCode).toBeLessThan(300);
+      expect(await inWebapp(actor.login, subject.login)).toMatchObject({ allowed: false, reason: 'run_stopped', webapp: { runId: null } });
+      // Audited with the webapp.
+      const events = (await admin.request('GET', `/api/v1/audit-events?action=impersonation.check&subject=${subject.id}&webapp=${webapp.id}`)).json<
+        Page<{ outcome: string; reason: string; webappId: string }>
+      >();
+      expect(events.items[0]).toMatchObject({ outcome: 'denied', reason: 'run_stopped', webappId: webapp.id });
+      expect(events.items.map((e) => e.reason)).toContain('not_run_identity');
+    });
+
+    it('answers 404 for an unknown webapp and 400 for a webapp that is no id', async () => {
+      const user = await createUser(admin);
+      expectProblem(await admin.request('GET', `/api/v1/impersonation/check?actor=${user.login}&subject=${user.login}&webapp=${UNKNOWN}`), 404);
+      expect(fieldErrors(await admin.request('GET', `/api/v1/impersonation/check?actor=${user.login}&subject=${user.login}&webapp=nope`))).toEqual([
+        'query.webapp',
+      ]);
     });
 
     it('answers 404 for an unknown actor or subject, and 400 without them', async () => {

@@ -1,5 +1,5 @@
 import type { ImpersonationDecision, ImpersonationGrant } from '@behalf/contracts';
-import { IMPERSONATION_REASONS } from '@behalf/contracts';
+import { ACTING_REASONS } from '@behalf/contracts';
 import { z } from 'zod';
 import { timestamp, uuid, who } from '../platform/http/response-schemas';
 
@@ -17,8 +17,9 @@ export const impersonationGrantSchema = z.object({
 
 export const impersonationDecisionSchema = z.object({
   allowed: z.boolean(),
-  reason: z.enum(IMPERSONATION_REASONS),
+  reason: z.enum(ACTING_REASONS),
   actor: z.object({ id: uuid, login: z.string() }),
   subject: z.object({ id: uuid, login: z.string() }),
+  webapp: z.object({ id: uuid, name: z.string(), runId: uuid.nullable() }).optional(),
   grant: z.object({ sourceGroup: groupRef, targetGroup: groupRef, reason: z.string(), expiresAt: timestamp.nullable() }).optional(),
 }) satisfies z.ZodType<ImpersonationDecision>;

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ImpersonationDecision, ImpersonationGrant, Page } from '@behalf/contracts';
+import type { ImpersonationGrant, Page } from '@behalf/contracts';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { CLOCK, Clock } from '../kernel/clock';
 import { GenerationalCache } from '../platform/cache/generational-cache';
 import { decodeCursor, toPage } from '../kernel/pagination';
-import { UserRef, userRef } from '../common/user-ref';
+import { UserRef } from '../common/user-ref';
 import { CONFIG, Config } from '../platform/config/config';
 import { ChangeFeed } from '../platform/cache/change-feed.service';
 import { ProblemError } from '../kernel/problem';
@@ -55,41 +55,6 @@ export class ImpersonationService {
   async decide(actor: UserRef, subject: UserRef): Promise<{ facts: DecisionFacts; decision: Decision } | null> {
     const facts = await this.facts(actor, subject);
     return facts ? { facts, decision: decide(facts, this.clock.now()) } : null;
-  }
-
-  /** `GET /impersonation/check`: the decision and why, audited, nothing issued. */
-  async check(actor: string, subject: string, ctx: RequestContext): Promise<ImpersonationDecision> {
-    const result = await this.decide(userRef(actor), userRef(subject));
-    if (!result) throw new ProblemError('not-found', 'No such actor or subject.');
-    const { facts, decision } = result;
-    const answer: ImpersonationDecision = {
-      allowed: decision.allowed,
-      reason: decision.reason,
-      actor: { id: facts.actor.id, login: facts.actor.login },
-      subject: { id: facts.subject.id, login: facts.subject.login },
-      ...(decision.grant
-        ? {
-            grant: {
-              sourceGroup: decision.grant.sourceGroup,
-              targetGroup: decision.grant.targetGroup,
-              reason: decision.grant.reason,
-              expiresAt: decision.grant.expiresAt?.toISOString() ?? null,
-            },
-          }
-        : {}),
-    };
-    await this.audit.record(
-      {
-        action: 'impersonation.check',
-        outcome: decision.allowed ? 'allowed' : 'denied',
-        reason: decision.reason,
-        onBehalfOf: { userId: facts.subject.id, login: facts.subject.login },
-        target: { type: 'user', id: facts.actor.id },
-        details: { actor: facts.actor.login, subject: facts.subject.login, grant: answer.grant ?? null },
-      },
-      ctx,
-    );
-    return answer;
   }
 
   async putGrant(

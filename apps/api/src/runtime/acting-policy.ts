@@ -1,4 +1,4 @@
-import type { ImpersonationReason } from '@behalf/contracts';
+import type { ActingReason } from '@behalf/contracts';
 import type { DecisionFacts } from '../impersonation/policy';
 import { decide } from '../impersonation/policy';
 import type { UserProfile } from '../identity/user.repository';
@@ -6,12 +6,7 @@ import type { WebappPolicy } from '../webapps/webapp.repository';
 import { isListedViewer, webappAccess } from '../webapps/webapp-access';
 import type { RunState } from '../webapps/run.repository';
 
-/**
- * Why a backend may (not) act as a viewer: the policy's own reasons, and those of rule 1 (the
- * webapp allows impersonation, its run is active, the actor is the run's identity) and rule 2's
- * "the viewer may view the webapp".
- */
-export type ActingReason = ImpersonationReason | 'impersonation_not_allowed' | 'run_stopped' | 'not_run_identity' | 'viewer_cannot_view';
+export type { ActingReason };
 
 /** Why a backend may not act as a viewer: every reason but `allowed` and `self`. */
 export type ActingRefusal = Exclude<ActingReason, 'allowed' | 'self'>;

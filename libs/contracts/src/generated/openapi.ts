@@ -444,7 +444,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** May actor act as subject, and why? Issues nothing; audited. */
+        /** May actor act as subject (in webapp, when given), and why? Without webapp: the rules about people; with it, also the webapp’s (it allows impersonation, a live run runs as actor, subject may view it), as the token exchange applies them. Issues nothing; audited. */
         get: operations["CheckController_check"];
         put?: never;
         post?: never;
@@ -4026,6 +4026,7 @@ export interface operations {
             query: {
                 actor: string;
                 subject: string;
+                webapp?: string;
             };
             header?: never;
             path?: never;
@@ -4033,7 +4034,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The decision, its reason and the grant behind it. */
+            /** @description The decision, its reason, the grant behind it, and the webapp and run it was judged on. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4062,13 +4063,29 @@ export interface operations {
                             };
                         };
                         /** @enum {string} */
-                        reason: "allowed" | "self" | "no_grant" | "grant_expired" | "subject_disabled" | "actor_disabled" | "subject_is_admin";
+                        reason: "allowed" | "self" | "no_grant" | "grant_expired" | "subject_disabled" | "actor_disabled" | "subject_is_admin" | "impersonation_not_allowed" | "run_stopped" | "not_run_identity" | "viewer_cannot_view";
                         subject: {
                             /** Format: uuid */
                             id: string;
                             login: string;
                         };
+                        webapp?: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** Format: uuid */
+                            runId: string | null;
+                        };
                     };
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
