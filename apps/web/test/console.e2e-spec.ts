@@ -416,6 +416,22 @@ describe('the web console', () => {
     await hasText(adminPage.getByRole('status').filter({ hasText: 'may not act as' }), 'No impersonation grant');
     await hasText(rules.getByRole('listitem').filter({ hasText: 'fails' }), 'impersonation grant');
     await look(adminPage, 'explain-refused', rules);
+    // In the webapp: its own conditions first, judged on its live run (which runs as support-bot).
+    await choose(adminPage, 'In webapp', 'Support desk');
+    await adminPage.getByRole('button', { name: 'Explain' }).click();
+    await adminPage.waitForURL(new RegExp(`webapp=${ids.webapp}`));
+    await hasText(adminPage.getByRole('status').filter({ hasText: 'may not act as' }), 'grace may not act as ada in Support desk');
+    await hasText(adminPage.getByRole('status'), 'runs as someone else');
+    await hasCount(rules.getByRole('listitem'), 10);
+    await hasText(rules.getByRole('listitem').filter({ hasText: 'fails' }), 'That run runs as the actor');
+    await adminPage.getByLabel(/^Actor/).fill('support-bot');
+    await adminPage.getByRole('button', { name: 'Explain' }).click();
+    const inWebapp = adminPage.getByRole('status').filter({ hasText: 'may act as' });
+    await hasText(inWebapp, 'support-bot may act as ada in Support desk');
+    await lacksText(rules, 'fails');
+    await hasText(rules, 'The viewer may view the webapp (its access setting): holds');
+    await shown(adminPage.getByText('Judged on the webapp’s live run'));
+    await look(adminPage, 'explain-webapp', inWebapp);
   });
 
   it('verifies the audit chain and filters the records', async () => {

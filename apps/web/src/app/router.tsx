@@ -81,7 +81,7 @@ export const routeTree = rootRoute.addChildren([
     screen('/datasets', () => import('../screens/datasets'), 'DatasetsScreen'),
     screen('/datasets/$datasetId', () => import('../screens/dataset'), 'DatasetScreen'),
     screen('/audit', () => import('../screens/audit'), 'AuditScreen', strings(['action', 'actor', 'subject', 'webapp', 'outcome', 'since', 'until'] as const)),
-    screen('/explain', () => import('../screens/explain'), 'ExplainScreen', strings(['actor', 'subject'] as const)),
+    screen('/explain', () => import('../screens/explain'), 'ExplainScreen', strings(['actor', 'subject', 'webapp'] as const)),
     screen('/keys', () => import('../screens/keys'), 'KeysScreen'),
   ]),
 ]);

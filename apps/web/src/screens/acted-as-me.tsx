@@ -9,6 +9,7 @@ import { Outcome } from '../ui/outcome';
 import { useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { Pager } from '../ui/pager';
+import { useWebappOptions } from '../ui/pickers';
 import { ProblemAlert } from '../ui/problem-alert';
 
 /** What an event's action code says, in words. */
@@ -34,11 +35,8 @@ export function ActedAsMeScreen() {
     queryKey: ['me', 'impersonation-events', filters, paging.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/users/me/impersonation-events', { params: { query: { ...filters, cursor: paging.cursor } } })),
   });
-  const webapps = useQuery({
-    queryKey: ['webapps', 'options'],
-    queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { limit: 200 } } })),
-  });
-  const webappName = (id: string | null) => (id ? (webapps.data?.items.find((w) => w.id === id)?.name ?? id) : '—');
+  const webapps = useWebappOptions();
+  const webappName = (id: string | null) => (id ? (webapps.data?.find((w) => w.value === id)?.label ?? id) : '—');
   const shown = events.data?.items ?? [];
   return (
     <Page title="Who acted as me">
@@ -46,15 +44,7 @@ export function ActedAsMeScreen() {
       <form onSubmit={submit} aria-label="Filters">
         <Group align="end" wrap="wrap">
           <TextInput label="Actor" description="the login of who acted" value={form.actor ?? ''} onChange={(e) => set('actor')(e.currentTarget.value)} />
-          <Select
-            label="Webapp"
-            clearable
-            searchable
-            data={(webapps.data?.items ?? []).map((w) => ({ value: w.id, label: w.name }))}
-            value={form.webapp ?? null}
-            onChange={set('webapp')}
-            placeholder="any"
-          />
+          <Select label="Webapp" clearable searchable data={webapps.data ?? []} value={form.webapp ?? null} onChange={set('webapp')} placeholder="any" />
           <Select
             label="What"
             clearable

@@ -1,4 +1,5 @@
-import { Alert, Button, Group, List, Stack, Text, TextInput, ThemeIcon } from '@mantine/core';
+import { Alert, Button, Group, List, Select, Stack, Text, TextInput, ThemeIcon } from '@mantine/core';
+import type { ImpersonationDecision } from '@behalf/contracts';
 import { REFUSALS } from '@behalf/contracts/codes';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
@@ -7,28 +8,47 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { Page } from '../ui/page';
+import { useWebappOptions } from '../ui/pickers';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
 
-type Reason = 'allowed' | 'self' | 'no_grant' | 'grant_expired' | 'subject_disabled' | 'actor_disabled' | 'subject_is_admin';
+type Reason = ImpersonationDecision['reason'];
 
-/**
- * The policy's rules about people, in the order the API checks them, and which refusal means
- * which rule failed. The webapp's own conditions (impersonation allowed, a live run, the viewer
- * may view it) are checked at exchange time and shown in each webapp's settings.
- */
-const RULES: { rule: string; fails?: Reason }[] = [
-  { rule: 'The actor is active', fails: 'actor_disabled' },
-  { rule: 'The viewer is active', fails: 'subject_disabled' },
-  { rule: 'The actor and the viewer are different people (acting as oneself needs no grant)' },
-  { rule: 'The viewer is no admin, unless the global setting allows impersonating admins and the actor is an admin', fails: 'subject_is_admin' },
-  { rule: 'A group of the actor holds an impersonation grant on a group of the viewer', fails: 'no_grant' },
-  { rule: 'That grant has not expired', fails: 'grant_expired' },
+interface Rule {
+  rule: string;
+  /** The refusal that means this rule failed. */
+  fails?: Reason;
+  /** The rule "different people": acting as oneself skips it and every rule after it. */
+  self?: true;
+}
+
+/** The webapp's own conditions, checked first when a webapp is asked about (DESIGN.md rules 1 and 2). */
+const WEBAPP_RULES: Rule[] = [
+  { rule: 'The webapp allows impersonation', fails: 'impersonation_not_allowed' },
+  { rule: 'The webapp has a live run', fails: 'run_stopped' },
+  { rule: 'That run runs as the actor', fails: 'not_run_identity' },
 ];
 
-function ruleState(index: number, reason: Reason): 'pass' | 'fail' | 'unchecked' | 'self' {
+/**
+ * The policy's rules in the order the API checks them, and which refusal means which rule failed:
+ * about the two people alone, or (with a webapp) as the token exchange applies them in it.
+ */
+function rulesFor(inWebapp: boolean): Rule[] {
+  return [
+    ...(inWebapp ? WEBAPP_RULES : []),
+    { rule: 'The actor is active', fails: 'actor_disabled' },
+    { rule: 'The viewer is active', fails: 'subject_disabled' },
+    ...(inWebapp ? [{ rule: 'The viewer may view the webapp (its access setting)', fails: 'viewer_cannot_view' } satisfies Rule] : []),
+    { rule: 'The actor and the viewer are different people (acting as oneself needs no grant)', self: true },
+    { rule: 'The viewer is no admin, unless the global setting allows impersonating admins and the actor is an admin', fails: 'subject_is_admin' },
+    { rule: 'A group of the actor holds an impersonation grant on a group of the viewer', fails: 'no_grant' },
+    { rule: 'That grant has not expired', fails: 'grant_expired' },
+  ];
+}
+
+function ruleState(rules: Rule[], index: number, reason: Reason): 'pass' | 'fail' | 'unchecked' | 'self' {
   if (reason === 'allowed') return 'pass';
-  if (reason === 'self') return index < 2 ? 'pass' : 'self';
-  const failing = RULES.findIndex((r) => r.fails === reason);
+  if (reason === 'self') return index < rules.findIndex((r) => r.self) ? 'pass' : 'self';
+  const failing = rules.findIndex((r) => r.fails === reason);
   if (index < failing) return 'pass';
   return index === failing ? 'fail' : 'unchecked';
 }
@@ -40,22 +60,44 @@ const MARK = {
   self: { colour: 'gray', sign: '–', words: 'not needed: the same person' },
 };
 
+/** Refusals said for this question (the codes' own messages speak of a backend token and its run). */
+const WORDS: Partial<Record<Reason, string>> = {
+  run_stopped: 'The webapp has no live run: nothing runs that could act. Start a run, then ask again.',
+  not_run_identity: 'The webapp’s live run runs as someone else: a backend acts only as its run’s identity.',
+};
+
+function because(d: ImpersonationDecision): string {
+  if (d.reason === 'self') return 'They are the same person: acting as oneself needs no grant.';
+  if (d.allowed && d.grant)
+    return `Because group ${d.grant.sourceGroup.name} holds a grant on group ${d.grant.targetGroup.name}: “${d.grant.reason}”${d.grant.expiresAt ? `, until ${when(d.grant.expiresAt)}` : ', with no expiry'}.`;
+  return WORDS[d.reason] ?? (d.reason in REFUSALS ? REFUSALS[d.reason as keyof typeof REFUSALS].message : d.reason);
+}
+
 export function ExplainScreen() {
-  const search = useSearch({ strict: false }) as { actor?: string; subject?: string };
+  const search = useSearch({ strict: false }) as { actor?: string; subject?: string; webapp?: string };
   const navigate = useNavigate();
   const [actor, setActor] = useState(search.actor ?? '');
   const [subject, setSubject] = useState(search.subject ?? '');
+  const [webapp, setWebapp] = useState<string | null>(search.webapp ?? null);
+  const webapps = useWebappOptions();
   const asked = !!search.actor && !!search.subject;
   const check = useQuery({
-    queryKey: ['explain', search.actor, search.subject],
-    queryFn: () => unwrap(api.GET('/api/v1/impersonation/check', { params: { query: { actor: search.actor ?? '', subject: search.subject ?? '' } } })),
+    queryKey: ['explain', search.actor, search.subject, search.webapp],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/impersonation/check', {
+          params: { query: { actor: search.actor ?? '', subject: search.subject ?? '', webapp: search.webapp } },
+        }),
+      ),
     enabled: asked,
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void navigate({ to: '/explain', search: { actor: actor.trim(), subject: subject.trim() } });
+    void navigate({ to: '/explain', search: { actor: actor.trim(), subject: subject.trim(), ...(webapp ? { webapp } : {}) } });
   };
   const d = check.data;
+  const rules = rulesFor(!!d?.webapp);
+  const where = d?.webapp ? ` in ${d.webapp.name}` : '';
   return (
     <Page title="Explain">
       <Text c="dimmed">May a webapp running as A act on behalf of viewer V, and why? Nothing is issued; the question is audited.</Text>
@@ -77,6 +119,17 @@ export function ExplainScreen() {
             required
             error={fieldError(check.error, 'subject')}
           />
+          <Select
+            label="In webapp"
+            description="optional: also its own conditions"
+            searchable
+            clearable
+            data={webapps.data ?? []}
+            value={webapp}
+            onChange={setWebapp}
+            placeholder="any webapp"
+            error={fieldError(check.error, 'webapp')}
+          />
           <Button type="submit" disabled={!actor.trim() || !subject.trim()}>
             Explain
           </Button>
@@ -88,20 +141,14 @@ export function ExplainScreen() {
           <Alert
             color={d.allowed ? 'green' : 'red'}
             variant="light"
-            title={d.allowed ? `${d.actor.login} may act as ${d.subject.login}` : `${d.actor.login} may not act as ${d.subject.login}`}
+            title={d.allowed ? `${d.actor.login} may act as ${d.subject.login}${where}` : `${d.actor.login} may not act as ${d.subject.login}${where}`}
             role="status"
           >
-            {d.reason === 'self'
-              ? 'They are the same person: acting as oneself needs no grant.'
-              : d.allowed && d.grant
-                ? `Because group ${d.grant.sourceGroup.name} holds a grant on group ${d.grant.targetGroup.name}: “${d.grant.reason}”${d.grant.expiresAt ? `, until ${when(d.grant.expiresAt)}` : ', with no expiry'}.`
-                : d.reason in REFUSALS
-                  ? REFUSALS[d.reason as keyof typeof REFUSALS].message
-                  : d.reason}
+            {because(d)}
           </Alert>
           <List spacing="xs" aria-label="Rules" listStyleType="none" pl={0}>
-            {RULES.map((r, i) => {
-              const state = MARK[ruleState(i, d.reason)];
+            {rules.map((r, i) => {
+              const state = MARK[ruleState(rules, i, d.reason)];
               return (
                 <List.Item
                   key={r.rule}
@@ -117,7 +164,11 @@ export function ExplainScreen() {
             })}
           </List>
           <Text size="sm" c="dimmed">
-            In a webapp, the exchange also needs: the webapp allows impersonation, its run is live and runs as A, and V may view it.
+            {d.webapp
+              ? d.webapp.runId
+                ? `Judged on the webapp’s live run ${d.webapp.runId}, as the token exchange would judge it now.`
+                : 'Judged as the token exchange would judge it now.'
+              : 'In a webapp, the exchange also needs: the webapp allows impersonation, its run is live and runs as A, and V may view it. Choose the webapp to check those too.'}
           </Text>
         </Stack>
       ) : null}

@@ -12,7 +12,9 @@ type FilterValues = Record<string, string | undefined>;
  * every filter. The list goes back to its first page whenever the filters change, and the form
  * follows the address when it changes otherwise (back, forward, a link).
  */
-export function useUrlFilters<F extends FilterValues>(to: ScreenPath): {
+export function useUrlFilters<F extends FilterValues>(
+  to: ScreenPath,
+): {
   filters: F;
   form: F;
   set: (key: keyof F) => (value: string | null) => void;

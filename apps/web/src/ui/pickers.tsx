@@ -14,6 +14,15 @@ export function useGroupOptions() {
   });
 }
 
+/** Webapps by name, for pickers: the first 200 the caller may see (the API's largest page). */
+export function useWebappOptions() {
+  return useQuery({
+    queryKey: ['webapps', 'options'],
+    queryFn: () => unwrap(api.GET('/api/v1/webapps', { params: { query: { limit: 200 } } })),
+    select: (page) => page.items.map((w) => ({ value: w.id, label: w.name })),
+  });
+}
+
 /** Users matching what is typed (login, display name or email prefix), plus the logins of `ids`. */
 function useUserOptions(search: string, ids: readonly string[]) {
   const [debounced] = useDebouncedValue(search, 200);
