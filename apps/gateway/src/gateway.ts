@@ -7,7 +7,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import { AccessLog, AppsUrl, constantTimeEqual, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, lazyRequestLogger, Logger, parseAppsUrl } from '@behalf/server';
 import { ApiClient } from './api-client';
 import { GatewayConfig } from './config';
-import { forwardHeaders, isCredentialCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './headers';
+import { endToEnd, forwardHeaders, isCredentialCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './headers';
 import { GatewayMetrics } from './metrics';
 import { sendFailure, wantsJson } from './pages';
 import { RouteTable } from './routes';
@@ -239,8 +239,10 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
         headers.host = req.headers.host ?? '';
         return headers;
       },
-      rewriteHeaders: (headers) => {
+      rewriteHeaders: (upstream) => {
         metrics.upstreamSeconds(slug, Number(process.hrtime.bigint() - started) / 1e9);
+        // The upstream's connection is not the viewer's: its Connection, Keep-Alive and the like stay behind.
+        const headers = endToEnd(upstream);
         // A backend may not plant or overwrite the gateway's cookies.
         const setCookie = headers['set-cookie'];
         if (setCookie) {

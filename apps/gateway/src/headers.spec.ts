@@ -1,4 +1,4 @@
-import { canonicalName, filterCookies, forwardHeaders, isBehalfAuthorization, isForgeable } from './headers';
+import { canonicalName, endToEnd, filterCookies, forwardHeaders, isBehalfAuthorization, isForgeable } from './headers';
 
 const ISSUER = 'http://localhost:3000';
 const jwt = (header: object, claims: object) =>
@@ -132,5 +132,36 @@ describe('gateway request headers', () => {
     );
     expect(out.origin).toBe('http://sales.localhost:3001');
     for (const name of ['sec-websocket-key', 'sec-websocket-protocol', 'sec-websocket-version', 'upgrade', 'connection']) expect(out).not.toHaveProperty(name);
+  });
+});
+
+describe('hop-by-hop headers', () => {
+  it('drops what the client’s Connection header lists, in any case, however often it is said', () => {
+    const raw = ['Connection', 'keep-alive, X-Trace', 'connection', 'X-Other ,', 'X-Trace', 'a', 'x-other', 'b', 'X-Kept', 'c', 'Keep-Alive', 'timeout=5'];
+    const out = forwardHeaders(raw, base);
+    expect(out['x-kept']).toBe('c');
+    for (const gone of ['x-trace', 'x-other', 'connection', 'keep-alive']) expect(out[gone]).toBeUndefined();
+  });
+
+  it('cannot drop what the gateway sets by listing it', () => {
+    const out = forwardHeaders(['Connection', 'X-Behalf-User, X-Forwarded-For, X-Request-Id'], base);
+    expect(out).toMatchObject({ 'x-behalf-user': 'alice', 'x-forwarded-for': '127.0.0.1', 'x-request-id': 'rid-1' });
+  });
+
+  it('passes end-to-end headers and drops hop-by-hop ones, with those Connection lists', () => {
+    expect(
+      endToEnd({
+        'content-type': 'text/html',
+        'set-cookie': ['a=1', 'b=2'],
+        connection: 'keep-alive, x-hop',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+        'x-hop': 'gone',
+        upgrade: 'h2c',
+        trailer: 'x-checksum',
+        'proxy-authenticate': 'Basic',
+        'x-kept': 'yes',
+      }),
+    ).toEqual({ 'content-type': 'text/html', 'set-cookie': ['a=1', 'b=2'], 'x-kept': 'yes' });
   });
 });

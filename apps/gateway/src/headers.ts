@@ -49,6 +49,15 @@ const WEBSOCKET_HANDSHAKE = new Set([
   'sec-websocket-accept',
 ]);
 
+/** The names a `Connection` header lists (lower case): hop-by-hop for this message alone. */
+export function connectionListed(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value.join(',') : value)
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+}
+
 /** A header name as the gateway compares it: lower case, `_` read as `-` (servers such as WSGI's read them alike). */
 export function canonicalName(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
@@ -123,12 +132,18 @@ const headerSafe = (value: string) => value.replace(/[^\x21-\x24\x26-\x2b\x2d-\x
 export function forwardHeaders(rawHeaders: readonly string[], ctx: ForwardContext): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const cookies: string[] = [];
+  // Headers the client's Connection header lists are for the gateway's hop alone (RFC 9110 §7.6.1).
+  let listed: string[] | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (canonicalName(rawHeaders[i]) === 'connection') (listed ??= []).push(...connectionListed(rawHeaders[i + 1]));
+  }
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
     const value = rawHeaders[i + 1];
     const canonical = canonicalName(name);
     const lower = name.toLowerCase();
     if (isForgeable(name) || HOP_BY_HOP.has(canonical) || (ctx.websocket && WEBSOCKET_HANDSHAKE.has(lower))) continue;
+    if (listed?.includes(lower)) continue;
     if (canonical === 'cookie') {
       cookies.push(value);
       continue;
@@ -157,5 +172,20 @@ export function forwardHeaders(rawHeaders: readonly string[], ctx: ForwardContex
   const forIp = ctx.clientIp.includes(':') ? `"[${ctx.clientIp}]"` : ctx.clientIp;
   out.forwarded = `for=${forIp};proto=${ctx.proto};host="${ctx.host}"`;
   out['x-request-id'] = ctx.requestId;
+  return out;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Response headers about one connection (RFC 9110 §7.6.1), never passed on from the upstream. */
+const HOP_BY_HOP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate']);
+
+/** An upstream response's headers without the hop-by-hop ones (and those its `Connection` lists). */
+export function endToEnd(headers: Headers): Headers {
+  const listed = connectionListed(headers.connection);
+  const out: Headers = {};
+  for (const name of Object.keys(headers)) {
+    if (!HOP_BY_HOP_RESPONSE.has(name) && !listed.includes(name)) out[name] = headers[name];
+  }
   return out;
 }

@@ -134,6 +134,18 @@ describe('gateway: what the backend receives', () => {
     expect(own.headers.authorization).toBe('Basic dXNlcjpwYXNz');
   });
 
+  it('keeps hop-by-hop headers to their own hop, both ways', async () => {
+    const got = await seen(['Connection', 'keep-alive, X-Trace', 'X-Trace', 'for-the-gateway', 'X-Kept', 'end-to-end']);
+    expect(got.headers['x-trace']).toBeUndefined();
+    expect(got.headers['x-kept']).toBe('end-to-end');
+    const res = await http(stack.gatewayPort, stack.hostOf(app.slug), '/hop', { headers: ['Cookie', cookie, 'Connection', 'keep-alive'] });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-kept']).toBe('end-to-end');
+    expect(res.headers['x-hop']).toBeUndefined();
+    // The upstream closing its connection does not close the viewer's.
+    expect(res.headers.connection).toBe('keep-alive');
+  });
+
   it('keeps a backend from planting the gateway’s cookie', async () => {
     const res = await http(stack.gatewayPort, stack.hostOf(app.slug), '/set-cookie', { headers: { cookie } });
     expect(res.headers['set-cookie']).toEqual(['theme=dark; Path=/']);
