@@ -60,12 +60,20 @@ export function connectionListed(value: string | string[] | undefined): string[]
 
 /** A header name as the gateway compares it: lower case, `_` read as `-` (servers such as WSGI's read them alike). */
 export function canonicalName(name: string): string {
-  return name.toLowerCase().replace(/_/g, '-');
+  return canonicalOfLower(name.toLowerCase());
+}
+
+/** {@link canonicalName} of a name already lower-cased (most have no `_`: no new string then). */
+function canonicalOfLower(lower: string): string {
+  return lower.includes('_') ? lower.replace(/_/g, '-') : lower;
 }
 
 /** A client may not send this header to a webapp: the gateway removes it (and may set its own). */
 export function isForgeable(name: string): boolean {
-  const canonical = canonicalName(name);
+  return isForgeableCanonical(canonicalName(name));
+}
+
+function isForgeableCanonical(canonical: string): boolean {
   return FORGEABLE.has(canonical) || FORGEABLE_PREFIXES.some((p) => canonical.startsWith(p));
 }
 
@@ -135,14 +143,13 @@ export function forwardHeaders(rawHeaders: readonly string[], ctx: ForwardContex
   // Headers the client's Connection header lists are for the gateway's hop alone (RFC 9110 §7.6.1).
   let listed: string[] | undefined;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (canonicalName(rawHeaders[i]) === 'connection') (listed ??= []).push(...connectionListed(rawHeaders[i + 1]));
+    if (rawHeaders[i].length === 10 && canonicalName(rawHeaders[i]) === 'connection') (listed ??= []).push(...connectionListed(rawHeaders[i + 1]));
   }
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
     const value = rawHeaders[i + 1];
-    const canonical = canonicalName(name);
-    const lower = name.toLowerCase();
-    if (isForgeable(name) || HOP_BY_HOP.has(canonical) || (ctx.websocket && WEBSOCKET_HANDSHAKE.has(lower))) continue;
+    const lower = rawHeaders[i].toLowerCase();
+    const canonical = canonicalOfLower(lower);
+    if (isForgeableCanonical(canonical) || HOP_BY_HOP.has(canonical) || (ctx.websocket && WEBSOCKET_HANDSHAKE.has(lower))) continue;
     if (listed?.includes(lower)) continue;
     if (canonical === 'cookie') {
       cookies.push(value);
