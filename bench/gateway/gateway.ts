@@ -8,6 +8,7 @@
  * bench/results/gateway.json. Targets (issue 17): throughput ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -44,6 +45,17 @@ const cookieOf = (setCookie: string | string[] | undefined, name: string) =>
     .map((c) => c.split(';')[0])
     .find((c) => c.startsWith(`${name}=`))
     ?.slice(name.length + 1);
+
+/**
+ * CPU time a process has used so far (user and system), in milliseconds, from /proc: its
+ * utime and stime, in clock ticks of 10 ms (Linux's USER_HZ).
+ */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -168,13 +180,23 @@ async function main(): Promise<void> {
     };
     const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], direct: [] };
     const rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4);
+    const pacedSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5);
+    // The proxies' own CPU time while they carry the paced load: what one request costs them,
+    // which this machine's drifting speed moves far less than rates or latencies.
+    const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid };
+    const cpu: Record<string, number> = { gateway: 0, chp: 0 };
     for (let round = 0; round < rounds; round += 1) {
       for (const name of round % 2 === 0 ? ['gateway', 'chp', 'direct'] : ['direct', 'chp', 'gateway']) {
-        const result = await paced(contenders[name as keyof typeof contenders], PACED_RATE, Number(process.env.BEHALF_BENCH_SECONDS ?? 5));
+        const before = cpuMs(pids[name]);
+        const result = await paced(contenders[name as keyof typeof contenders], PACED_RATE, pacedSeconds);
+        if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
         console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
         pacedRounds[name].push(result);
       }
     }
+    // Every paced run sends a warm-up second's worth besides its recorded seconds.
+    const sent = rounds * PACED_RATE * (pacedSeconds + 1);
+    const cpuMicrosPerRequest = (name: string) => Math.round((cpu[name] * 1000) / sent);
     const medianOf = (values: number[]) => {
       const s = [...values].sort((a, b) => a - b);
       const m = Math.floor(s.length / 2);
@@ -216,6 +238,11 @@ async function main(): Promise<void> {
           p99Ms: pacedAddedP99,
           overallRate: PACED_RATE,
           p99MsMedian: { gateway: pacedP99('gateway'), configurableHttpProxy: pacedP99('chp'), direct: pacedP99('direct') },
+          cpuMicrosPerRequest: {
+            gateway: cpuMicrosPerRequest('gateway'),
+            configurableHttpProxy: cpuMicrosPerRequest('chp'),
+            note: 'each proxy process’s CPU time (user and system, /proc) over its paced rounds, divided by the requests sent to it',
+          },
           rounds: pacedRounds,
           note: 'an open loop at the same overall rate, evenly spaced, over at most 32 keep-alive connections, interleaved rounds: what the proxy adds to a request; p99 medians of the rounds',
         },
