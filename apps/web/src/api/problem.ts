@@ -6,6 +6,9 @@ export interface FieldError {
 
 const SOURCE = /^(body|query|params|headers)(\.|$)/;
 
+/** Words a field name spells in capitals (`identityPropagation.jwt` → `Identity propagation, JWT`). */
+const ACRONYMS = /\b(jwt|url|uri|id|ip|api|kek)\b/g;
+
 /**
  * A field's path as a person reads it: without its source, words for camel case, list positions
  * counted from one (`body.secretNames.0` → `Secret names, item 1`; `query.since` → `Since`).
@@ -15,7 +18,14 @@ export function fieldLabel(path: string): string {
     .replace(SOURCE, '')
     .split('.')
     .filter(Boolean)
-    .map((segment) => (/^\d+$/.test(segment) ? `item ${Number(segment) + 1}` : segment.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()))
+    .map((segment) =>
+      /^\d+$/.test(segment)
+        ? `item ${Number(segment) + 1}`
+        : segment
+            .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+            .toLowerCase()
+            .replace(ACRONYMS, (word) => word.toUpperCase()),
+    )
     .join(', ');
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : '';
 }

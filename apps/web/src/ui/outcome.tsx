@@ -6,7 +6,8 @@ const COLOURS: Record<string, string> = { allowed: 'green', succeeded: 'green', 
 export function Outcome({ outcome, reason }: { outcome: string; reason: string | null }) {
   return (
     <>
-      <Badge color={COLOURS[outcome]} variant="light">
+      {/* Never cut short ("ALLOW…") by a narrow table column. */}
+      <Badge color={COLOURS[outcome]} variant="light" miw="max-content">
         {outcome}
       </Badge>
       {reason && reason !== outcome ? (
