@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { createLogger, lazyRequestLogger } from './logger';
 
 /** A logger at `level` writing into an array, and a request logger made from it as Fastify makes one. */
@@ -20,7 +20,7 @@ function setup(level: string, routeLevel?: string) {
     return child.apply(this, args);
   } as typeof parent.child;
   const log = lazyRequestLogger(parent, { reqId: 'req-1' }, { level: routeLevel ?? level });
-  return { lines, made, log };
+  return { lines, made, log, parent };
 }
 
 describe('lazyRequestLogger', () => {
@@ -47,6 +47,28 @@ describe('lazyRequestLogger', () => {
       { level: 'fatal', reqId: 'req-1', msg: 'down' },
     ]);
     expect(lines[0]).toMatchObject({ attempt: 1, service: 'behalf-api' });
+  });
+
+  it('reads a route without a level of its own (Fastify passes an empty one) as the server’s level', () => {
+    const { lines, made, log } = setup('warn', '');
+    log.info({ res: { statusCode: 200 } }, 'request completed');
+    expect(made).toEqual([]);
+    expect(lines).toEqual([]);
+    expect(log.level).toBe('warn');
+    log.warn('on');
+    expect(lines).toEqual([expect.objectContaining({ level: 'warn', reqId: 'req-1', msg: 'on' })]);
+  });
+
+  it('makes no child for a request Fastify answers without writing a line', async () => {
+    const { made, parent } = setup('warn');
+    const app = Fastify({ loggerInstance: parent, childLoggerFactory: lazyRequestLogger });
+    app.get('/', async () => ({ ok: true }));
+    await app.ready();
+    // Fastify makes its instance's own logger once; requests make none.
+    const atStart = made.length;
+    for (let i = 0; i < 3; i += 1) expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+    await app.close();
+    expect(made.slice(atStart)).toEqual([]);
   });
 
   it("follows the route's own level over the server's", () => {

@@ -109,11 +109,12 @@ class LazyRequestLogger implements FastifyBaseLogger {
     private readonly bindings: Bindings,
     private readonly options: ChildLoggerOptions,
   ) {
-    this.threshold = parent.levels.values[options.level ?? parent.level] ?? 0;
+    // Fastify passes its route's level, '' when the route names none: then the parent's is in force.
+    this.threshold = parent.levels.values[options.level || parent.level] ?? 0;
   }
 
   get level(): string {
-    return this.made?.level ?? this.options.level ?? this.parent.level;
+    return this.made?.level ?? (this.options.level || this.parent.level);
   }
 
   set level(level: string) {
