@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import type { AuditOutcome } from '@behalf/contracts';
@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
-import { useUrlFilters } from '../ui/filter-form';
+import { FilterButtons, useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { Pager } from '../ui/pager';
 import { useWebappOptions } from '../ui/pickers';
@@ -54,10 +54,7 @@ export function ActedAsMeScreen() {
             placeholder="anything"
           />
           <Select label="Outcome" clearable data={[...AUDIT_OUTCOMES]} value={form.outcome ?? null} onChange={set('outcome')} placeholder="any" />
-          <Button type="submit">Filter</Button>
-          <Button variant="default" onClick={clear}>
-            Clear
-          </Button>
+          <FilterButtons clear={clear} />
         </Group>
       </form>
       <ProblemAlert error={events.error} />

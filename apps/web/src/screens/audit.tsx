@@ -5,7 +5,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { isoToLocalInput, localInputToIso, when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
-import { useUrlFilters } from '../ui/filter-form';
+import { FilterButtons, useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { Pager } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -97,10 +97,7 @@ export function AuditScreen() {
             onChange={(e) => set('until')(localInputToIso(e.currentTarget.value) ?? null)}
             error={fieldError(events.error, 'until')}
           />
-          <Button type="submit">Filter</Button>
-          <Button variant="default" onClick={clear}>
-            Clear
-          </Button>
+          <FilterButtons clear={clear} />
         </Group>
       </form>
       <ProblemAlert error={events.error} />

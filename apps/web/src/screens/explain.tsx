@@ -2,11 +2,10 @@ import { Alert, Button, Group, List, Select, Stack, Text, TextInput, ThemeIcon }
 import type { ImpersonationDecision } from '@behalf/contracts';
 import { REFUSALS } from '@behalf/contracts/codes';
 import { useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
+import { useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { useWebappOptions } from '../ui/pickers';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -74,11 +73,8 @@ function because(d: ImpersonationDecision): string {
 }
 
 export function ExplainScreen() {
-  const search = useSearch({ strict: false }) as { actor?: string; subject?: string; webapp?: string };
-  const navigate = useNavigate();
-  const [actor, setActor] = useState(search.actor ?? '');
-  const [subject, setSubject] = useState(search.subject ?? '');
-  const [webapp, setWebapp] = useState<string | null>(search.webapp ?? null);
+  // The question is in the address (a link to it asks it again); Explain sends the form there.
+  const { filters: search, form, set, submit } = useUrlFilters<{ actor?: string; subject?: string; webapp?: string }>('/explain');
   const webapps = useWebappOptions();
   const asked = !!search.actor && !!search.subject;
   const check = useQuery({
@@ -91,10 +87,6 @@ export function ExplainScreen() {
       ),
     enabled: asked,
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void navigate({ to: '/explain', search: { actor: actor.trim(), subject: subject.trim(), ...(webapp ? { webapp } : {}) } });
-  };
   const d = check.data;
   const rules = rulesFor(!!d?.webapp);
   const where = d?.webapp ? ` in ${d.webapp.name}` : '';
@@ -106,16 +98,16 @@ export function ExplainScreen() {
           <TextInput
             label="Actor (A)"
             description="the user the webapp runs as: login or id"
-            value={actor}
-            onChange={(e) => setActor(e.currentTarget.value)}
+            value={form.actor ?? ''}
+            onChange={(e) => set('actor')(e.currentTarget.value)}
             required
             error={fieldError(check.error, 'actor')}
           />
           <TextInput
             label="Viewer (V)"
             description="login or id"
-            value={subject}
-            onChange={(e) => setSubject(e.currentTarget.value)}
+            value={form.subject ?? ''}
+            onChange={(e) => set('subject')(e.currentTarget.value)}
             required
             error={fieldError(check.error, 'subject')}
           />
@@ -125,12 +117,12 @@ export function ExplainScreen() {
             searchable
             clearable
             data={webapps.data ?? []}
-            value={webapp}
-            onChange={setWebapp}
+            value={form.webapp ?? null}
+            onChange={set('webapp')}
             placeholder="any webapp"
             error={fieldError(check.error, 'webapp')}
           />
-          <Button type="submit" disabled={!actor.trim() || !subject.trim()}>
+          <Button type="submit" disabled={!form.actor || !form.subject}>
             Explain
           </Button>
         </Group>

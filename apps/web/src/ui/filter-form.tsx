@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { ScreenPath } from '../app/paths';
@@ -44,4 +45,16 @@ export function useUrlFilters<F extends FilterValues>(
     void navigate({ to, search: {} as never });
   };
   return { filters, form, set, submit, clear, filtered: Object.values(filters).some((v) => v !== undefined), paging };
+}
+
+/** A filter form's buttons: apply what is typed (the form's submit), or drop every filter. */
+export function FilterButtons({ clear }: { clear: () => void }) {
+  return (
+    <>
+      <Button type="submit">Filter</Button>
+      <Button variant="default" onClick={clear}>
+        Clear
+      </Button>
+    </>
+  );
 }
