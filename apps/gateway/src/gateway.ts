@@ -12,7 +12,7 @@ import { GatewayMetrics } from './metrics';
 import { sendFailure, wantsJson } from './pages';
 import { RouteTable } from './routes';
 import { pkce, randomState, safeReturnPath, SignInSeal } from './sign-in';
-import { ViewerCache, ViewerDecision } from './viewers';
+import { ViewerCache } from './viewers';
 import { attachWebsockets, WebsocketRelay } from './websockets';
 
 const SIGN_IN_MAX_AGE_SECONDS = 600;
@@ -207,12 +207,15 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
         'set-cookie': serializeCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }),
       });
     }
-    let decision: ViewerDecision & { dropSession: boolean };
-    try {
-      decision = await viewers.decideForRequest(cookies[SESSION_COOKIE], route);
-    } catch (error) {
-      logger.warn({ err: error, webapp: slug }, 'gateway: cannot ask the API who views');
-      return sendFailure(request, reply, 'service-unavailable', 'Try again shortly', 'The gateway cannot check access right now.', { 'retry-after': '2' });
+    // Most requests are answered from the held decision at once; the rest wait on the API.
+    let decision = viewers.heldForRequest(cookies[SESSION_COOKIE], route);
+    if (!decision) {
+      try {
+        decision = await viewers.decideForRequest(cookies[SESSION_COOKIE], route);
+      } catch (error) {
+        logger.warn({ err: error, webapp: slug }, 'gateway: cannot ask the API who views');
+        return sendFailure(request, reply, 'service-unavailable', 'Try again shortly', 'The gateway cannot check access right now.', { 'retry-after': '2' });
+      }
     }
     if (decision.decision === 'login') return signIn(request, reply, slug);
     if (decision.decision === 'forbid')

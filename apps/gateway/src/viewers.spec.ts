@@ -163,4 +163,54 @@ describe(ViewerCache.name, () => {
     await settle();
     expect(calls[2].active).toBe(true);
   });
+
+  it('answers a request from a fresh held decision at once, with one shared answer, and only then', async () => {
+    const { api, calls } = scriptedApi();
+    const cache = new ViewerCache(api, RECHECK_MS);
+    const jwt = { ...route(), identityPropagation: { header: true, jwt: true } };
+    // Nothing held yet: the request has to ask.
+    expect(cache.heldForRequest('s1', jwt)).toBeUndefined();
+    const first = cache.decideForRequest('s1', jwt);
+    await settle();
+    calls[0].resolve({ decision: 'allow', viewer: ALICE, identityToken: { token: 'jwt-1', expiresAt: new Date(now + 60_000).toISOString() } });
+    const asked = await first;
+    const held = cache.heldForRequest('s1', jwt);
+    // The same frozen object every time: answering a request allocates nothing.
+    expect(held).toBe(asked);
+    expect(cache.heldForRequest('s1', jwt)).toBe(held);
+    expect(Object.isFrozen(held)).toBe(true);
+    expect(held).toEqual({ decision: 'allow', reason: undefined, viewer: ALICE, identityToken: 'jwt-1', session: 's1', dropSession: false });
+    // Another viewer's session is not answered from it.
+    expect(cache.heldForRequest('s2', jwt)).toBeUndefined();
+    // An identity token about to expire is not sent from the held decision.
+    now += 31_000;
+    expect(cache.heldForRequest('s1', jwt)).toBeUndefined();
+    now -= 31_000;
+    // A stale decision is not answered at once.
+    now += RECHECK_MS;
+    expect(cache.heldForRequest('s1', jwt)).toBeUndefined();
+    // Nor after a change was heard.
+    now -= RECHECK_MS;
+    cache.invalidateAll();
+    expect(cache.heldForRequest('s1', jwt)).toBeUndefined();
+    // The request answered at once counted as the viewer's activity: the next ask reports it.
+    void cache.decide('s1', jwt);
+    await settle();
+    expect(calls[1].active).toBe(true);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('leaves a dead session on a public webapp to decideForRequest (the anonymous viewer, cookie dropped)', async () => {
+    const api = {
+      viewer: async (_w: string, session: string | undefined): Promise<GatewayViewer> =>
+        session ? { decision: 'login', reason: 'session_ended' } : { decision: 'allow', viewer: null },
+    } as unknown as ApiClient;
+    const cache = new ViewerCache(api, RECHECK_MS);
+    await cache.decideForRequest('dead', route('public'));
+    expect(cache.heldForRequest('dead', route('public'))).toBeUndefined();
+    expect(await cache.decideForRequest('dead', route('public'))).toMatchObject({ viewer: null, session: undefined, dropSession: true });
+    // Elsewhere the held sign-in answers at once.
+    await cache.decideForRequest('dead', { ...route('authenticated'), webappId: 'w2' });
+    expect(cache.heldForRequest('dead', { ...route('authenticated'), webappId: 'w2' })).toMatchObject({ decision: 'login', session: 'dead' });
+  });
 });

@@ -16,6 +16,8 @@ interface Entry {
   token?: { value: string; expiresAt: number };
   /** The viewer did something since the API was last asked (reported, and cleared, at the next ask). */
   active?: boolean;
+  /** This entry's answer to its viewer's requests, made once: answering a request allocates nothing. */
+  answer?: RequestDecision;
 }
 
 /** What the gateway knows of one viewer of one webapp. */
@@ -24,6 +26,27 @@ export interface ViewerDecision {
   reason?: string;
   viewer: GatewayViewer['viewer'];
   identityToken?: string;
+}
+
+/** What the gateway does with one request of a viewer: their decision, and the session it goes on with. */
+export interface RequestDecision extends ViewerDecision {
+  /** The gateway session the request goes on with: none when there was none, or it was dropped. */
+  session: string | undefined;
+  /** The request's session is dead and its cookie to be cleared (a public webapp's anonymous viewer). */
+  dropSession: boolean;
+}
+
+/** The decision held for a request, shared by every request it answers (so frozen). */
+function answerOf(entry: Entry, session: string | undefined): RequestDecision {
+  entry.answer ??= Object.freeze({
+    decision: entry.decision.decision,
+    reason: entry.decision.reason,
+    viewer: entry.decision.viewer ?? null,
+    identityToken: entry.token?.value,
+    session,
+    dropSession: false,
+  });
+  return entry.answer;
 }
 
 /**
@@ -67,25 +90,35 @@ export class ViewerCache {
   }
 
   /** `active`: this is the viewer's own request (an HTTP request, a websocket handshake). */
-  async decide(session: string | undefined, route: GatewayRoute, active = false): Promise<ViewerDecision> {
+  async decide(session: string | undefined, route: GatewayRoute, active = false): Promise<RequestDecision> {
     const key = keyOf(route.webappId, session);
     const now = Date.now();
     let entry = this.entries.get(key);
     // Kept on the held decision; a viewer with none yet is reported by the ask this makes.
     const firstAsk = active && session !== undefined && !entry;
     if (active && entry && session !== undefined) entry.active = true;
-    const wantToken = route.identityPropagation.jwt;
-    const tokenFor = (marginMs: number) =>
-      !wantToken || entry?.decision.decision !== 'allow' || (entry.token !== undefined && entry.token.expiresAt - marginMs > now);
-    const age = entry ? now - entry.checkedAt : Infinity;
-    if (entry && age < this.recheckMs && tokenFor(TOKEN_MARGIN_MS)) {
+    if (entry && this.usable(entry, route, now, this.recheckMs, TOKEN_MARGIN_MS)) {
       // Fresh.
-    } else if (entry && entry.checkedAt > 0 && age < 2 * this.recheckMs && tokenFor(STALE_TOKEN_MARGIN_MS)) {
+    } else if (entry && entry.checkedAt > 0 && this.usable(entry, route, now, 2 * this.recheckMs, STALE_TOKEN_MARGIN_MS)) {
       this.refresh(key, session, route, entry, firstAsk).catch(() => undefined);
     } else {
       entry = await this.refresh(key, session, route, entry, firstAsk);
     }
-    return { decision: entry.decision.decision, reason: entry.decision.reason, viewer: entry.decision.viewer ?? null, identityToken: entry.token?.value };
+    return answerOf(entry, session);
+  }
+
+  /**
+   * The fresh decision held for a request carrying the gateway session `session`, without asking
+   * and without allocating (the proxy's hot path); undefined when {@link decideForRequest} has to
+   * be asked instead. Counts as the viewer's activity, like that.
+   */
+  heldForRequest(session: string | undefined, route: GatewayRoute): RequestDecision | undefined {
+    const entry = this.entries.get(keyOf(route.webappId, session));
+    if (!entry || !this.usable(entry, route, Date.now(), this.recheckMs, TOKEN_MARGIN_MS)) return undefined;
+    // A dead session on a public webapp: decideForRequest turns it into the anonymous viewer.
+    if (entry.decision.decision === 'login' && route.access === 'public' && session !== undefined) return undefined;
+    if (session !== undefined) entry.active = true;
+    return answerOf(entry, session);
   }
 
   /**
@@ -93,18 +126,27 @@ export class ViewerCache {
    * HTTP and websockets alike: a dead session on a public webapp is the anonymous viewer, and the
    * cookie is to be dropped; anywhere else it is a sign-in.
    */
-  async decideForRequest(session: string | undefined, route: GatewayRoute): Promise<ViewerDecision & { session: string | undefined; dropSession: boolean }> {
-    const decision = await this.decide(session, route, true);
+  async decideForRequest(session: string | undefined, route: GatewayRoute): Promise<RequestDecision> {
+    const decision = this.heldForRequest(session, route) ?? (await this.decide(session, route, true));
     if (decision.decision === 'login' && route.access === 'public' && session !== undefined) {
       return { ...(await this.decide(undefined, route)), session: undefined, dropSession: true };
     }
-    return { ...decision, session, dropSession: false };
+    return decision;
   }
 
   /** The decision held now, without asking (open websockets are judged by it). */
   peek(session: string | undefined, webappId: string): { decision: GatewayViewer['decision']; stale: boolean } | undefined {
     const entry = this.entries.get(keyOf(webappId, session));
     return entry && { decision: entry.decision.decision, stale: Date.now() - entry.checkedAt >= this.recheckMs };
+  }
+
+  /**
+   * The entry may answer without asking: younger than `maxAgeMs`, and when the webapp wants identity
+   * tokens, an allowed viewer's still lives `tokenMarginMs` longer.
+   */
+  private usable(entry: Entry, route: GatewayRoute, now: number, maxAgeMs: number, tokenMarginMs: number): boolean {
+    if (now - entry.checkedAt >= maxAgeMs) return false;
+    return !route.identityPropagation.jwt || entry.decision.decision !== 'allow' || (entry.token !== undefined && entry.token.expiresAt - tokenMarginMs > now);
   }
 
   private refresh(key: string, session: string | undefined, route: GatewayRoute, previous: Entry | undefined, firstAsk: boolean): Promise<Entry> {
