@@ -439,9 +439,15 @@ describe('the web console', () => {
     await adminPage.getByRole('button', { name: 'Verify the chain' }).click();
     await shown(adminPage.getByRole('status').filter({ hasText: 'The chain verifies' }));
     await choose(adminPage, 'Action', 'token.exchange');
+    // The webapp is picked by name; the address carries its id.
+    await choose(adminPage, 'Webapp', 'Support desk');
     await adminPage.getByRole('button', { name: 'Filter' }).click();
-    await adminPage.waitForURL(/action=token\.exchange/);
+    await adminPage.waitForURL(new RegExp(`action=token\\.exchange.*webapp=${ids.webapp}|webapp=${ids.webapp}.*action=token\\.exchange`));
     const records = adminPage.getByRole('table', { name: 'Audit records' });
+    await hasCount(records.getByRole('row'), 2);
+    // Opened from the address, the form shows the webapp by name.
+    await adminPage.reload();
+    await hasValue(adminPage.getByRole('form', { name: 'Filters' }).getByLabel('Webapp', { exact: true }), 'Support desk');
     await hasCount(records.getByRole('row'), 2);
     await hasText(records, 'support-bot');
     await hasText(records, 'ada');
