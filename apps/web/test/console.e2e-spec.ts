@@ -68,6 +68,13 @@ async function look(page: Page, name: string, ready?: Locator): Promise<void> {
     await page.waitForTimeout(250);
     await ready?.first().waitFor();
     expect({ screen: name, width, serious: await seriousViolations(page) }).toEqual({ screen: name, width, serious: [] });
+    // A filter form's Filter and Clear stay side by side, whatever wraps before them.
+    for (const form of await page.getByRole('form', { name: 'Filters' }).all()) {
+      const clear = form.getByRole('button', { name: 'Clear', exact: true });
+      if ((await clear.count()) === 0) continue;
+      const [filterBox, clearBox] = [await form.getByRole('button', { name: 'Filter', exact: true }).boundingBox(), await clear.boundingBox()];
+      expect({ screen: name, width, sameRow: filterBox?.y === clearBox?.y }).toEqual({ screen: name, width, sameRow: true });
+    }
     // From the top, so that the fixed header and navigation are drawn where they belong.
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });

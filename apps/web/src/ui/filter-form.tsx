@@ -1,4 +1,4 @@
-import { Button } from '@mantine/core';
+import { Button, Group } from '@mantine/core';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { ScreenPath } from '../app/paths';
@@ -47,14 +47,17 @@ export function useUrlFilters<F extends FilterValues>(
   return { filters, form, set, submit, clear, filtered: Object.values(filters).some((v) => v !== undefined), paging };
 }
 
-/** A filter form's buttons: apply what is typed (the form's submit), or drop every filter. */
+/**
+ * A filter form's buttons: apply what is typed (the form's submit), or drop every filter. They
+ * wrap as one, so Clear never lands alone on a row of its own.
+ */
 export function FilterButtons({ clear }: { clear: () => void }) {
   return (
-    <>
+    <Group gap="sm" wrap="nowrap">
       <Button type="submit">Filter</Button>
       <Button variant="default" onClick={clear}>
         Clear
       </Button>
-    </>
+    </Group>
   );
 }
