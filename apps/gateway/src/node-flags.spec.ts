@@ -26,8 +26,8 @@ describe('the gateway Node flags', () => {
   });
 
   it('size the young generation, and a start without them is told', () => {
-    expect(GATEWAY_NODE_FLAGS).toEqual(['--min-semi-space-size=16', '--max-semi-space-size=64']);
-    expect(missingNodeFlags(['--min-semi-space-size=16'])).toEqual(['--max-semi-space-size=64']);
+    expect(GATEWAY_NODE_FLAGS).toEqual(['--min-semi-space-size=16', '--max-semi-space-size=64', '--no-memory-reducer']);
+    expect(missingNodeFlags(['--min-semi-space-size=16'])).toEqual(['--max-semi-space-size=64', '--no-memory-reducer']);
     expect(missingNodeFlags([...GATEWAY_NODE_FLAGS, '--enable-source-maps'])).toEqual([]);
   });
 });

@@ -10,8 +10,12 @@
  * about as much, since what it copies is what is still in flight. Measured with
  * `npm run bench:gateway` (docs/operations.md), three runs: the gateway's paced p99 2.7–3.7 ms
  * against 4.4 ms, throughput 1.4–1.6× CHP's against 1.1×. It costs 32 MB of reserved memory (up to 128 MB under heavy load).
+ *
+ * `--no-memory-reducer`: after a lull V8's memory reducer shrank the heap, and the first second of
+ * traffic after it ran 15–60 ms behind (a 300–830 ms p99 on that bench leg in seven runs of seven;
+ * none in the run without it). The gateway keeps its heap through lulls instead.
  */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=64'];
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=64', '--no-memory-reducer'];
 
 /** The flags of {@link GATEWAY_NODE_FLAGS} this process was started without. */
 export function missingNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
