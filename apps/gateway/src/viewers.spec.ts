@@ -10,6 +10,14 @@ function route(access: GatewayRoute['access'] = 'authenticated'): GatewayRoute {
 }
 
 /** An API whose answers the test releases one by one. */
+/** An API to which every gateway session is dead, and which lets the anonymous viewer view. */
+function deadSessionApi() {
+  return {
+    viewer: async (_w: string, session: string | undefined): Promise<GatewayViewer> =>
+      session ? { decision: 'login', reason: 'session_ended' } : { decision: 'allow', viewer: null },
+  } as unknown as ApiClient;
+}
+
 function scriptedApi() {
   const calls: { session: string | undefined; active: boolean; resolve: (v: GatewayViewer) => void; reject: (e: Error) => void }[] = [];
   const api = {
@@ -85,11 +93,7 @@ describe(ViewerCache.name, () => {
   });
 
   it('takes a dead session on a public webapp for the anonymous viewer and drops its cookie; elsewhere it is a sign-in', async () => {
-    const api = {
-      viewer: async (_w: string, session: string | undefined): Promise<GatewayViewer> =>
-        session ? { decision: 'login', reason: 'session_ended' } : { decision: 'allow', viewer: null },
-    } as unknown as ApiClient;
-    const cache = new ViewerCache(api, RECHECK_MS);
+    const cache = new ViewerCache(deadSessionApi(), RECHECK_MS);
     expect(await cache.decideForRequest('dead', route('public'))).toMatchObject({ decision: 'allow', viewer: null, session: undefined, dropSession: true });
     expect(await cache.decideForRequest('dead', route('authenticated'))).toMatchObject({ decision: 'login', session: 'dead', dropSession: false });
     expect(await cache.decideForRequest(undefined, route('public'))).toMatchObject({ decision: 'allow', viewer: null, dropSession: false });
@@ -201,11 +205,7 @@ describe(ViewerCache.name, () => {
   });
 
   it('leaves a dead session on a public webapp to decideForRequest (the anonymous viewer, cookie dropped)', async () => {
-    const api = {
-      viewer: async (_w: string, session: string | undefined): Promise<GatewayViewer> =>
-        session ? { decision: 'login', reason: 'session_ended' } : { decision: 'allow', viewer: null },
-    } as unknown as ApiClient;
-    const cache = new ViewerCache(api, RECHECK_MS);
+    const cache = new ViewerCache(deadSessionApi(), RECHECK_MS);
     await cache.decideForRequest('dead', route('public'));
     expect(cache.heldForRequest('dead', route('public'))).toBeUndefined();
     expect(await cache.decideForRequest('dead', route('public'))).toMatchObject({ viewer: null, session: undefined, dropSession: true });

@@ -127,7 +127,7 @@ export class ViewerCache {
    * cookie is to be dropped; anywhere else it is a sign-in.
    */
   async decideForRequest(session: string | undefined, route: GatewayRoute): Promise<RequestDecision> {
-    const decision = this.heldForRequest(session, route) ?? (await this.decide(session, route, true));
+    const decision = await this.decide(session, route, true);
     if (decision.decision === 'login' && route.access === 'public' && session !== undefined) {
       return { ...(await this.decide(undefined, route)), session: undefined, dropSession: true };
     }

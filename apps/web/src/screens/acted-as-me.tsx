@@ -9,7 +9,7 @@ import { Outcome } from '../ui/outcome';
 import { FilterButtons, useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { Pager } from '../ui/pager';
-import { useWebappOptions } from '../ui/pickers';
+import { WebappPicker, useWebappOptions } from '../ui/pickers';
 import { ProblemAlert } from '../ui/problem-alert';
 
 /** What an event's action code says, in words. */
@@ -44,7 +44,7 @@ export function ActedAsMeScreen() {
       <form onSubmit={submit} aria-label="Filters">
         <Group align="end" wrap="wrap">
           <TextInput label="Actor" description="the login of who acted" value={form.actor ?? ''} onChange={(e) => set('actor')(e.currentTarget.value)} />
-          <Select label="Webapp" clearable searchable data={webapps.data ?? []} value={form.webapp ?? null} onChange={set('webapp')} placeholder="any" />
+          <WebappPicker label="Webapp" value={form.webapp ?? null} onChange={set('webapp')} />
           <Select
             label="What"
             clearable

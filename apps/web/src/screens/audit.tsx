@@ -8,7 +8,7 @@ import { Outcome } from '../ui/outcome';
 import { FilterButtons, useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
 import { Pager } from '../ui/pager';
-import { useWebappOptions } from '../ui/pickers';
+import { WebappPicker } from '../ui/pickers';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
 
 type Filters = { action?: string; actor?: string; subject?: string; webapp?: string; outcome?: string; since?: string; until?: string };
@@ -40,7 +40,6 @@ function ChainVerification() {
 
 export function AuditScreen() {
   const { filters: search, form, set, submit, clear, paging } = useUrlFilters<Filters>('/audit');
-  const webapps = useWebappOptions();
   const events = useQuery({
     queryKey: ['audit', search, paging.cursor],
     queryFn: () =>
@@ -78,16 +77,7 @@ export function AuditScreen() {
             onChange={(e) => set('subject')(e.currentTarget.value)}
             error={fieldError(events.error, 'subject')}
           />
-          <Select
-            label="Webapp"
-            searchable
-            clearable
-            data={webapps.data ?? []}
-            value={form.webapp ?? null}
-            onChange={set('webapp')}
-            placeholder="any"
-            error={fieldError(events.error, 'webapp')}
-          />
+          <WebappPicker label="Webapp" value={form.webapp ?? null} onChange={set('webapp')} error={fieldError(events.error, 'webapp')} />
           <Select label="Outcome" clearable data={[...AUDIT_OUTCOMES]} value={form.outcome ?? null} onChange={set('outcome')} placeholder="any" />
           <TextInput
             label="Since"

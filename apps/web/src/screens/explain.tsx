@@ -1,4 +1,4 @@
-import { Alert, Button, Group, List, Select, Stack, Text, TextInput, ThemeIcon } from '@mantine/core';
+import { Alert, Button, Group, List, Stack, Text, TextInput, ThemeIcon } from '@mantine/core';
 import type { ImpersonationDecision } from '@behalf/contracts';
 import { REFUSALS } from '@behalf/contracts/codes';
 import { useQuery } from '@tanstack/react-query';
@@ -7,7 +7,7 @@ import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { useUrlFilters } from '../ui/filter-form';
 import { Page } from '../ui/page';
-import { useWebappOptions } from '../ui/pickers';
+import { WebappPicker } from '../ui/pickers';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
 
 type Reason = ImpersonationDecision['reason'];
@@ -75,7 +75,6 @@ function because(d: ImpersonationDecision): string {
 export function ExplainScreen() {
   // The question is in the address (a link to it asks it again); Explain sends the form there.
   const { filters: search, form, set, submit } = useUrlFilters<{ actor?: string; subject?: string; webapp?: string }>('/explain');
-  const webapps = useWebappOptions();
   const asked = !!search.actor && !!search.subject;
   const check = useQuery({
     queryKey: ['explain', search.actor, search.subject, search.webapp],
@@ -111,12 +110,9 @@ export function ExplainScreen() {
             required
             error={fieldError(check.error, 'subject')}
           />
-          <Select
+          <WebappPicker
             label="In webapp"
             description="optional: also its own conditions"
-            searchable
-            clearable
-            data={webapps.data ?? []}
             value={form.webapp ?? null}
             onChange={set('webapp')}
             placeholder="any webapp"

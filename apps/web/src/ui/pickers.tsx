@@ -130,3 +130,20 @@ export function GroupsPicker({ value, onChange, ...props }: PickerProps & { valu
     />
   );
 }
+
+/** One webapp, by name; clearable, since every screen that picks one treats none as "any". */
+export function WebappPicker({ value, onChange, ...props }: PickerProps & { value: string | null; onChange: (id: string | null) => void }) {
+  const { data = [] } = useWebappOptions();
+  return (
+    <Select
+      {...props}
+      searchable
+      clearable
+      data={data}
+      value={value}
+      onChange={onChange}
+      nothingFoundMessage="No webapp matches"
+      placeholder={props.placeholder ?? 'any'}
+    />
+  );
+}
