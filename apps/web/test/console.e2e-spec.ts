@@ -459,6 +459,13 @@ describe('the web console', () => {
     await hasText(records, 'support-bot');
     await hasText(records, 'ada');
     await look(adminPage, 'audit', records);
+    // A filter nothing matches says so, instead of an empty table.
+    await choose(adminPage, 'Outcome', 'failed', false);
+    await adminPage.getByRole('button', { name: 'Filter' }).click();
+    await adminPage.waitForURL(/outcome=failed/);
+    await shown(adminPage.getByText('No record matches.'));
+    await hasCount(records, 0);
+    await look(adminPage, 'audit-empty', adminPage.getByText('No record matches.'));
     // A tampered record is named.
     const [last] = await stack.sql<{ id: string }>(`SELECT id::text AS id FROM audit_events WHERE action = 'token.exchange' ORDER BY id DESC LIMIT 1`);
     // As a database superuser could: past the append-only trigger.
