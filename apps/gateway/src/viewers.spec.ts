@@ -9,7 +9,6 @@ function route(access: GatewayRoute['access'] = 'authenticated'): GatewayRoute {
   return { webappId: 'w1', slug: 'board', access, identityPropagation: { header: true, jwt: false }, run: null };
 }
 
-/** An API whose answers the test releases one by one. */
 /** An API to which every gateway session is dead, and which lets the anonymous viewer view. */
 function deadSessionApi() {
   return {
@@ -18,6 +17,7 @@ function deadSessionApi() {
   } as unknown as ApiClient;
 }
 
+/** An API whose answers the test releases one by one. */
 function scriptedApi() {
   const calls: { session: string | undefined; active: boolean; resolve: (v: GatewayViewer) => void; reject: (e: Error) => void }[] = [];
   const api = {
