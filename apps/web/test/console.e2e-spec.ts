@@ -402,6 +402,14 @@ describe('the web console', () => {
     await shown(table.getByRole('row', { name: /Received your secrets/ }));
     await hasValue(filters.getByLabel('Actor'), '');
     await look(adaPage, 'acted-as-me', row.or(table.getByRole('row', { name: /Received your secrets/ })).first());
+    // The webapp is picked by name; the address carries its id.
+    await choose(adaPage, 'Webapp', 'Support desk');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await adaPage.waitForURL(new RegExp(`webapp=${ids.webapp}`));
+    await shown(table.getByRole('row', { name: /Exchanged your identity/ }));
+    await shown(table.getByRole('row', { name: /Received your secrets/ }));
+    await adaPage.reload();
+    await hasValue(filters.getByLabel('Webapp', { exact: true }), 'Support desk');
   });
 
   it('explains why support-bot may act as ada, rule by rule', async () => {
