@@ -50,13 +50,20 @@ interface PickerProps {
   placeholder?: string;
 }
 
-/** One user, searched by login, display name or email (admins). */
-export function UserPicker({
-  value,
-  onChange,
-  clearable,
+/** The props of a picker of one item (its id, or null for none). */
+type OnePickerProps = PickerProps & { value: string | null; onChange: (id: string | null) => void };
+
+/** One of `options`, searched by label: what the group and webapp pickers share. */
+function OptionPicker({
+  options,
+  nothingFound,
   ...props
-}: PickerProps & { value: string | null; onChange: (id: string | null) => void; clearable?: boolean }) {
+}: OnePickerProps & { options: { value: string; label: string }[]; nothingFound: string; clearable?: boolean }) {
+  return <Select {...props} searchable data={options} nothingFoundMessage={nothingFound} />;
+}
+
+/** One user, searched by login, display name or email (admins). */
+export function UserPicker({ value, onChange, clearable, ...props }: OnePickerProps & { clearable?: boolean }) {
   const [search, setSearch] = useState('');
   const data = useUserOptions(search, value ? [value] : []);
   return (
@@ -95,21 +102,13 @@ export function UsersPicker({ value, onChange, ...props }: PickerProps & { value
 }
 
 /** One group. */
-export function GroupPicker({
-  value,
-  onChange,
-  exclude,
-  ...props
-}: PickerProps & { value: string | null; onChange: (id: string | null) => void; exclude?: string }) {
+export function GroupPicker({ exclude, ...props }: OnePickerProps & { exclude?: string }) {
   const { data = [] } = useGroupOptions();
   return (
-    <Select
+    <OptionPicker
       {...props}
-      searchable
-      data={data.filter((g) => g.value !== exclude)}
-      value={value}
-      onChange={onChange}
-      nothingFoundMessage="No group matches"
+      options={data.filter((g) => g.value !== exclude)}
+      nothingFound="No group matches"
       placeholder={props.placeholder ?? 'Choose a group'}
     />
   );
@@ -132,18 +131,7 @@ export function GroupsPicker({ value, onChange, ...props }: PickerProps & { valu
 }
 
 /** One webapp, by name; clearable, since every screen that picks one treats none as "any". */
-export function WebappPicker({ value, onChange, ...props }: PickerProps & { value: string | null; onChange: (id: string | null) => void }) {
+export function WebappPicker(props: OnePickerProps) {
   const { data = [] } = useWebappOptions();
-  return (
-    <Select
-      {...props}
-      searchable
-      clearable
-      data={data}
-      value={value}
-      onChange={onChange}
-      nothingFoundMessage="No webapp matches"
-      placeholder={props.placeholder ?? 'any'}
-    />
-  );
+  return <OptionPicker {...props} clearable options={data} nothingFound="No webapp matches" placeholder={props.placeholder ?? 'any'} />;
 }
