@@ -3,9 +3,12 @@
  * no authentication at all) in front of the same webapp, and the webapp reached directly, for the
  * latency the gateway adds. The gateway's webapp is `authenticated`, with identity headers and an
  * identity token injected into every request; the viewer has signed in through the real
- * authorization code round trip. Each server runs in a process of its own, all running, driven one
- * at a time in interleaved rounds by autocannon from this process (32 connections). Writes
- * bench/results/gateway.json. Targets (issue 17): throughput ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
+ * authorization code round trip. Beside them, the floor: a bare Node proxy
+ * (bench/gateway/bare-proxy.mjs), for what any Node proxy adds on this machine at the moment, so
+ * that a noisy day shows as such in the report. Each server runs in a process of its own, all
+ * running, driven one at a time in interleaved rounds by autocannon from this process (32
+ * connections), then paced. Writes bench/results/gateway.json. Targets (issue 17): throughput
+ * ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -74,7 +77,7 @@ async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promis
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  const [gatewayPort, chpPort, chpApiPort, upstreamPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, chpPort, chpApiPort, upstreamPort, barePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
   const apps = `http://*.localhost:${gatewayPort}`;
   const api = await startServer({ BEHALF_APPS_URL: apps, BEHALF_GATEWAY_API_KEY: apiKey });
@@ -83,6 +86,8 @@ async function main(): Promise<void> {
     const upstream = await spawnListening(join(ROOT, 'bench/gateway/upstream.mjs'), { PORT: String(upstreamPort) }, 'ready');
     stops.unshift(upstream.stop);
     const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+    const bare = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(barePort), TARGET: upstreamUrl }, 'ready');
+    stops.unshift(bare.stop);
 
     const profile = process.env.BEHALF_BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BEHALF_BENCH_PROFILE_DIR] : [];
     const gateway = spawn(process.execPath, [...profile, ...GATEWAY_NODE_FLAGS, join(ROOT, 'dist/apps/gateway/main.js')], {
@@ -163,6 +168,7 @@ async function main(): Promise<void> {
     const { results, ratio } = await interleaved([
       { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}`, requests: [{ method: 'GET', path: '/', headers: { host, cookie: `behalf_gw=${session}` } }] },
       { name: 'chp', url: `http://127.0.0.1:${chpPort}`, requests: [{ method: 'GET', path: '/' }] },
+      { name: 'bare', url: `http://127.0.0.1:${barePort}`, requests: [{ method: 'GET', path: '/' }] },
       { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET', path: '/' }] },
     ]);
     const toChp = ratio('gateway', 'chp');
@@ -176,17 +182,18 @@ async function main(): Promise<void> {
         requests: [{ method: 'GET' as const, path: '/', headers: { host, cookie: `behalf_gw=${session}` } }],
       },
       chp: { name: 'chp', url: `http://127.0.0.1:${chpPort}`, requests: [{ method: 'GET' as const, path: '/' }] },
+      bare: { name: 'bare', url: `http://127.0.0.1:${barePort}`, requests: [{ method: 'GET' as const, path: '/' }] },
       direct: { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/' }] },
     };
-    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], direct: [] };
+    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], bare: [], direct: [] };
     const rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4);
     const pacedSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5);
     // The proxies' own CPU time while they carry the paced load: what one request costs them,
     // which this machine's drifting speed moves far less than rates or latencies.
-    const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid };
-    const cpu: Record<string, number> = { gateway: 0, chp: 0 };
+    const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid, bare: bare.pid };
+    const cpu: Record<string, number> = { gateway: 0, chp: 0, bare: 0 };
     for (let round = 0; round < rounds; round += 1) {
-      for (const name of round % 2 === 0 ? ['gateway', 'chp', 'direct'] : ['direct', 'chp', 'gateway']) {
+      for (const name of round % 2 === 0 ? ['gateway', 'chp', 'bare', 'direct'] : ['direct', 'bare', 'chp', 'gateway']) {
         const before = cpuMs(pids[name]);
         const result = await paced(contenders[name as keyof typeof contenders], PACED_RATE, pacedSeconds);
         if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
@@ -204,6 +211,7 @@ async function main(): Promise<void> {
     };
     const pacedP99 = (name: string) => medianOf(pacedRounds[name].map((r) => r.p99Ms));
     const pacedAddedP99 = Number((pacedP99('gateway') - pacedP99('direct')).toFixed(2));
+    const pacedBareAddedP99 = Number((pacedP99('bare') - pacedP99('direct')).toFixed(2));
     const pacedClean = pacedRounds.gateway.every((r) => r.non2xx === 0 && r.errors === 0);
     const clean = (name: string) => results[name].load.non2xx === 0 && results[name].load.errors === 0;
     const report = {
@@ -215,7 +223,7 @@ async function main(): Promise<void> {
         rounds: results.gateway.rounds.length,
         secondsPerRound: Number(process.env.BEHALF_BENCH_SECONDS ?? 5),
         loopbackOnly: true,
-        note: 'gateway, CHP and the webapp all running, each driven one at a time in interleaved rounds after a 5 s warm-up; rates over all rounds, p99 the median of the rounds',
+        note: 'gateway, CHP, the bare proxy and the webapp all running, each driven one at a time in interleaved rounds after a 5 s warm-up; rates over all rounds, p99 the median of the rounds',
       },
       gateway: {
         ...figures(results.gateway.load),
@@ -227,6 +235,12 @@ async function main(): Promise<void> {
         rounds: results.chp.rounds,
         setup: 'configurable-http-proxy 5.3.0, --default-target the same webapp, --log-level warn, no authentication',
       },
+      bareProxy: {
+        ...figures(results.bare.load),
+        rounds: results.bare.rounds,
+        setup:
+          'the floor, not a peer: bench/gateway/bare-proxy.mjs, node:http both ways, kept-alive connections, the body piped; no routing, authentication, header rewriting, metrics or logging',
+      },
       direct: { ...figures(results.direct.load), rounds: results.direct.rounds, setup: 'the webapp itself (bench/gateway/upstream.mjs)' },
       ratio: { gatewayToChp: toChp, note: 'median of the per-round ratios' },
       addedLatency: {
@@ -237,10 +251,13 @@ async function main(): Promise<void> {
         paced: {
           p99Ms: pacedAddedP99,
           overallRate: PACED_RATE,
-          p99MsMedian: { gateway: pacedP99('gateway'), configurableHttpProxy: pacedP99('chp'), direct: pacedP99('direct') },
+          p99MsMedian: { gateway: pacedP99('gateway'), configurableHttpProxy: pacedP99('chp'), bareProxy: pacedP99('bare'), direct: pacedP99('direct') },
+          bareProxyP99Ms: pacedBareAddedP99,
+          bareProxyNote: 'the bare proxy’s paced p99 minus direct’s: what any Node proxy adds on this machine during this run',
           cpuMicrosPerRequest: {
             gateway: cpuMicrosPerRequest('gateway'),
             configurableHttpProxy: cpuMicrosPerRequest('chp'),
+            bareProxy: cpuMicrosPerRequest('bare'),
             note: 'each proxy process’s CPU time (user and system, /proc) over its paced rounds, divided by the requests sent to it',
           },
           rounds: pacedRounds,

@@ -70,9 +70,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
 
 /**
  * Starts `script` with `env` in a process of its own and resolves once it prints `ready` on
- * stdout; `stop` ends it (SIGTERM) and waits. For the peers the benchmarks compare Behalf with.
+ * stdout; `pid` is its process (for its CPU time), `stop` ends it (SIGTERM) and waits. For the
+ * peers the benchmarks compare Behalf with.
  */
-export async function spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }> {
+export async function spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const stopChild = async () => {
     if (child.exitCode === null) {
@@ -95,7 +96,7 @@ export async function spawnListening(script: string, env: Record<string, string>
     await stopChild();
     throw error;
   }
-  return { stop: stopChild };
+  return { pid: child.pid, stop: stopChild };
 }
 
 /** A logged-in HTTP caller: JSON in and out, its cookies kept. */

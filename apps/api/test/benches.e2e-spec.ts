@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../src/common/project-root';
 import { createTestDatabase, sql } from './harness';
+import { freePort } from './spawn';
 
 const run = promisify(execFile);
 const ROOT = projectRoot();
@@ -115,6 +117,57 @@ describe('the benchmarks', () => {
       const job = { contender: { url: `http://127.0.0.1:${port}`, requests: [{ path: '/' }] }, rate: 50, seconds: 1, connections: 2 };
       const { stdout } = await run(process.execPath, [join(OUT, 'bench/runtime/paced-load.js'), JSON.stringify(job)]);
       expect(JSON.parse(stdout)).toMatchObject({ requests: 0, errors: 100 });
+    });
+  });
+
+  describe("bench:gateway's bare proxy (the floor)", () => {
+    /** Starts bare-proxy.mjs in front of `target` and resolves once it is ready, with its URL and a stop. */
+    async function bareProxy(target: string) {
+      const port = await freePort();
+      const child = spawn(process.execPath, [join(ROOT, 'bench/gateway/bare-proxy.mjs')], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), TARGET: target },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await once(child.stdout, 'data');
+      return {
+        url: `http://127.0.0.1:${port}`,
+        stop: async () => {
+          child.kill('SIGTERM');
+          if (child.exitCode === null) await once(child, 'exit');
+        },
+      };
+    }
+
+    it('passes the method, path, query, headers and body through, and the answer back', async () => {
+      const upstream = createServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => (body += chunk));
+        req.on('end', () => {
+          res.writeHead(201, { 'content-type': 'application/json', 'x-from': 'webapp' });
+          res.end(JSON.stringify({ method: req.method, url: req.url, header: req.headers['x-test'], body }));
+        });
+      });
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      const proxy = await bareProxy(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
+      try {
+        const answer = await fetch(`${proxy.url}/some/path?q=1`, { method: 'POST', headers: { 'x-test': 'yes' }, body: 'hello' });
+        expect(answer.status).toBe(201);
+        expect(answer.headers.get('x-from')).toBe('webapp');
+        expect(await answer.json()).toEqual({ method: 'POST', url: '/some/path?q=1', header: 'yes', body: 'hello' });
+      } finally {
+        await proxy.stop();
+        await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      }
+    });
+
+    it('answers 502 when nothing listens behind it', async () => {
+      const proxy = await bareProxy(`http://127.0.0.1:${await freePort()}`);
+      try {
+        expect((await fetch(`${proxy.url}/`)).status).toBe(502);
+      } finally {
+        await proxy.stop();
+      }
     });
   });
 });
