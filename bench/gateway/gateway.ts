@@ -165,16 +165,6 @@ async function main(): Promise<void> {
     const check = await get(gatewayPort, host, '/', { cookie: `behalf_gw=${session}` });
     if (check.status !== 200) throw new Error(`the gateway answered ${check.status}`);
 
-    const { results, ratio } = await interleaved([
-      { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}`, requests: [{ method: 'GET', path: '/', headers: { host, cookie: `behalf_gw=${session}` } }] },
-      { name: 'chp', url: `http://127.0.0.1:${chpPort}`, requests: [{ method: 'GET', path: '/' }] },
-      { name: 'bare', url: `http://127.0.0.1:${barePort}`, requests: [{ method: 'GET', path: '/' }] },
-      { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET', path: '/' }] },
-    ]);
-    const toChp = ratio('gateway', 'chp');
-    const addedP99 = Number((results.gateway.load.p99Ms - results.direct.load.p99Ms).toFixed(2));
-    // Saturated, a closed loop's latency is its connections over its rate (Little's law): at a
-    // rate every contender carries, evenly paced, what the proxy itself adds shows.
     const contenders = {
       gateway: {
         name: 'gateway',
@@ -185,6 +175,11 @@ async function main(): Promise<void> {
       bare: { name: 'bare', url: `http://127.0.0.1:${barePort}`, requests: [{ method: 'GET' as const, path: '/' }] },
       direct: { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/' }] },
     };
+    const { results, ratio } = await interleaved(Object.values(contenders));
+    const toChp = ratio('gateway', 'chp');
+    const addedP99 = Number((results.gateway.load.p99Ms - results.direct.load.p99Ms).toFixed(2));
+    // Saturated, a closed loop's latency is its connections over its rate (Little's law): at a
+    // rate every contender carries, evenly paced, what the proxy itself adds shows.
     const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], bare: [], direct: [] };
     const rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4);
     const pacedSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5);
@@ -192,10 +187,11 @@ async function main(): Promise<void> {
     // which this machine's drifting speed moves far less than rates or latencies.
     const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid, bare: bare.pid };
     const cpu: Record<string, number> = { gateway: 0, chp: 0, bare: 0 };
+    const names = Object.keys(contenders) as (keyof typeof contenders)[];
     for (let round = 0; round < rounds; round += 1) {
-      for (const name of round % 2 === 0 ? ['gateway', 'chp', 'bare', 'direct'] : ['direct', 'bare', 'chp', 'gateway']) {
+      for (const name of round % 2 === 0 ? names : [...names].reverse()) {
         const before = cpuMs(pids[name]);
-        const result = await paced(contenders[name as keyof typeof contenders], PACED_RATE, pacedSeconds);
+        const result = await paced(contenders[name], PACED_RATE, pacedSeconds);
         if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
         console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
         pacedRounds[name].push(result);

@@ -1,5 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
@@ -121,21 +120,14 @@ describe('the benchmarks', () => {
   });
 
   describe("bench:gateway's bare proxy (the floor)", () => {
-    /** Starts bare-proxy.mjs in front of `target` and resolves once it is ready, with its URL and a stop. */
+    /** bare-proxy.mjs in front of `target`, started as the bench starts it (its compiled `spawnListening`), with its URL. */
     async function bareProxy(target: string) {
-      const port = await freePort();
-      const child = spawn(process.execPath, [join(ROOT, 'bench/gateway/bare-proxy.mjs')], {
-        env: { PATH: process.env.PATH ?? '', PORT: String(port), TARGET: target },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await once(child.stdout, 'data');
-      return {
-        url: `http://127.0.0.1:${port}`,
-        stop: async () => {
-          child.kill('SIGTERM');
-          if (child.exitCode === null) await once(child, 'exit');
-        },
+      const { spawnListening } = (await import(join(OUT, 'bench/runtime/world.js'))) as {
+        spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }>;
       };
+      const port = await freePort();
+      const proxy = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(port), TARGET: target }, 'ready');
+      return { url: `http://127.0.0.1:${port}`, stop: proxy.stop };
     }
 
     it('passes the method, path, query, headers and body through, and the answer back', async () => {
