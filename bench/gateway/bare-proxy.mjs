@@ -3,12 +3,16 @@
 // ways; no routing, authentication, header rewriting, metrics or logging. What it adds over the
 // webapp direct is what any Node proxy adds on the machine at that moment: a day's noise shows
 // in its figures as much as in the gateway's. Listens on PORT, forwards to TARGET, prints `ready`.
+// With ADD_HEADERS (a JSON object) it also adds those headers to every request it forwards: the
+// identity headers the gateway adds, so that floor does the header work the gateway must do.
 import http from 'node:http';
 
 const target = new URL(process.env.TARGET);
+const added = process.env.ADD_HEADERS ? JSON.parse(process.env.ADD_HEADERS) : undefined;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 const server = http.createServer((req, res) => {
-  const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
+  const headers = added ? { ...req.headers, ...added } : req.headers;
+  const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });

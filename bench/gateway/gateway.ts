@@ -5,7 +5,9 @@
  * identity token injected into every request; the viewer has signed in through the real
  * authorization code round trip. Beside them, the floor: a bare Node proxy
  * (bench/gateway/bare-proxy.mjs), for what any Node proxy adds on this machine at the moment, so
- * that a noisy day shows as such in the report. Each server runs in a process of its own, all
+ * that a noisy day shows as such in the report; and the same bare proxy adding the headers the
+ * gateway adds (captured from one request through the gateway), for what a Node proxy that does
+ * the gateway's header work, and nothing else, adds. Each server runs in a process of its own, all
  * running, driven one at a time in interleaved rounds by autocannon from this process (32
  * connections), then paced. Writes bench/results/gateway.json. Targets (issue 17): throughput
  * ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
@@ -32,11 +34,13 @@ function get(
   host: string,
   path: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { host, ...headers }, setHost: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
     req.end();
@@ -77,7 +81,14 @@ async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promis
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  const [gatewayPort, chpPort, chpApiPort, upstreamPort, barePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, chpPort, chpApiPort, upstreamPort, barePort, bareIdentityPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
   const apps = `http://*.localhost:${gatewayPort}`;
   const api = await startServer({ BEHALF_APPS_URL: apps, BEHALF_GATEWAY_API_KEY: apiKey });
@@ -86,7 +97,8 @@ async function main(): Promise<void> {
     const upstream = await spawnListening(join(ROOT, 'bench/gateway/upstream.mjs'), { PORT: String(upstreamPort) }, 'ready');
     stops.unshift(upstream.stop);
     const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-    const bare = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(barePort), TARGET: upstreamUrl }, 'ready');
+    // The floors run with the gateway's Node flags (its V8 heap settings): what differs is the code.
+    const bare = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(barePort), TARGET: upstreamUrl }, 'ready', GATEWAY_NODE_FLAGS);
     stops.unshift(bare.stop);
 
     const profile = process.env.BEHALF_BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BEHALF_BENCH_PROFILE_DIR] : [];
@@ -165,6 +177,20 @@ async function main(): Promise<void> {
     const check = await get(gatewayPort, host, '/', { cookie: `behalf_gw=${session}` });
     if (check.status !== 200) throw new Error(`the gateway answered ${check.status}`);
 
+    // What the gateway adds to a request, as the webapp received it: the second floor adds the same.
+    const received = await get(gatewayPort, host, '/.bench/headers', { cookie: `behalf_gw=${session}` });
+    const identityHeaders = Object.fromEntries(
+      Object.entries(JSON.parse(received.body) as Record<string, string>).filter(([name]) => /^(x-behalf-|x-forwarded-|forwarded$|x-request-id$)/.test(name)),
+    );
+    if (!identityHeaders['x-behalf-user'] || !identityHeaders['x-behalf-identity']) throw new Error('the gateway did not inject the identity headers');
+    const bareIdentity = await spawnListening(
+      join(ROOT, 'bench/gateway/bare-proxy.mjs'),
+      { PORT: String(bareIdentityPort), TARGET: upstreamUrl, ADD_HEADERS: JSON.stringify(identityHeaders) },
+      'ready',
+      GATEWAY_NODE_FLAGS,
+    );
+    stops.unshift(bareIdentity.stop);
+
     const contenders = {
       gateway: {
         name: 'gateway',
@@ -173,6 +199,7 @@ async function main(): Promise<void> {
       },
       chp: { name: 'chp', url: `http://127.0.0.1:${chpPort}`, requests: [{ method: 'GET' as const, path: '/' }] },
       bare: { name: 'bare', url: `http://127.0.0.1:${barePort}`, requests: [{ method: 'GET' as const, path: '/' }] },
+      bareIdentity: { name: 'bareIdentity', url: `http://127.0.0.1:${bareIdentityPort}`, requests: [{ method: 'GET' as const, path: '/' }] },
       direct: { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/' }] },
     };
     const { results, ratio } = await interleaved(Object.values(contenders));
@@ -180,13 +207,13 @@ async function main(): Promise<void> {
     const addedP99 = Number((results.gateway.load.p99Ms - results.direct.load.p99Ms).toFixed(2));
     // Saturated, a closed loop's latency is its connections over its rate (Little's law): at a
     // rate every contender carries, evenly paced, what the proxy itself adds shows.
-    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], bare: [], direct: [] };
+    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], bare: [], bareIdentity: [], direct: [] };
     const rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4);
     const pacedSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5);
     // The proxies' own CPU time while they carry the paced load: what one request costs them,
     // which this machine's drifting speed moves far less than rates or latencies.
-    const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid, bare: bare.pid };
-    const cpu: Record<string, number> = { gateway: 0, chp: 0, bare: 0 };
+    const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid, bare: bare.pid, bareIdentity: bareIdentity.pid };
+    const cpu: Record<string, number> = { gateway: 0, chp: 0, bare: 0, bareIdentity: 0 };
     const names = Object.keys(contenders) as (keyof typeof contenders)[];
     for (let round = 0; round < rounds; round += 1) {
       for (const name of round % 2 === 0 ? names : [...names].reverse()) {
@@ -208,6 +235,7 @@ async function main(): Promise<void> {
     const pacedP99 = (name: string) => medianOf(pacedRounds[name].map((r) => r.p99Ms));
     const pacedAddedP99 = Number((pacedP99('gateway') - pacedP99('direct')).toFixed(2));
     const pacedBareAddedP99 = Number((pacedP99('bare') - pacedP99('direct')).toFixed(2));
+    const pacedBareIdentityAddedP99 = Number((pacedP99('bareIdentity') - pacedP99('direct')).toFixed(2));
     const pacedClean = pacedRounds.gateway.every((r) => r.non2xx === 0 && r.errors === 0);
     const clean = (name: string) => results[name].load.non2xx === 0 && results[name].load.errors === 0;
     const report = {
@@ -219,7 +247,7 @@ async function main(): Promise<void> {
         rounds: results.gateway.rounds.length,
         secondsPerRound: Number(process.env.BEHALF_BENCH_SECONDS ?? 5),
         loopbackOnly: true,
-        note: 'gateway, CHP, the bare proxy and the webapp all running, each driven one at a time in interleaved rounds after a 5 s warm-up; rates over all rounds, p99 the median of the rounds',
+        note: 'gateway, CHP, the two bare proxies and the webapp all running, each driven one at a time in interleaved rounds after a 5 s warm-up; rates over all rounds, p99 the median of the rounds',
       },
       gateway: {
         ...figures(results.gateway.load),
@@ -234,8 +262,14 @@ async function main(): Promise<void> {
       bareProxy: {
         ...figures(results.bare.load),
         rounds: results.bare.rounds,
+        setup: `the floor, not a peer: node ${GATEWAY_NODE_FLAGS.join(' ')} bench/gateway/bare-proxy.mjs (the gateway's Node flags), node:http both ways, kept-alive connections, the body piped; no routing, authentication, header rewriting, metrics or logging`,
+      },
+      bareProxyWithIdentityHeaders: {
+        ...figures(results.bareIdentity.load),
+        rounds: results.bareIdentity.rounds,
+        addedHeaders: Object.fromEntries(Object.entries(identityHeaders).map(([name, value]) => [name, `${value.length} characters`])),
         setup:
-          'the floor, not a peer: bench/gateway/bare-proxy.mjs, node:http both ways, kept-alive connections, the body piped; no routing, authentication, header rewriting, metrics or logging',
+          'the second floor, not a peer: the same bare proxy adding to every request the headers the gateway added to one (X-Behalf-*, X-Forwarded-*, Forwarded, X-Request-Id, captured at the webapp): the gateway’s header work and nothing else',
       },
       direct: { ...figures(results.direct.load), rounds: results.direct.rounds, setup: 'the webapp itself (bench/gateway/upstream.mjs)' },
       ratio: { gatewayToChp: toChp, note: 'median of the per-round ratios' },
@@ -247,13 +281,22 @@ async function main(): Promise<void> {
         paced: {
           p99Ms: pacedAddedP99,
           overallRate: PACED_RATE,
-          p99MsMedian: { gateway: pacedP99('gateway'), configurableHttpProxy: pacedP99('chp'), bareProxy: pacedP99('bare'), direct: pacedP99('direct') },
+          p99MsMedian: {
+            gateway: pacedP99('gateway'),
+            configurableHttpProxy: pacedP99('chp'),
+            bareProxy: pacedP99('bare'),
+            bareProxyWithIdentityHeaders: pacedP99('bareIdentity'),
+            direct: pacedP99('direct'),
+          },
           bareProxyP99Ms: pacedBareAddedP99,
           bareProxyNote: 'the bare proxy’s paced p99 minus direct’s: what any Node proxy adds on this machine during this run',
+          bareProxyWithIdentityHeadersP99Ms: pacedBareIdentityAddedP99,
+          bareProxyWithIdentityHeadersNote: 'the same for the bare proxy adding the gateway’s headers: what any Node proxy adding them adds during this run',
           cpuMicrosPerRequest: {
             gateway: cpuMicrosPerRequest('gateway'),
             configurableHttpProxy: cpuMicrosPerRequest('chp'),
             bareProxy: cpuMicrosPerRequest('bare'),
+            bareProxyWithIdentityHeaders: cpuMicrosPerRequest('bareIdentity'),
             note: 'each proxy process’s CPU time (user and system, /proc) over its paced rounds, divided by the requests sent to it',
           },
           rounds: pacedRounds,

@@ -69,12 +69,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
 }
 
 /**
- * Starts `script` with `env` in a process of its own and resolves once it prints `ready` on
- * stdout; `pid` is its process (for its CPU time), `stop` ends it (SIGTERM) and waits. For the
- * peers the benchmarks compare Behalf with.
+ * Starts `script` with `env` (and Node's `nodeArgs`) in a process of its own and resolves once it
+ * prints `ready` on stdout; `pid` is its process (for its CPU time), `stop` ends it (SIGTERM) and
+ * waits. For the peers the benchmarks compare Behalf with.
  */
-export async function spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function spawnListening(
+  script: string,
+  env: Record<string, string>,
+  ready: string,
+  nodeArgs: readonly string[] = [],
+): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const stopChild = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');

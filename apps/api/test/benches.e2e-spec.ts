@@ -121,12 +121,12 @@ describe('the benchmarks', () => {
 
   describe("bench:gateway's bare proxy (the floor)", () => {
     /** bare-proxy.mjs in front of `target`, started as the bench starts it (its compiled `spawnListening`), with its URL. */
-    async function bareProxy(target: string) {
+    async function bareProxy(target: string, env: Record<string, string> = {}) {
       const { spawnListening } = (await import(join(OUT, 'bench/runtime/world.js'))) as {
         spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }>;
       };
       const port = await freePort();
-      const proxy = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(port), TARGET: target }, 'ready');
+      const proxy = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(port), TARGET: target, ...env }, 'ready');
       return { url: `http://127.0.0.1:${port}`, stop: proxy.stop };
     }
 
@@ -150,6 +150,43 @@ describe('the benchmarks', () => {
       } finally {
         await proxy.stop();
         await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      }
+    });
+
+    it('adds the ADD_HEADERS headers to every request, over any the client sent (the second floor)', async () => {
+      const upstream = createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(req.headers));
+      });
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      const added = { 'x-behalf-user': 'viewer', 'x-request-id': 'fixed' };
+      const proxy = await bareProxy(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, { ADD_HEADERS: JSON.stringify(added) });
+      try {
+        const ask = async (headers: Record<string, string>) => (await (await fetch(`${proxy.url}/`, { headers })).json()) as Record<string, string>;
+        expect(await ask({})).toMatchObject(added);
+        expect(await ask({ 'x-behalf-user': 'forged', 'x-test': 'yes' })).toMatchObject({ ...added, 'x-test': 'yes' });
+      } finally {
+        await proxy.stop();
+        await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      }
+    });
+
+    it("bench:gateway's webapp answers the headers it received at /.bench/headers, and its page elsewhere", async () => {
+      const { spawnListening } = (await import(join(OUT, 'bench/runtime/world.js'))) as {
+        spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }>;
+      };
+      const port = await freePort();
+      const webapp = await spawnListening(join(ROOT, 'bench/gateway/upstream.mjs'), { PORT: String(port) }, 'ready');
+      try {
+        const seen = (await (await fetch(`http://127.0.0.1:${port}/.bench/headers`, { headers: { 'x-behalf-user': 'viewer' } })).json()) as Record<
+          string,
+          string
+        >;
+        expect(seen['x-behalf-user']).toBe('viewer');
+        expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('hello from the webapp');
+      } finally {
+        await webapp.stop();
       }
     });
 
