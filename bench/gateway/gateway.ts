@@ -7,7 +7,8 @@
  * (bench/gateway/bare-proxy.mjs), for what any Node proxy adds on this machine at the moment, so
  * that a noisy day shows as such in the report; and the same bare proxy adding the headers the
  * gateway adds (captured from one request through the gateway), for what a Node proxy that does
- * the gateway's header work, and nothing else, adds. Each server runs in a process of its own, all
+ * the gateway's header work, and nothing else, adds; and the webapp direct sent those headers,
+ * for what reading them costs it. Each server runs in a process of its own, all
  * running, driven one at a time in interleaved rounds by autocannon from this process (32
  * connections), then paced. Writes bench/results/gateway.json. Targets (issue 17): throughput
  * ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
@@ -201,13 +202,21 @@ async function main(): Promise<void> {
       bare: { name: 'bare', url: `http://127.0.0.1:${barePort}`, requests: [{ method: 'GET' as const, path: '/' }] },
       bareIdentity: { name: 'bareIdentity', url: `http://127.0.0.1:${bareIdentityPort}`, requests: [{ method: 'GET' as const, path: '/' }] },
       direct: { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/' }] },
+      directIdentity: { name: 'directIdentity', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/', headers: identityHeaders }] },
     };
     const { results, ratio } = await interleaved(Object.values(contenders));
     const toChp = ratio('gateway', 'chp');
     const addedP99 = Number((results.gateway.load.p99Ms - results.direct.load.p99Ms).toFixed(2));
     // Saturated, a closed loop's latency is its connections over its rate (Little's law): at a
     // rate every contender carries, evenly paced, what the proxy itself adds shows.
-    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = { gateway: [], chp: [], bare: [], bareIdentity: [], direct: [] };
+    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = {
+      gateway: [],
+      chp: [],
+      bare: [],
+      bareIdentity: [],
+      direct: [],
+      directIdentity: [],
+    };
     const rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4);
     const pacedSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5);
     // The proxies' own CPU time while they carry the paced load: what one request costs them,
@@ -272,6 +281,11 @@ async function main(): Promise<void> {
           'the second floor, not a peer: the same bare proxy adding to every request the headers the gateway added to one (X-Behalf-*, X-Forwarded-*, Forwarded, X-Request-Id, captured at the webapp): the gateway’s header work and nothing else',
       },
       direct: { ...figures(results.direct.load), rounds: results.direct.rounds, setup: 'the webapp itself (bench/gateway/upstream.mjs)' },
+      directWithIdentityHeaders: {
+        ...figures(results.directIdentity.load),
+        rounds: results.directIdentity.rounds,
+        setup: 'the webapp itself, sent the headers the gateway adds with every request: what reading them costs the webapp, with no proxy',
+      },
       ratio: { gatewayToChp: toChp, note: 'median of the per-round ratios' },
       addedLatency: {
         saturated: {
@@ -287,6 +301,7 @@ async function main(): Promise<void> {
             bareProxy: pacedP99('bare'),
             bareProxyWithIdentityHeaders: pacedP99('bareIdentity'),
             direct: pacedP99('direct'),
+            directWithIdentityHeaders: pacedP99('directIdentity'),
           },
           bareProxyP99Ms: pacedBareAddedP99,
           bareProxyNote: 'the bare proxy’s paced p99 minus direct’s: what any Node proxy adds on this machine during this run',
