@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { isForgeable } from '../../apps/gateway/src/headers';
 import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
@@ -178,11 +179,10 @@ async function main(): Promise<void> {
     const check = await get(gatewayPort, host, '/', { cookie: `behalf_gw=${session}` });
     if (check.status !== 200) throw new Error(`the gateway answered ${check.status}`);
 
-    // What the gateway adds to a request, as the webapp received it: the second floor adds the same.
+    // What the gateway adds to a request, as the webapp received it (the gateway removes every
+    // header of those names a client sends, so the ones left are its own): the second floor adds the same.
     const received = await get(gatewayPort, host, '/.bench/headers', { cookie: `behalf_gw=${session}` });
-    const identityHeaders = Object.fromEntries(
-      Object.entries(JSON.parse(received.body) as Record<string, string>).filter(([name]) => /^(x-behalf-|x-forwarded-|forwarded$|x-request-id$)/.test(name)),
-    );
+    const identityHeaders = Object.fromEntries(Object.entries(JSON.parse(received.body) as Record<string, string>).filter(([name]) => isForgeable(name)));
     if (!identityHeaders['x-behalf-user'] || !identityHeaders['x-behalf-identity']) throw new Error('the gateway did not inject the identity headers');
     const bareIdentity = await spawnListening(
       join(ROOT, 'bench/gateway/bare-proxy.mjs'),
@@ -209,21 +209,14 @@ async function main(): Promise<void> {
     const addedP99 = Number((results.gateway.load.p99Ms - results.direct.load.p99Ms).toFixed(2));
     // Saturated, a closed loop's latency is its connections over its rate (Little's law): at a
     // rate every contender carries, evenly paced, what the proxy itself adds shows.
-    const pacedRounds: Record<string, Awaited<ReturnType<typeof paced>>[]> = {
-      gateway: [],
-      chp: [],
-      bare: [],
-      bareIdentity: [],
-      direct: [],
-      directIdentity: [],
-    };
+    const names = Object.keys(contenders) as (keyof typeof contenders)[];
+    const pacedRounds = Object.fromEntries(names.map((name) => [name, [] as Awaited<ReturnType<typeof paced>>[]]));
     const rounds = Number(process.env.BEHALF_BENCH_ROUNDS ?? 4);
     const pacedSeconds = Number(process.env.BEHALF_BENCH_SECONDS ?? 5);
     // The proxies' own CPU time while they carry the paced load: what one request costs them,
     // which this machine's drifting speed moves far less than rates or latencies.
     const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid, bare: bare.pid, bareIdentity: bareIdentity.pid };
-    const cpu: Record<string, number> = { gateway: 0, chp: 0, bare: 0, bareIdentity: 0 };
-    const names = Object.keys(contenders) as (keyof typeof contenders)[];
+    const cpu = Object.fromEntries(Object.keys(pids).map((name) => [name, 0]));
     for (let round = 0; round < rounds; round += 1) {
       for (const name of round % 2 === 0 ? names : [...names].reverse()) {
         const before = cpuMs(pids[name]);

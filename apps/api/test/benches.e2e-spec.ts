@@ -120,15 +120,17 @@ describe('the benchmarks', () => {
   });
 
   describe("bench:gateway's bare proxy (the floor)", () => {
-    /** bare-proxy.mjs in front of `target`, started as the bench starts it (its compiled `spawnListening`), with its URL. */
-    async function bareProxy(target: string, env: Record<string, string> = {}) {
+    /** One of bench:gateway's scripts with `env`, started as the bench starts it (its compiled `spawnListening`), with its URL. */
+    async function listening(script: string, env: Record<string, string> = {}) {
       const { spawnListening } = (await import(join(OUT, 'bench/runtime/world.js'))) as {
         spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }>;
       };
       const port = await freePort();
-      const proxy = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(port), TARGET: target, ...env }, 'ready');
-      return { url: `http://127.0.0.1:${port}`, stop: proxy.stop };
+      const started = await spawnListening(join(ROOT, 'bench/gateway', script), { PORT: String(port), ...env }, 'ready');
+      return { url: `http://127.0.0.1:${port}`, stop: started.stop };
     }
+    /** bare-proxy.mjs in front of `target`. */
+    const bareProxy = (target: string, env: Record<string, string> = {}) => listening('bare-proxy.mjs', { TARGET: target, ...env });
 
     it('passes the method, path, query, headers and body through, and the answer back', async () => {
       const upstream = createServer((req, res) => {
@@ -173,18 +175,11 @@ describe('the benchmarks', () => {
     });
 
     it("bench:gateway's webapp answers the headers it received at /.bench/headers, and its page elsewhere", async () => {
-      const { spawnListening } = (await import(join(OUT, 'bench/runtime/world.js'))) as {
-        spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }>;
-      };
-      const port = await freePort();
-      const webapp = await spawnListening(join(ROOT, 'bench/gateway/upstream.mjs'), { PORT: String(port) }, 'ready');
+      const webapp = await listening('upstream.mjs');
       try {
-        const seen = (await (await fetch(`http://127.0.0.1:${port}/.bench/headers`, { headers: { 'x-behalf-user': 'viewer' } })).json()) as Record<
-          string,
-          string
-        >;
+        const seen = (await (await fetch(`${webapp.url}/.bench/headers`, { headers: { 'x-behalf-user': 'viewer' } })).json()) as Record<string, string>;
         expect(seen['x-behalf-user']).toBe('viewer');
-        expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('hello from the webapp');
+        expect(await (await fetch(`${webapp.url}/`)).text()).toContain('hello from the webapp');
       } finally {
         await webapp.stop();
       }
