@@ -10,13 +10,16 @@
  * the gateway's header work, and nothing else, adds; and the webapp direct sent those headers,
  * for what reading them costs it. Each server runs in a process of its own, all
  * running, driven one at a time in interleaved rounds by autocannon from this process (32
- * connections), then paced. Writes bench/results/gateway.json. Targets (issue 17): throughput
- * ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
+ * connections), then paced; over the paced rounds the report also gives each proxy's CPU time and
+ * garbage collections (bench/runtime/gc-stats.mjs, loaded into every server), and the webapp's
+ * collections during each contender's rounds. Writes bench/results/gateway.json. Targets (issue
+ * 17): throughput ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isForgeable } from '../../apps/gateway/src/headers';
 import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
@@ -66,6 +69,29 @@ function cpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** A process's garbage collections so far, as `bench/runtime/gc-stats.mjs` last wrote them. */
+type GcTotals = Record<string, { count: number; ms: number; over2Ms: number }>;
+const gcTotals = (file: string): GcTotals => JSON.parse(readFileSync(file, 'utf8')) as GcTotals;
+
+/** `after` less `before`, per kind of collection, its pause time rounded to 0.1 ms. */
+function gcSince(before: GcTotals, after: GcTotals): GcTotals {
+  return Object.fromEntries(
+    Object.entries(after).map(([kind, a]) => {
+      const b = before[kind];
+      return [kind, { count: a.count - b.count, ms: Math.round((a.ms - b.ms) * 10) / 10, over2Ms: a.over2Ms - b.over2Ms }];
+    }),
+  );
+}
+
+/** Sums `b` into `a`, per kind. */
+const addGc = (a: GcTotals, b: GcTotals): GcTotals =>
+  Object.fromEntries(
+    Object.entries(b).map(([kind, x]) => {
+      const y = a[kind] ?? { count: 0, ms: 0, over2Ms: 0 };
+      return [kind, { count: y.count + x.count, ms: Math.round((y.ms + x.ms) * 10) / 10, over2Ms: y.over2Ms + x.over2Ms }];
+    }),
+  );
+
 async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -95,16 +121,31 @@ async function main(): Promise<void> {
   const apps = `http://*.localhost:${gatewayPort}`;
   const api = await startServer({ BEHALF_APPS_URL: apps, BEHALF_GATEWAY_API_KEY: apiKey });
   const stops: (() => Promise<void>)[] = [api.stop];
+  // Every server counts its garbage collections (bench/runtime/gc-stats.mjs) into a file of its own.
+  const gcDir = mkdtempSync(join(tmpdir(), 'behalf-bench-gc-'));
+  stops.push(async () => rmSync(gcDir, { recursive: true, force: true }));
+  const GC_STATS = ['--import', join(ROOT, 'bench/runtime/gc-stats.mjs')];
+  const gcFile = (name: string) => join(gcDir, `${name}.json`);
   try {
-    const upstream = await spawnListening(join(ROOT, 'bench/gateway/upstream.mjs'), { PORT: String(upstreamPort) }, 'ready');
+    const upstream = await spawnListening(
+      join(ROOT, 'bench/gateway/upstream.mjs'),
+      { PORT: String(upstreamPort), BEHALF_BENCH_GC_FILE: gcFile('upstream') },
+      'ready',
+      GC_STATS,
+    );
     stops.unshift(upstream.stop);
     const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
     // The floors run with the gateway's Node flags (its V8 heap settings): what differs is the code.
-    const bare = await spawnListening(join(ROOT, 'bench/gateway/bare-proxy.mjs'), { PORT: String(barePort), TARGET: upstreamUrl }, 'ready', GATEWAY_NODE_FLAGS);
+    const bare = await spawnListening(
+      join(ROOT, 'bench/gateway/bare-proxy.mjs'),
+      { PORT: String(barePort), TARGET: upstreamUrl, BEHALF_BENCH_GC_FILE: gcFile('bare') },
+      'ready',
+      [...GATEWAY_NODE_FLAGS, ...GC_STATS],
+    );
     stops.unshift(bare.stop);
 
     const profile = process.env.BEHALF_BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BEHALF_BENCH_PROFILE_DIR] : [];
-    const gateway = spawn(process.execPath, [...profile, ...GATEWAY_NODE_FLAGS, join(ROOT, 'dist/apps/gateway/main.js')], {
+    const gateway = spawn(process.execPath, [...profile, ...GATEWAY_NODE_FLAGS, ...GC_STATS, join(ROOT, 'dist/apps/gateway/main.js')], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
@@ -114,6 +155,7 @@ async function main(): Promise<void> {
         BEHALF_GATEWAY_PORT: String(gatewayPort),
         BEHALF_GATEWAY_API_KEY: apiKey,
         BEHALF_LOG_LEVEL: 'warn',
+        BEHALF_BENCH_GC_FILE: gcFile('gateway'),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -124,6 +166,7 @@ async function main(): Promise<void> {
     const chp = spawn(
       process.execPath,
       [
+        ...GC_STATS,
         join(ROOT, 'node_modules/configurable-http-proxy/bin/configurable-http-proxy'),
         '--ip',
         '127.0.0.1',
@@ -138,7 +181,7 @@ async function main(): Promise<void> {
         '--log-level',
         'warn',
       ],
-      { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'inherit'] },
+      { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', BEHALF_BENCH_GC_FILE: gcFile('chp') }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     stops.unshift(async () => {
       chp.kill('SIGTERM');
@@ -186,9 +229,9 @@ async function main(): Promise<void> {
     if (!identityHeaders['x-behalf-user'] || !identityHeaders['x-behalf-identity']) throw new Error('the gateway did not inject the identity headers');
     const bareIdentity = await spawnListening(
       join(ROOT, 'bench/gateway/bare-proxy.mjs'),
-      { PORT: String(bareIdentityPort), TARGET: upstreamUrl, ADD_HEADERS: JSON.stringify(identityHeaders) },
+      { PORT: String(bareIdentityPort), TARGET: upstreamUrl, ADD_HEADERS: JSON.stringify(identityHeaders), BEHALF_BENCH_GC_FILE: gcFile('bareIdentity') },
       'ready',
-      GATEWAY_NODE_FLAGS,
+      [...GATEWAY_NODE_FLAGS, ...GC_STATS],
     );
     stops.unshift(bareIdentity.stop);
 
@@ -204,6 +247,16 @@ async function main(): Promise<void> {
       direct: { name: 'direct', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/' }] },
       directIdentity: { name: 'directIdentity', url: upstreamUrl, requests: [{ method: 'GET' as const, path: '/', headers: identityHeaders }] },
     };
+    /** Each contender's name in the report. */
+    const reportName: Record<string, string> = {
+      gateway: 'gateway',
+      chp: 'configurableHttpProxy',
+      bare: 'bareProxy',
+      bareIdentity: 'bareProxyWithIdentityHeaders',
+      direct: 'direct',
+      directIdentity: 'directWithIdentityHeaders',
+    } satisfies Record<keyof typeof contenders, string>;
+    const byReportName = <T>(of: readonly string[], value: (name: string) => T) => Object.fromEntries(of.map((name) => [reportName[name], value(name)]));
     const { results, ratio } = await interleaved(Object.values(contenders));
     const toChp = ratio('gateway', 'chp');
     const addedP99 = Number((results.gateway.load.p99Ms - results.direct.load.p99Ms).toFixed(2));
@@ -217,11 +270,18 @@ async function main(): Promise<void> {
     // which this machine's drifting speed moves far less than rates or latencies.
     const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid, bare: bare.pid, bareIdentity: bareIdentity.pid };
     const cpu = Object.fromEntries(Object.keys(pids).map((name) => [name, 0]));
+    // Their garbage collections over the same rounds, and the webapp's during each contender's.
+    const gc: Record<string, GcTotals> = {};
+    const webappGc: Record<string, GcTotals> = {};
     for (let round = 0; round < rounds; round += 1) {
       for (const name of round % 2 === 0 ? names : [...names].reverse()) {
         const before = cpuMs(pids[name]);
+        const gcBefore = name in pids ? gcTotals(gcFile(name)) : undefined;
+        const webappBefore = gcTotals(gcFile('upstream'));
         const result = await paced(contenders[name], PACED_RATE, pacedSeconds);
         if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
+        if (gcBefore) gc[name] = addGc(gc[name] ?? {}, gcSince(gcBefore, gcTotals(gcFile(name))));
+        webappGc[name] = addGc(webappGc[name] ?? {}, gcSince(webappBefore, gcTotals(gcFile('upstream'))));
         console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
         pacedRounds[name].push(result);
       }
@@ -288,24 +348,22 @@ async function main(): Promise<void> {
         paced: {
           p99Ms: pacedAddedP99,
           overallRate: PACED_RATE,
-          p99MsMedian: {
-            gateway: pacedP99('gateway'),
-            configurableHttpProxy: pacedP99('chp'),
-            bareProxy: pacedP99('bare'),
-            bareProxyWithIdentityHeaders: pacedP99('bareIdentity'),
-            direct: pacedP99('direct'),
-            directWithIdentityHeaders: pacedP99('directIdentity'),
-          },
+          p99MsMedian: byReportName(names, pacedP99),
           bareProxyP99Ms: pacedBareAddedP99,
           bareProxyNote: 'the bare proxy’s paced p99 minus direct’s: what any Node proxy adds on this machine during this run',
           bareProxyWithIdentityHeadersP99Ms: pacedBareIdentityAddedP99,
           bareProxyWithIdentityHeadersNote: 'the same for the bare proxy adding the gateway’s headers: what any Node proxy adding them adds during this run',
           cpuMicrosPerRequest: {
-            gateway: cpuMicrosPerRequest('gateway'),
-            configurableHttpProxy: cpuMicrosPerRequest('chp'),
-            bareProxy: cpuMicrosPerRequest('bare'),
-            bareProxyWithIdentityHeaders: cpuMicrosPerRequest('bareIdentity'),
+            ...byReportName(Object.keys(pids), cpuMicrosPerRequest),
             note: 'each proxy process’s CPU time (user and system, /proc) over its paced rounds, divided by the requests sent to it',
+          },
+          gc: {
+            ...byReportName(Object.keys(pids), (name) => gc[name]),
+            note: 'each proxy process’s garbage collections over its paced rounds, by kind (V8’s figures through perf_hooks, bench/runtime/gc-stats.mjs): how many, the time they paused it in all, and how many paused it over 2 ms',
+          },
+          webappGc: {
+            ...byReportName(names, (name) => webappGc[name]),
+            note: 'the webapp’s garbage collections over each contender’s paced rounds, the same way',
           },
           rounds: pacedRounds,
           note: 'an open loop at the same overall rate, evenly spaced, over at most 32 keep-alive connections, interleaved rounds: what the proxy adds to a request; p99 medians of the rounds',

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../src/common/project-root';
@@ -117,6 +118,25 @@ describe('the benchmarks', () => {
       const { stdout } = await run(process.execPath, [join(OUT, 'bench/runtime/paced-load.js'), JSON.stringify(job)]);
       expect(JSON.parse(stdout)).toMatchObject({ requests: 0, errors: 100 });
     });
+  });
+
+  it("bench:gateway's GC counter (bench/runtime/gc-stats.mjs) counts a server's collections by kind, with their pauses", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'behalf-gc-stats-'));
+    const file = join(dir, 'gc.json');
+    try {
+      const program = "gc({ type: 'minor' }); gc({ type: 'minor' }); gc(); setTimeout(() => {}, 200);";
+      await run(process.execPath, ['--expose-gc', '--import', join(ROOT, 'bench/runtime/gc-stats.mjs'), '-e', program], {
+        env: { ...process.env, BEHALF_BENCH_GC_FILE: file },
+      });
+      const totals = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { count: number; ms: number; over2Ms: number }>;
+      expect(Object.keys(totals).sort()).toEqual(['incrementalMarking', 'markCompact', 'scavenge', 'weakCallbacks']);
+      expect(totals.scavenge.count).toBeGreaterThanOrEqual(2);
+      expect(totals.markCompact.count).toBeGreaterThanOrEqual(1);
+      expect(totals.markCompact.ms).toBeGreaterThan(0);
+      expect(totals.markCompact.over2Ms).toBeLessThanOrEqual(totals.markCompact.count);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe("bench:gateway's bare proxy (the floor)", () => {

@@ -1,0 +1,35 @@
+// Loaded into a benchmarked server with `--import`: counts its garbage collections by kind and the
+// time they paused it (V8's own figures, through perf_hooks), and writes the running totals as
+// JSON to BEHALF_BENCH_GC_FILE after each batch, so a bench reads them before and after a leg.
+// What a proxy's collections cost its requests shows there (bench:gateway's report, `gc`).
+import { renameSync, writeFileSync } from 'node:fs';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+
+const file = process.env.BEHALF_BENCH_GC_FILE;
+/** Pauses over this are counted apart: with the 1 ms a request usually takes through a proxy, each puts the requests it catches at the 3 ms target. */
+const LONG_MS = 2;
+const KINDS = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'markCompact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incrementalMarking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakCallbacks',
+};
+if (file) {
+  const totals = Object.fromEntries(Object.values(KINDS).map((kind) => [kind, { count: 0, ms: 0, over2Ms: 0 }]));
+  // Written aside and renamed over: a bench reading the file never sees half of it.
+  const write = () => {
+    writeFileSync(`${file}.tmp`, JSON.stringify(totals));
+    renameSync(`${file}.tmp`, file);
+  };
+  write();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const total = totals[KINDS[entry.detail?.kind]];
+      if (!total) continue;
+      total.count += 1;
+      total.ms += entry.duration;
+      if (entry.duration > LONG_MS) total.over2Ms += 1;
+    }
+    write();
+  }).observe({ entryTypes: ['gc'] });
+}
