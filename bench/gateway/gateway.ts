@@ -25,7 +25,7 @@ import { isForgeable } from '../../apps/gateway/src/headers';
 import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
-import { Caller, figures, interleaved, LOAD, machine, paced, spawnListening, startServer, writeReport } from '../runtime/world';
+import { Caller, figures, interleaved, LOAD, machine, median, paced, spawnListening, startServer, writeReport } from '../runtime/world';
 
 const ROOT = projectRoot();
 const TARGETS = { minRatioToChp: 1.0, maxAddedP99Ms: 3 };
@@ -73,24 +73,15 @@ function cpuMs(pid: number | undefined): number {
 type GcTotals = Record<string, { count: number; ms: number; over2Ms: number }>;
 const gcTotals = (file: string): GcTotals => JSON.parse(readFileSync(file, 'utf8')) as GcTotals;
 
-/** `after` less `before`, per kind of collection, its pause time rounded to 0.1 ms. */
-function gcSince(before: GcTotals, after: GcTotals): GcTotals {
+/** `a` plus `sign` times `b`, per kind of collection, pause times rounded to 0.1 ms: a sum, or with -1 what came between. */
+function combineGc(a: GcTotals, b: GcTotals, sign: 1 | -1): GcTotals {
   return Object.fromEntries(
-    Object.entries(after).map(([kind, a]) => {
-      const b = before[kind];
-      return [kind, { count: a.count - b.count, ms: Math.round((a.ms - b.ms) * 10) / 10, over2Ms: a.over2Ms - b.over2Ms }];
+    Object.entries(b).map(([kind, y]) => {
+      const x = a[kind] ?? { count: 0, ms: 0, over2Ms: 0 };
+      return [kind, { count: x.count + sign * y.count, ms: Math.round((x.ms + sign * y.ms) * 10) / 10, over2Ms: x.over2Ms + sign * y.over2Ms }];
     }),
   );
 }
-
-/** Sums `b` into `a`, per kind. */
-const addGc = (a: GcTotals, b: GcTotals): GcTotals =>
-  Object.fromEntries(
-    Object.entries(b).map(([kind, x]) => {
-      const y = a[kind] ?? { count: 0, ms: 0, over2Ms: 0 };
-      return [kind, { count: y.count + x.count, ms: Math.round((y.ms + x.ms) * 10) / 10, over2Ms: y.over2Ms + x.over2Ms }];
-    }),
-  );
 
 async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -280,8 +271,8 @@ async function main(): Promise<void> {
         const webappBefore = gcTotals(gcFile('upstream'));
         const result = await paced(contenders[name], PACED_RATE, pacedSeconds);
         if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
-        if (gcBefore) gc[name] = addGc(gc[name] ?? {}, gcSince(gcBefore, gcTotals(gcFile(name))));
-        webappGc[name] = addGc(webappGc[name] ?? {}, gcSince(webappBefore, gcTotals(gcFile('upstream'))));
+        if (gcBefore) gc[name] = combineGc(gc[name] ?? {}, combineGc(gcTotals(gcFile(name)), gcBefore, -1), 1);
+        webappGc[name] = combineGc(webappGc[name] ?? {}, combineGc(gcTotals(gcFile('upstream')), webappBefore, -1), 1);
         console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
         pacedRounds[name].push(result);
       }
@@ -289,12 +280,7 @@ async function main(): Promise<void> {
     // Every paced run sends a warm-up second's worth besides its recorded seconds.
     const sent = rounds * PACED_RATE * (pacedSeconds + 1);
     const cpuMicrosPerRequest = (name: string) => Math.round((cpu[name] * 1000) / sent);
-    const medianOf = (values: number[]) => {
-      const s = [...values].sort((a, b) => a - b);
-      const m = Math.floor(s.length / 2);
-      return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-    };
-    const pacedP99 = (name: string) => medianOf(pacedRounds[name].map((r) => r.p99Ms));
+    const pacedP99 = (name: string) => median(pacedRounds[name].map((r) => r.p99Ms));
     const pacedAddedP99 = Number((pacedP99('gateway') - pacedP99('direct')).toFixed(2));
     const pacedBareAddedP99 = Number((pacedP99('bare') - pacedP99('direct')).toFixed(2));
     const pacedBareIdentityAddedP99 = Number((pacedP99('bareIdentity') - pacedP99('direct')).toFixed(2));

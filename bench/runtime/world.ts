@@ -280,7 +280,8 @@ export interface InterleavedResult {
   rounds: { perSecond: number; p99Ms: number }[];
 }
 
-function median(values: number[]): number {
+/** The middle of `values` (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
