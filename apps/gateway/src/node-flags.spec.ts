@@ -25,9 +25,9 @@ describe('the gateway Node flags', () => {
     expect(read('scripts/start.mjs')).toContain("[...GATEWAY_NODE_FLAGS, 'dist/apps/gateway/main.js']");
   });
 
-  it('size the young generation, and a start without them is told', () => {
-    expect(GATEWAY_NODE_FLAGS).toEqual(['--min-semi-space-size=16', '--max-semi-space-size=64', '--no-memory-reducer']);
-    expect(missingNodeFlags(['--min-semi-space-size=16'])).toEqual(['--max-semi-space-size=64', '--no-memory-reducer']);
+  it('size the young generation and scavenge it on the main thread, and a start without them is told', () => {
+    expect(GATEWAY_NODE_FLAGS).toEqual(['--min-semi-space-size=16', '--max-semi-space-size=64', '--no-memory-reducer', '--no-parallel-scavenge']);
+    expect(missingNodeFlags(['--min-semi-space-size=16'])).toEqual(['--max-semi-space-size=64', '--no-memory-reducer', '--no-parallel-scavenge']);
     expect(missingNodeFlags([...GATEWAY_NODE_FLAGS, '--enable-source-maps'])).toEqual([]);
   });
 });
