@@ -74,7 +74,7 @@ type GcTotals = Record<string, { count: number; ms: number; over2Ms: number }>;
 const gcTotals = (file: string): GcTotals => JSON.parse(readFileSync(file, 'utf8')) as GcTotals;
 
 /** `a` plus `sign` times `b`, per kind of collection, pause times rounded to 0.1 ms: a sum, or with -1 what came between. */
-function combineGc(a: GcTotals, b: GcTotals, sign: 1 | -1): GcTotals {
+function combineGc(a: GcTotals, b: GcTotals, sign: 1 | -1 = 1): GcTotals {
   return Object.fromEntries(
     Object.entries(b).map(([kind, y]) => {
       const x = a[kind] ?? { count: 0, ms: 0, over2Ms: 0 };
@@ -117,6 +117,8 @@ async function main(): Promise<void> {
   stops.push(async () => rmSync(gcDir, { recursive: true, force: true }));
   const GC_STATS = ['--import', join(ROOT, 'bench/runtime/gc-stats.mjs')];
   const gcFile = (name: string) => join(gcDir, `${name}.json`);
+  /** What a server collected since its totals were `before`. */
+  const gcSince = (name: string, before: GcTotals) => combineGc(gcTotals(gcFile(name)), before, -1);
   try {
     const upstream = await spawnListening(
       join(ROOT, 'bench/gateway/upstream.mjs'),
@@ -271,8 +273,8 @@ async function main(): Promise<void> {
         const webappBefore = gcTotals(gcFile('upstream'));
         const result = await paced(contenders[name], PACED_RATE, pacedSeconds);
         if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
-        if (gcBefore) gc[name] = combineGc(gc[name] ?? {}, combineGc(gcTotals(gcFile(name)), gcBefore, -1), 1);
-        webappGc[name] = combineGc(webappGc[name] ?? {}, combineGc(gcTotals(gcFile('upstream')), webappBefore, -1), 1);
+        if (gcBefore) gc[name] = combineGc(gc[name] ?? {}, gcSince(name, gcBefore));
+        webappGc[name] = combineGc(webappGc[name] ?? {}, gcSince('upstream', webappBefore));
         console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
         pacedRounds[name].push(result);
       }
