@@ -25,6 +25,7 @@ import { isForgeable } from '../../apps/gateway/src/headers';
 import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
+import { combineGc, GcTotals, gcTotals, readGc } from '../runtime/gc-totals';
 import { Caller, figures, interleaved, LOAD, machine, median, paced, spawnListening, startServer, writeReport } from '../runtime/world';
 
 const ROOT = projectRoot();
@@ -69,20 +70,6 @@ function cpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** A process's garbage collections so far, as `bench/runtime/gc-stats.mjs` last wrote them. */
-type GcTotals = Record<string, { count: number; ms: number; over2Ms: number }>;
-const gcTotals = (file: string): GcTotals => JSON.parse(readFileSync(file, 'utf8')) as GcTotals;
-
-/** `a` plus `sign` times `b`, per kind of collection, pause times rounded to 0.1 ms: a sum, or with -1 what came between. */
-function combineGc(a: GcTotals, b: GcTotals, sign: 1 | -1 = 1): GcTotals {
-  return Object.fromEntries(
-    Object.entries(b).map(([kind, y]) => {
-      const x = a[kind] ?? { count: 0, ms: 0, over2Ms: 0 };
-      return [kind, { count: x.count + sign * y.count, ms: Math.round((x.ms + sign * y.ms) * 10) / 10, over2Ms: x.over2Ms + sign * y.over2Ms }];
-    }),
-  );
-}
-
 async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -117,8 +104,8 @@ async function main(): Promise<void> {
   stops.push(async () => rmSync(gcDir, { recursive: true, force: true }));
   const GC_STATS = ['--import', join(ROOT, 'bench/runtime/gc-stats.mjs')];
   const gcFile = (name: string) => join(gcDir, `${name}.json`);
-  /** What a server collected since its totals were `before`. */
-  const gcSince = (name: string, before: GcTotals) => combineGc(gcTotals(gcFile(name)), before, -1);
+  /** What the server `name` (process `pid`) collected since its totals were `before`. */
+  const gcSince = async (pid: number | undefined, name: string, before: GcTotals) => combineGc(await gcTotals(pid, gcFile(name)), before, -1);
   try {
     const upstream = await spawnListening(
       join(ROOT, 'bench/gateway/upstream.mjs'),
@@ -268,17 +255,19 @@ async function main(): Promise<void> {
     const webappGc: Record<string, GcTotals> = {};
     for (let round = 0; round < rounds; round += 1) {
       for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+        // The collections are asked for outside the CPU time measured (writing them costs a little).
+        const gcBefore = name in pids ? await gcTotals(pids[name], gcFile(name)) : undefined;
+        const webappBefore = await gcTotals(upstream.pid, gcFile('upstream'));
         const before = cpuMs(pids[name]);
-        const gcBefore = name in pids ? gcTotals(gcFile(name)) : undefined;
-        const webappBefore = gcTotals(gcFile('upstream'));
         const result = await paced(contenders[name], PACED_RATE, pacedSeconds);
         if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
-        if (gcBefore) gc[name] = combineGc(gc[name] ?? {}, gcSince(name, gcBefore));
-        webappGc[name] = combineGc(webappGc[name] ?? {}, gcSince('upstream', webappBefore));
+        if (gcBefore) gc[name] = combineGc(gc[name] ?? {}, await gcSince(pids[name], name, gcBefore));
+        webappGc[name] = combineGc(webappGc[name] ?? {}, await gcSince(upstream.pid, 'upstream', webappBefore));
         console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
         pacedRounds[name].push(result);
       }
     }
+    const longPauseMs = readGc(gcFile('gateway')).longMs;
     // Every paced run sends a warm-up second's worth besides its recorded seconds.
     const sent = rounds * PACED_RATE * (pacedSeconds + 1);
     const cpuMicrosPerRequest = (name: string) => Math.round((cpu[name] * 1000) / sent);
@@ -347,7 +336,8 @@ async function main(): Promise<void> {
           },
           gc: {
             ...byReportName(Object.keys(pids), (name) => gc[name]),
-            note: 'each proxy process’s garbage collections over its paced rounds, by kind (V8’s figures through perf_hooks, bench/runtime/gc-stats.mjs): how many, the time they paused it in all, and how many paused it over 2 ms',
+            longPauseMs,
+            note: 'each proxy process’s garbage collections over its paced rounds, by kind (V8’s figures through perf_hooks, bench/runtime/gc-stats.mjs, written only between legs): how many, the time they paused it in all, and how many paused it over longPauseMs',
           },
           webappGc: {
             ...byReportName(names, (name) => webappGc[name]),

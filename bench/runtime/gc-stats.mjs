@@ -1,7 +1,9 @@
 // Loaded into a benchmarked server with `--import`: counts its garbage collections by kind and the
-// time they paused it (V8's own figures, through perf_hooks), and writes the running totals as
-// JSON to BEHALF_BENCH_GC_FILE after each batch, so a bench reads them before and after a leg.
-// What a proxy's collections cost its requests shows there (bench:gateway's report, `gc`).
+// time they paused it (V8's own figures, through perf_hooks), in memory. It writes the running
+// totals as JSON to BEHALF_BENCH_GC_FILE only when asked (SIGUSR2), and once at load and at exit,
+// so a bench reads them before and after a leg without the measured server touching a file while
+// it is measured. What a proxy's collections cost its requests shows there (bench:gateway's
+// report, `gc`).
 import { renameSync, writeFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 
@@ -15,11 +17,14 @@ const KINDS = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakCallbacks',
 };
 if (file) {
-  const totals = Object.fromEntries(Object.values(KINDS).map((kind) => [kind, { count: 0, ms: 0, over2Ms: 0 }]));
+  const totals = Object.fromEntries(Object.values(KINDS).map((kind) => [kind, { count: 0, ms: 0, overLongMs: 0 }]));
+  // `snapshot` counts the writes: a bench that asked for one waits until it has gone up.
+  let snapshot = 0;
   // Written aside and renamed over: a bench reading the file never sees half of it.
   const write = () => {
-    writeFileSync(`${file}.tmp`, JSON.stringify(totals));
+    writeFileSync(`${file}.tmp`, JSON.stringify({ snapshot, longMs: LONG_MS, totals }));
     renameSync(`${file}.tmp`, file);
+    snapshot += 1;
   };
   write();
   new PerformanceObserver((list) => {
@@ -28,8 +33,9 @@ if (file) {
       if (!total) continue;
       total.count += 1;
       total.ms += entry.duration;
-      if (entry.duration > LONG_MS) total.over2Ms += 1;
+      if (entry.duration > LONG_MS) total.overLongMs += 1;
     }
-    write();
   }).observe({ entryTypes: ['gc'] });
+  process.on('SIGUSR2', write);
+  process.on('exit', write);
 }

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
@@ -120,23 +121,71 @@ describe('the benchmarks', () => {
     });
   });
 
-  it("bench:gateway's GC counter (bench/runtime/gc-stats.mjs) counts a server's collections by kind, with their pauses", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'behalf-gc-stats-'));
-    const file = join(dir, 'gc.json');
-    try {
-      const program = "gc({ type: 'minor' }); gc({ type: 'minor' }); gc(); setTimeout(() => {}, 200);";
-      await run(process.execPath, ['--expose-gc', '--import', join(ROOT, 'bench/runtime/gc-stats.mjs'), '-e', program], {
+  describe("bench:gateway's GC counter (bench/runtime/gc-stats.mjs, read through bench/runtime/gc-totals)", () => {
+    type Totals = Record<string, { count: number; ms: number; overLongMs: number }>;
+    interface GcTotalsModule {
+      readGc(file: string): { snapshot: number; longMs: number; totals: Totals };
+      gcTotals(pid: number | undefined, file: string): Promise<Totals>;
+      combineGc(a: Totals, b: Totals, sign?: 1 | -1): Totals;
+    }
+    const gcTotalsModule = () => import(join(OUT, 'bench/runtime/gc-totals.js')) as Promise<GcTotalsModule>;
+    const GC_STATS = ['--expose-gc', '--import', join(ROOT, 'bench/runtime/gc-stats.mjs')];
+    let dir: string;
+    let file: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'behalf-gc-stats-'));
+      file = join(dir, 'gc.json');
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('counts a running server’s collections by kind, and writes them only when asked (SIGUSR2), not as they happen', async () => {
+      const { readGc, gcTotals } = await gcTotalsModule();
+      const program =
+        "gc({ type: 'minor' }); gc({ type: 'minor' }); gc(); setTimeout(() => process.stdout.write('collected\\n'), 100); setInterval(() => {}, 1000);";
+      const child = spawn(process.execPath, [...GC_STATS, '-e', program], {
+        env: { ...process.env, BEHALF_BENCH_GC_FILE: file },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('collected') && resolve()));
+        // Three collections have happened, and the file still holds what was written at load.
+        expect(readGc(file)).toMatchObject({ snapshot: 0, longMs: 2, totals: { scavenge: { count: 0 }, markCompact: { count: 0 } } });
+        const totals = await gcTotals(child.pid, file);
+        expect(readGc(file).snapshot).toBe(1);
+        expect(Object.keys(totals).sort()).toEqual(['incrementalMarking', 'markCompact', 'scavenge', 'weakCallbacks']);
+        expect(totals.scavenge.count).toBeGreaterThanOrEqual(2);
+        expect(totals.markCompact.count).toBeGreaterThanOrEqual(1);
+        expect(totals.markCompact.ms).toBeGreaterThan(0);
+        expect(totals.markCompact.overLongMs).toBeLessThanOrEqual(totals.markCompact.count);
+        // Asked again, it writes again (the bench asks before and after every leg).
+        await gcTotals(child.pid, file);
+        expect(readGc(file).snapshot).toBe(2);
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    });
+
+    it('writes its totals when the server exits', async () => {
+      const { readGc } = await gcTotalsModule();
+      await run(process.execPath, [...GC_STATS, '-e', "gc({ type: 'minor' }); gc(); setTimeout(() => {}, 100);"], {
         env: { ...process.env, BEHALF_BENCH_GC_FILE: file },
       });
-      const totals = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { count: number; ms: number; over2Ms: number }>;
-      expect(Object.keys(totals).sort()).toEqual(['incrementalMarking', 'markCompact', 'scavenge', 'weakCallbacks']);
-      expect(totals.scavenge.count).toBeGreaterThanOrEqual(2);
-      expect(totals.markCompact.count).toBeGreaterThanOrEqual(1);
-      expect(totals.markCompact.ms).toBeGreaterThan(0);
-      expect(totals.markCompact.over2Ms).toBeLessThanOrEqual(totals.markCompact.count);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      const written = readGc(file);
+      expect(written.snapshot).toBe(1);
+      expect(written.totals.scavenge.count).toBeGreaterThanOrEqual(1);
+      expect(written.totals.markCompact.count).toBeGreaterThanOrEqual(1);
+    });
+
+    it('adds totals kind by kind, or takes one from another, pauses rounded to 0.1 ms', async () => {
+      const { combineGc } = await gcTotalsModule();
+      const before = { scavenge: { count: 3, ms: 2.04, overLongMs: 0 }, markCompact: { count: 1, ms: 5, overLongMs: 1 } };
+      const after = { scavenge: { count: 10, ms: 9.56, overLongMs: 2 }, markCompact: { count: 1, ms: 5, overLongMs: 1 } };
+      const leg = combineGc(after, before, -1);
+      expect(leg).toEqual({ scavenge: { count: 7, ms: 7.5, overLongMs: 2 }, markCompact: { count: 0, ms: 0, overLongMs: 0 } });
+      // Summed over legs, starting from nothing.
+      expect(combineGc(combineGc({}, leg), leg)).toEqual({ scavenge: { count: 14, ms: 15, overLongMs: 4 }, markCompact: { count: 0, ms: 0, overLongMs: 0 } });
+    });
   });
 
   describe("bench:gateway's bare proxy (the floor)", () => {
