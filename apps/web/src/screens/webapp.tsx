@@ -173,8 +173,9 @@ function SecuritySettings({ webappId, settings, admin }: { webappId: string; set
         <ProblemAlert error={e} title="The settings were not saved" />
         <Select
           label="Identity mode"
+          description="who its runs act as"
           data={[
-            { value: 'run_as_user', label: 'Run as a user (the run-as user below, or the last modifier)' },
+            { value: 'run_as_user', label: 'Run as a user' },
             { value: 'starter', label: 'Run as whoever starts it' },
           ]}
           value={form.identityMode}
