@@ -104,8 +104,6 @@ async function main(): Promise<void> {
   stops.push(async () => rmSync(gcDir, { recursive: true, force: true }));
   const GC_STATS = ['--import', join(ROOT, 'bench/runtime/gc-stats.mjs')];
   const gcFile = (name: string) => join(gcDir, `${name}.json`);
-  /** What the server `name` (process `pid`) collected since its totals were `before`. */
-  const gcSince = async (pid: number | undefined, name: string, before: GcTotals) => combineGc(await gcTotals(pid, gcFile(name)), before, -1);
   try {
     const upstream = await spawnListening(
       join(ROOT, 'bench/gateway/upstream.mjs'),
@@ -250,19 +248,24 @@ async function main(): Promise<void> {
     // which this machine's drifting speed moves far less than rates or latencies.
     const pids: Record<string, number | undefined> = { gateway: gateway.pid, chp: chp.pid, bare: bare.pid, bareIdentity: bareIdentity.pid };
     const cpu = Object.fromEntries(Object.keys(pids).map((name) => [name, 0]));
+    /** A server's collections so far, asked of it: a proxy's, or the webapp's (`upstream`). */
+    const servers: Record<string, number | undefined> = { ...pids, upstream: upstream.pid };
+    const gcNow = (name: string) => gcTotals(servers[name], gcFile(name));
+    /** What the server collected since its totals were `before`. */
+    const gcSince = async (name: string, before: GcTotals) => combineGc(await gcNow(name), before, -1);
     // Their garbage collections over the same rounds, and the webapp's during each contender's.
     const gc: Record<string, GcTotals> = {};
     const webappGc: Record<string, GcTotals> = {};
     for (let round = 0; round < rounds; round += 1) {
       for (const name of round % 2 === 0 ? names : [...names].reverse()) {
         // The collections are asked for outside the CPU time measured (writing them costs a little).
-        const gcBefore = name in pids ? await gcTotals(pids[name], gcFile(name)) : undefined;
-        const webappBefore = await gcTotals(upstream.pid, gcFile('upstream'));
+        const gcBefore = name in pids ? await gcNow(name) : undefined;
+        const webappBefore = await gcNow('upstream');
         const before = cpuMs(pids[name]);
         const result = await paced(contenders[name], PACED_RATE, pacedSeconds);
         if (name in cpu) cpu[name] += cpuMs(pids[name]) - before;
-        if (gcBefore) gc[name] = combineGc(gc[name] ?? {}, await gcSince(pids[name], name, gcBefore));
-        webappGc[name] = combineGc(webappGc[name] ?? {}, await gcSince(upstream.pid, 'upstream', webappBefore));
+        if (gcBefore) gc[name] = combineGc(gc[name] ?? {}, await gcSince(name, gcBefore));
+        webappGc[name] = combineGc(webappGc[name] ?? {}, await gcSince('upstream', webappBefore));
         console.log(`paced round ${round + 1}, ${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
         pacedRounds[name].push(result);
       }

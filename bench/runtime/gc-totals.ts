@@ -20,7 +20,9 @@ export const readGc = (file: string) => JSON.parse(readFileSync(file, 'utf8')) a
  */
 export async function gcTotals(pid: number | undefined, file: string): Promise<GcTotals> {
   const last = readGc(file).snapshot;
-  if (pid === undefined || !process.kill(pid, 'SIGUSR2')) throw new Error(`cannot ask ${file}'s server for its collections`);
+  if (pid === undefined) throw new Error(`${file}'s server has no process to ask for its collections`);
+  // Throws when the process is gone.
+  process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + 5_000;
   for (;;) {
     const now = readGc(file);
