@@ -278,6 +278,9 @@ async function main(): Promise<void> {
     const pacedAddedP99 = Number((pacedP99('gateway') - pacedP99('direct')).toFixed(2));
     const pacedBareAddedP99 = Number((pacedP99('bare') - pacedP99('direct')).toFixed(2));
     const pacedBareIdentityAddedP99 = Number((pacedP99('bareIdentity') - pacedP99('direct')).toFixed(2));
+    // The same rounds timed from when each request was due: the generator's own lateness counted.
+    const dueP99 = (name: string) => median(pacedRounds[name].map((r) => r.fromSchedule.p99Ms));
+    const dueAdded = (name: string) => Number((dueP99(name) - dueP99('direct')).toFixed(2));
     const pacedClean = pacedRounds.gateway.every((r) => r.non2xx === 0 && r.errors === 0);
     const clean = (name: string) => results[name].load.non2xx === 0 && results[name].load.errors === 0;
     const report = {
@@ -346,6 +349,13 @@ async function main(): Promise<void> {
             ...byReportName(names, (name) => webappGc[name]),
             note: 'the webapp’s garbage collections over each contender’s paced rounds, the same way',
           },
+          fromSchedule: {
+            p99Ms: dueAdded('gateway'),
+            bareProxyP99Ms: dueAdded('bare'),
+            bareProxyWithIdentityHeadersP99Ms: dueAdded('bareIdentity'),
+            p99MsMedian: byReportName(names, dueP99),
+            note: 'the same rounds, each answer timed from when its request was due rather than from when the generator sent it: a request the generator sent late (its own pause, a core taken from it) counts its wait, as with wrk2; the gateway’s p99 minus direct’s, and the floors’',
+          },
           rounds: pacedRounds,
           note: 'an open loop at the same overall rate, evenly spaced, over at most 32 keep-alive connections, interleaved rounds: what the proxy adds to a request; p99 medians of the rounds',
         },
@@ -355,6 +365,7 @@ async function main(): Promise<void> {
         throughputMet: toChp >= TARGETS.minRatioToChp && clean('gateway'),
         latencyMetSaturated: addedP99 <= TARGETS.maxAddedP99Ms,
         latencyMetPaced: pacedAddedP99 <= TARGETS.maxAddedP99Ms && pacedClean,
+        latencyMetPacedFromSchedule: dueAdded('gateway') <= TARGETS.maxAddedP99Ms && pacedClean,
       },
     };
     console.log('wrote', await writeReport('gateway', report));

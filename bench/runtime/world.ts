@@ -239,7 +239,9 @@ export async function drive(
  * An open loop: `rate` requests per second, evenly spaced (not bunched at the start of each
  * second, as autocannon's rate limit sends them), over at most {@link LOAD}'s connections kept
  * alive; a request sent while all are busy waits, and its wait counts. What a server adds to a
- * request at a load it can carry. Answers the latency figures and how many requests failed.
+ * request at a load it can carry. Answers the latency figures, timed from each request's send and
+ * from when it was due (`fromSchedule`: the generator's own lateness counted), and how many
+ * requests failed.
  *
  * The loop runs in a process of its own (`paced-load.ts`) with a young generation large enough
  * that it rarely collects: in this process (tens of MB of bench state), each scavenge every

@@ -109,6 +109,26 @@ describe('the benchmarks', () => {
       expect(ms).toBeGreaterThanOrEqual(1900);
     });
 
+    it('also times each answer from when its request was due, so that a generator held up counts its wait there', async () => {
+      const job = { contender: { url, requests: [{ path: '/ok' }] }, rate: 200, seconds: 2, connections: 4 };
+      const child = spawn(process.execPath, [join(OUT, 'bench/runtime/paced-load.js'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      // Held for 400 ms within the recorded seconds (after its start and the second of warm-up):
+      // 80 requests fall due meanwhile, and go out at once when it runs again.
+      await new Promise((resolve) => setTimeout(resolve, 1800));
+      child.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      child.kill('SIGCONT');
+      await once(child, 'exit');
+      const result = JSON.parse(output) as { requests: number; errors: number; p99Ms: number; fromSchedule: { p50Ms: number; p99Ms: number } };
+      expect(result).toMatchObject({ requests: 400, errors: 0 });
+      // Timed from the send, the late requests took as long as the others (a fast server, four connections).
+      expect(result.p99Ms).toBeLessThan(100);
+      expect(result.fromSchedule.p99Ms).toBeGreaterThan(150);
+      expect(result.fromSchedule.p50Ms).toBeGreaterThanOrEqual(result.p50Ms);
+    });
+
     it('counts answers that are not 2xx, and refused connections as errors, warm-up included', async () => {
       expect((await pace('/fail')).result).toMatchObject({ requests: 200, non2xx: 400 });
       const closed = createServer();
