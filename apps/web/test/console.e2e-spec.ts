@@ -75,9 +75,9 @@ async function look(page: Page, name: string, ready?: Locator): Promise<void> {
       const [filterBox, clearBox] = [await form.getByRole('button', { name: 'Filter', exact: true }).boundingBox(), await clear.boundingBox()];
       expect({ screen: name, width, sameRow: filterBox?.y === clearBox?.y }).toEqual({ screen: name, width, sameRow: true });
     }
-    // A select shows its whole choice: one cut mid-word reads as another.
+    // A select or picker shows its whole choice: one cut mid-word reads as another.
     const cut = await page
-      .locator('input[readonly]')
+      .locator('input[readonly], input[aria-haspopup="listbox"]')
       .evaluateAll((inputs) => (inputs as HTMLInputElement[]).filter((i) => i.value !== '' && i.scrollWidth > i.clientWidth + 1).map((i) => i.value));
     expect({ screen: name, width, cut }).toEqual({ screen: name, width, cut: [] });
     // From the top, so that the fixed header and navigation are drawn where they belong.
