@@ -100,6 +100,22 @@ async function choose(page: Page, label: string | RegExp, option: string, type =
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 
+/**
+ * Filters a list by a webapp picked by name (`webapp`, whose id is `id`), then checks what the
+ * audit screens promise: the address carries the id, `listed` holds, and the page opened afresh
+ * from the address shows the webapp by name again, with `listed` still holding.
+ */
+async function filterByWebapp(page: Page, webapp: string, id: string, listed: () => Promise<void>): Promise<void> {
+  const filters = page.getByRole('form', { name: 'Filters' });
+  await choose(page, 'Webapp', webapp);
+  await filters.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(new RegExp(`[?&]webapp=${id}(&|$)`));
+  await listed();
+  await page.reload();
+  await hasValue(filters.getByLabel('Webapp', { exact: true }), webapp);
+  await listed();
+}
+
 describe('the web console', () => {
   let stack: Stack;
   let admin: Browser;
@@ -407,14 +423,10 @@ describe('the web console', () => {
     await shown(table.getByRole('row', { name: /Received your secrets/ }));
     await hasValue(filters.getByLabel('Actor'), '');
     await look(adaPage, 'acted-as-me', row.or(table.getByRole('row', { name: /Received your secrets/ })).first());
-    // The webapp is picked by name; the address carries its id.
-    await choose(adaPage, 'Webapp', 'Support desk');
-    await filters.getByRole('button', { name: 'Filter' }).click();
-    await adaPage.waitForURL(new RegExp(`webapp=${ids.webapp}`));
-    await shown(table.getByRole('row', { name: /Exchanged your identity/ }));
-    await shown(table.getByRole('row', { name: /Received your secrets/ }));
-    await adaPage.reload();
-    await hasValue(filters.getByLabel('Webapp', { exact: true }), 'Support desk');
+    await filterByWebapp(adaPage, 'Support desk', ids.webapp, async () => {
+      await shown(table.getByRole('row', { name: /Exchanged your identity/ }));
+      await shown(table.getByRole('row', { name: /Received your secrets/ }));
+    });
   });
 
   it('explains why support-bot may act as ada, rule by rule', async () => {
@@ -459,16 +471,11 @@ describe('the web console', () => {
     await adminPage.getByRole('button', { name: 'Verify the chain' }).click();
     await shown(adminPage.getByRole('status').filter({ hasText: 'The chain verifies' }));
     await choose(adminPage, 'Action', 'token.exchange');
-    // The webapp is picked by name; the address carries its id.
-    await choose(adminPage, 'Webapp', 'Support desk');
-    await adminPage.getByRole('button', { name: 'Filter' }).click();
-    await adminPage.waitForURL(new RegExp(`action=token\\.exchange.*webapp=${ids.webapp}|webapp=${ids.webapp}.*action=token\\.exchange`));
     const records = adminPage.getByRole('table', { name: 'Audit records' });
-    await hasCount(records.getByRole('row'), 2);
-    // Opened from the address, the form shows the webapp by name.
-    await adminPage.reload();
-    await hasValue(adminPage.getByRole('form', { name: 'Filters' }).getByLabel('Webapp', { exact: true }), 'Support desk');
-    await hasCount(records.getByRole('row'), 2);
+    await filterByWebapp(adminPage, 'Support desk', ids.webapp, async () => {
+      expect(new URL(adminPage.url()).searchParams.get('action')).toBe('token.exchange');
+      await hasCount(records.getByRole('row'), 2);
+    });
     await hasText(records, 'support-bot');
     await hasText(records, 'ada');
     await look(adminPage, 'audit', records);
