@@ -20,6 +20,7 @@ import { loadConfig } from '../../apps/api/src/platform/config/config';
 import { EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from '../../apps/api/src/platform/database/embedded-postgres';
 import { migrate, readMigrations } from '../../apps/api/src/platform/database/migrations';
 import { ImpersonationService } from '../../apps/api/src/impersonation/impersonation.service';
+import { quantile } from '../runtime/quantile';
 import { createLogger } from '@behalf/server';
 
 const ROOT = projectRoot();
@@ -39,16 +40,12 @@ function prng(seed: number): () => number {
   };
 }
 
-function percentile(sortedMs: number[], p: number): number {
-  return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))];
-}
-
 function summarize(latenciesMs: number[], elapsedMs: number) {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return {
     count: latenciesMs.length,
-    p50Ms: Number(percentile(sorted, 50).toFixed(4)),
-    p99Ms: Number(percentile(sorted, 99).toFixed(4)),
+    p50Ms: Number(quantile(sorted, 0.5).toFixed(4)),
+    p99Ms: Number(quantile(sorted, 0.99).toFixed(4)),
     maxMs: Number(sorted[sorted.length - 1].toFixed(4)),
     opsPerSecond: Math.round((latenciesMs.length / elapsedMs) * 1000),
   };

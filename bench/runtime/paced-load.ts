@@ -6,6 +6,7 @@
  * send, and (`fromSchedule`) from when the request was due.
  */
 import { Agent, request as httpRequest } from 'node:http';
+import { quantile } from './quantile';
 
 export interface PacedJob {
   contender: { url: string; requests: { method?: string; path: string; headers?: Record<string, string> }[] };
@@ -88,12 +89,13 @@ export async function pacedLoad({ contender, rate, seconds, connections }: Paced
   }
   await Promise.all(pending);
   agent.destroy();
-  const quantile = (values: number[]) => {
+  /** The quantiles of `values` in ms, to 0.01 ms (0 when there are none). */
+  const quantiles = (values: number[]) => {
     const sorted = values.sort((x, y) => x - y);
-    return (q: number) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2));
+    return (q: number) => Number((quantile(sorted, q) ?? 0).toFixed(2));
   };
-  const at = quantile(latencies);
-  const due = quantile(fromSchedule);
+  const at = quantiles(latencies);
+  const due = quantiles(fromSchedule);
   return {
     p50Ms: at(0.5),
     p99Ms: at(0.99),

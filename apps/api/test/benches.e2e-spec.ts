@@ -142,13 +142,8 @@ describe('the benchmarks', () => {
   });
 
   describe("bench:gateway's GC counter (bench/runtime/gc-stats.mjs, read through bench/runtime/gc-totals)", () => {
-    type Totals = Record<string, { count: number; ms: number; overLongMs: number }>;
-    interface GcTotalsModule {
-      readGc(file: string): { snapshot: number; longMs: number; totals: Totals };
-      gcTotals(pid: number | undefined, file: string): Promise<Totals>;
-      combineGc(a: Totals, b: Totals, sign?: 1 | -1): Totals;
-    }
-    const gcTotalsModule = () => import(join(OUT, 'bench/runtime/gc-totals.js')) as Promise<GcTotalsModule>;
+    // The compiled module (what the bench runs), typed by its source.
+    const gcTotalsModule = () => import(join(OUT, 'bench/runtime/gc-totals.js')) as Promise<typeof import('../../../bench/runtime/gc-totals')>;
     const GC_STATS = ['--expose-gc', '--import', join(ROOT, 'bench/runtime/gc-stats.mjs')];
     let dir: string;
     let file: string;
