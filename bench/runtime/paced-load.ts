@@ -3,8 +3,10 @@
  * of `rate` requests per second, evenly spaced, over at most `connections` kept-alive
  * connections, for `seconds` after one second's warm-up. Reads its job as JSON from its first
  * argument and writes the latency figures as JSON on stdout: each answer timed from its request's
- * send, and (`fromSchedule`) from when the request was due.
+ * send, and (`fromSchedule`) from when the request was due. With `samplesFile`, it also writes every
+ * recorded request there ({@link PacedSamples}), for finding when the slow ones happened.
  */
+import { writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { quantile } from './quantile';
 
@@ -13,6 +15,17 @@ export interface PacedJob {
   rate: number;
   seconds: number;
   connections: number;
+  /** Where to write every recorded request's times, as {@link PacedSamples} JSON. */
+  samplesFile?: string;
+}
+
+/** Every recorded request of one run: when it was due and sent, and how long its answer took. */
+export interface PacedSamples {
+  /** When the first request (of the warm-up) was due, in ms since the epoch: the offsets' zero. */
+  startedAtMs: number;
+  columns: ['dueMs', 'sentMs', 'latencyMs'];
+  /** One row per recorded request, in the order answered: offsets from `startedAtMs`, and the latency from the send. */
+  samples: [number, number, number][];
 }
 
 export interface PacedResult {
@@ -32,12 +45,13 @@ export interface PacedResult {
   fromSchedule: { p50Ms: number; p99Ms: number };
 }
 
-export async function pacedLoad({ contender, rate, seconds, connections }: PacedJob): Promise<PacedResult> {
+export async function pacedLoad({ contender, rate, seconds, connections, samplesFile }: PacedJob): Promise<PacedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(contender.url);
   const spec = contender.requests[0];
   const latencies: number[] = [];
   const fromSchedule: number[] = [];
+  const samples: PacedSamples['samples'] | undefined = samplesFile === undefined ? undefined : [];
   let non2xx = 0;
   let errors = 0;
   const pending = new Set<Promise<void>>();
@@ -61,6 +75,7 @@ export async function pacedLoad({ contender, rate, seconds, connections }: Paced
               const now = performance.now();
               latencies.push(now - started);
               fromSchedule.push(now - due);
+              samples?.push([due - start, started - start, now - started]);
             }
             if ((res.statusCode ?? 0) >= 300) non2xx += 1;
             done();
@@ -89,6 +104,10 @@ export async function pacedLoad({ contender, rate, seconds, connections }: Paced
   }
   await Promise.all(pending);
   agent.destroy();
+  if (samplesFile !== undefined && samples) {
+    const written: PacedSamples = { startedAtMs: performance.timeOrigin + start, columns: ['dueMs', 'sentMs', 'latencyMs'], samples };
+    writeFileSync(samplesFile, JSON.stringify(written));
+  }
   /** The quantiles of `values` in ms, to 0.01 ms (0 when there are none). */
   const quantiles = (values: number[]) => {
     const sorted = values.sort((x, y) => x - y);

@@ -14,7 +14,7 @@ import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort, spawnServer, stop, stopSpawned, whenReady } from '../../apps/api/test/spawn';
 import type { Peer } from '../peer/peer';
-import type { PacedResult } from './paced-load';
+import type { PacedJob, PacedResult } from './paced-load';
 
 const ROOT = projectRoot();
 const ADMIN_PASSWORD = 'bench-admin-password';
@@ -235,6 +235,9 @@ export async function drive(
   };
 }
 
+/** How many paced runs each contender has had in this process (numbering their samples files). */
+const pacedRuns: Record<string, number> = {};
+
 /**
  * An open loop: `rate` requests per second, evenly spaced (not bunched at the start of each
  * second, as autocannon's rate limit sends them), over at most {@link LOAD}'s connections kept
@@ -243,19 +246,28 @@ export async function drive(
  * from when it was due (`fromSchedule`: the generator's own lateness counted), and how many
  * requests failed.
  *
- * The loop runs in a process of its own (`paced-load.ts`) with a young generation large enough
- * that it rarely collects: in this process (tens of MB of bench state), each scavenge every
- * half second held the loop for milliseconds, and the requests it then sent at once reached the
- * server as a burst, a queue the server under test was blamed for.
+ * The loop runs in a process of its own (`paced-load.ts`): in this process (tens of MB of bench
+ * state), each scavenge every half second held the loop for milliseconds, and the requests it
+ * then sent at once reached the server as a burst, a queue the server under test was blamed for.
+ * On its own it scavenges 15–20 times a second, each pause 0.3–1 ms, a few up to 3 ms
+ * (`--trace-gc`, 12-03, at 2,000 requests/s; V8 keeps its young generation small, since almost
+ * nothing survives; with a 16 MB minimum it scavenged twice a second, and its p99 against a
+ * plain node:http server stayed where it was, two runs each way).
+ *
+ * `BEHALF_BENCH_SAMPLES_DIR=/tmp/samples` also writes each run's recorded requests there
+ * (`<contender>-<n>.json`, `PacedSamples` in `paced-load.ts`: when each was due and sent, and its latency), to
+ * find when the slow ones happened.
  */
 export async function paced(contender: Contender, rate: number, seconds: number): Promise<PacedResult> {
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=64', join(__dirname, 'paced-load.js'), JSON.stringify({ contender, rate, seconds, connections: LOAD.connections })],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const job: Omit<PacedJob, 'contender'> & { contender: Contender } = { contender, rate, seconds, connections: LOAD.connections };
+  const samplesDir = process.env.BEHALF_BENCH_SAMPLES_DIR;
+  if (samplesDir) {
+    pacedRuns[contender.name] = (pacedRuns[contender.name] ?? 0) + 1;
+    job.samplesFile = join(resolve(samplesDir), `${contender.name}-${pacedRuns[contender.name]}.json`);
+  }
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', join(__dirname, 'paced-load.js'), JSON.stringify(job)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];

@@ -135,6 +135,36 @@ describe('the benchmarks', () => {
       expect(result.fromSchedule.p50Ms).toBeGreaterThanOrEqual(result.p50Ms);
     });
 
+    it("writes every recorded request's times when asked (BEHALF_BENCH_SAMPLES_DIR), a file per run, numbered per contender", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'behalf-bench-samples-'));
+      const { paced } = await (import(join(OUT, 'bench/runtime/world.js')) as Promise<typeof import('../../../bench/runtime/world')>);
+      const contender = { name: 'echo', url, requests: [{ method: 'GET' as const, path: '/ok' }] };
+      process.env.BEHALF_BENCH_SAMPLES_DIR = dir;
+      try {
+        const first = await paced(contender, 100, 1);
+        await paced(contender, 100, 1);
+        delete process.env.BEHALF_BENCH_SAMPLES_DIR;
+        await paced(contender, 100, 1);
+        expect((await readdir(dir)).sort()).toEqual(['echo-1.json', 'echo-2.json']);
+        const written = JSON.parse(readFileSync(join(dir, 'echo-1.json'), 'utf8')) as import('../../../bench/runtime/paced-load').PacedSamples;
+        expect(written.columns).toEqual(['dueMs', 'sentMs', 'latencyMs']);
+        expect(written.samples).toHaveLength(first.requests);
+        // The recorded second follows the second of warm-up: due from 1,000 ms on, 10 ms apart.
+        const due = written.samples.map(([dueMs]) => dueMs).sort((x, y) => x - y);
+        expect(due[0]).toBeCloseTo(1000, 6);
+        expect(due[99]).toBeCloseTo(1990, 6);
+        for (const [dueMs, sentMs, latencyMs] of written.samples) {
+          expect(sentMs).toBeGreaterThanOrEqual(dueMs);
+          expect(latencyMs).toBeGreaterThan(0);
+        }
+        expect(Math.max(...written.samples.map(([, , latencyMs]) => latencyMs)).toFixed(2)).toBe(first.maxMs.toFixed(2));
+        expect(Math.abs(written.startedAtMs - Date.now())).toBeLessThan(60_000);
+      } finally {
+        delete process.env.BEHALF_BENCH_SAMPLES_DIR;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('counts answers that are not 2xx, and refused connections as errors, warm-up included', async () => {
       expect((await pace('/fail')).result).toMatchObject({ requests: 200, non2xx: 400 });
       const closed = createServer();
