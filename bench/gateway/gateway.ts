@@ -292,6 +292,8 @@ async function main(): Promise<void> {
         rounds: results.gateway.rounds.length,
         secondsPerRound: Number(process.env.BEHALF_BENCH_SECONDS ?? 5),
         loopbackOnly: true,
+        /** This process's Node flags (`npm run bench:gateway`: `--no-memory-reducer`). */
+        driverNodeFlags: process.execArgv,
         note: 'gateway, CHP, the two bare proxies and the webapp all running, each driven one at a time in interleaved rounds after a 5 s warm-up; rates over all rounds, p99 the median of the rounds',
       },
       gateway: {

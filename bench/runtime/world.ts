@@ -9,6 +9,8 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import { TOKEN_EXCHANGE } from '@behalf/contracts';
 import { projectRoot } from '../../apps/api/src/common/project-root';
@@ -235,6 +237,12 @@ export async function drive(
   };
 }
 
+/** A full garbage collection of this process (V8's `gc`, exposed for this alone). */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
 /** How many paced runs each contender has had in this process (numbering their samples files). */
 const pacedRuns: Record<string, number> = {};
 
@@ -254,6 +262,13 @@ const pacedRuns: Record<string, number> = {};
  * nothing survives; with a 16 MB minimum it scavenged twice a second, and its p99 against a
  * plain node:http server stayed where it was, two runs each way).
  *
+ * Before each run this process collects its own garbage in full, while nothing is measured: idle
+ * between its autocannon rounds and the paced runs, it otherwise collected during them (V8's
+ * memory reducer, or a mark-compact of the autocannon rounds' garbage), taking 140–210 ms of CPU
+ * at once from the two cores the servers and the generator share (seen 12-03 as stalls of
+ * 20–115 ms in whichever contender's run was going; `npm run bench:gateway` also starts it with
+ * `--no-memory-reducer`).
+ *
  * `BEHALF_BENCH_SAMPLES_DIR=/tmp/samples` also writes each run's recorded requests there
  * (`<contender>-<n>.json`, `PacedSamples` in `paced-load.ts`: when each was due and sent, and its latency), to
  * find when the slow ones happened.
@@ -265,6 +280,7 @@ export async function paced(contender: Contender, rate: number, seconds: number)
     pacedRuns[contender.name] = (pacedRuns[contender.name] ?? 0) + 1;
     job.samplesFile = join(resolve(samplesDir), `${contender.name}-${pacedRuns[contender.name]}.json`);
   }
+  collectGarbage();
   const child = spawn(process.execPath, ['--max-semi-space-size=64', join(__dirname, 'paced-load.js'), JSON.stringify(job)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -165,6 +165,32 @@ describe('the benchmarks', () => {
       }
     });
 
+    it("collects the bench process's garbage in full before each run, while nothing is measured", async () => {
+      // In a process of its own, as the benches run it (jest's own collections would blur it): the
+      // collections V8 reports while one paced run starts, by kind and flags.
+      const script = `
+        const { PerformanceObserver, constants, performance } = require('node:perf_hooks');
+        const { paced } = require(${JSON.stringify(join(OUT, 'bench/runtime/world.js'))});
+        const forced = [];
+        const observer = new PerformanceObserver((list) => {
+          for (const { startTime, detail } of list.getEntries())
+            if (detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR && (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0) forced.push(startTime);
+        });
+        observer.observe({ entryTypes: ['gc'] });
+        const before = performance.now();
+        paced({ name: 'echo', url: ${JSON.stringify(url)}, requests: [{ method: 'GET', path: '/ok' }] }, 50, 1).then(() =>
+          setImmediate(() => {
+            observer.disconnect();
+            process.stdout.write(JSON.stringify(forced.map((at) => at - before)));
+          }),
+        );`;
+      const { stdout } = await run(process.execPath, ['-e', script]);
+      const forced = JSON.parse(stdout) as number[];
+      // One full collection asked for, at the start: the run itself takes two seconds (warm-up and measure).
+      expect(forced).toHaveLength(1);
+      expect(forced[0]).toBeLessThan(500);
+    });
+
     it('counts answers that are not 2xx, and refused connections as errors, warm-up included', async () => {
       expect((await pace('/fail')).result).toMatchObject({ requests: 200, non2xx: 400 });
       const closed = createServer();
