@@ -263,11 +263,11 @@ const pacedRuns: Record<string, number> = {};
  * plain node:http server stayed where it was, two runs each way).
  *
  * Before each run this process collects its own garbage in full, while nothing is measured: idle
- * between its autocannon rounds and the paced runs, it otherwise collected during them (V8's
- * memory reducer, or a mark-compact of the autocannon rounds' garbage), taking 140–210 ms of CPU
- * at once from the two cores the servers and the generator share (seen 12-03 as stalls of
- * 20–115 ms in whichever contender's run was going; `npm run bench:gateway` also starts it with
- * `--no-memory-reducer`).
+ * after its autocannon rounds, it otherwise took 140–210 ms of CPU at once during the paced
+ * runs (twice in one bench on 12-03, by its size and timing a collection of its heap), from the
+ * two cores the servers and the generator share; one of those fell inside a gateway run, whose
+ * slowest requests then took 26 ms. `npm run bench:gateway` also starts it with
+ * `--no-memory-reducer`.
  *
  * `BEHALF_BENCH_SAMPLES_DIR=/tmp/samples` also writes each run's recorded requests there
  * (`<contender>-<n>.json`, `PacedSamples` in `paced-load.ts`: when each was due and sent, and its latency), to
