@@ -237,11 +237,15 @@ export async function drive(
   };
 }
 
-/** A full garbage collection of this process (V8's `gc`, exposed for this alone). */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
+let gc: (() => void) | undefined;
+/** A full garbage collection of this process (V8's `gc`, exposed at the first call, for this alone). */
+function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+}
 
 /** How many paced runs each contender has had in this process (numbering their samples files). */
 const pacedRuns: Record<string, number> = {};

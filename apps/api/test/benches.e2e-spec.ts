@@ -14,6 +14,8 @@ import { freePort } from './spawn';
 const run = promisify(execFile);
 const ROOT = projectRoot();
 const OUT = join(ROOT, 'dist/bench');
+/** The compiled bench/runtime/world (what the benches run), typed by its source. */
+const compiledWorld = () => import(join(OUT, 'bench/runtime/world.js')) as Promise<typeof import('../../../bench/runtime/world')>;
 
 /** Prints, as JSON, how many `require`s the files named in argv hold, and each one Node cannot resolve or resolves to TypeScript. */
 const RESOLVE_ALL = `
@@ -137,7 +139,7 @@ describe('the benchmarks', () => {
 
     it("writes every recorded request's times when asked (BEHALF_BENCH_SAMPLES_DIR), a file per run, numbered per contender", async () => {
       const dir = mkdtempSync(join(tmpdir(), 'behalf-bench-samples-'));
-      const { paced } = await (import(join(OUT, 'bench/runtime/world.js')) as Promise<typeof import('../../../bench/runtime/world')>);
+      const { paced } = await compiledWorld();
       const contender = { name: 'echo', url, requests: [{ method: 'GET' as const, path: '/ok' }] };
       process.env.BEHALF_BENCH_SAMPLES_DIR = dir;
       try {
@@ -268,9 +270,7 @@ describe('the benchmarks', () => {
   describe("bench:gateway's bare proxy (the floor)", () => {
     /** One of bench:gateway's scripts with `env`, started as the bench starts it (its compiled `spawnListening`), with its URL. */
     async function listening(script: string, env: Record<string, string> = {}) {
-      const { spawnListening } = (await import(join(OUT, 'bench/runtime/world.js'))) as {
-        spawnListening(script: string, env: Record<string, string>, ready: string): Promise<{ stop(): Promise<void> }>;
-      };
+      const { spawnListening } = await compiledWorld();
       const port = await freePort();
       const started = await spawnListening(join(ROOT, 'bench/gateway', script), { PORT: String(port), ...env }, 'ready');
       return { url: `http://127.0.0.1:${port}`, stop: started.stop };
