@@ -337,12 +337,16 @@ describe('the web console', () => {
     await hasCount(adaPage.getByRole('link', { name: 'Users' }), 0);
     await shown(adaPage.getByText('No secrets yet.'));
     await look(adaPage, 'my-secrets-empty', adaPage.getByText('No consents given.'));
+    // The consent form says what to choose, and that a secret must be stored before it can be chosen.
+    const consent = adaPage.getByRole('form', { name: 'Consent for a webapp' });
+    await shown(consent.getByPlaceholder('Choose a webapp'));
+    await shown(consent.getByPlaceholder('Store a secret first'));
     const store = adaPage.getByRole('form', { name: 'Store a secret' });
     await store.getByLabel(/^Name/).fill('warehouse_token');
     await store.getByLabel(/^Value/).fill(SECRET_VALUE);
     await store.getByRole('button', { name: 'Store secret' }).click();
     await shown(adaPage.getByRole('cell', { name: 'warehouse_token' }));
-    const consent = adaPage.getByRole('form', { name: 'Consent for a webapp' });
+    await shown(consent.getByPlaceholder('Choose your secrets'));
     await choose(adaPage, 'Webapp', 'Support desk');
     await choose(adaPage, 'Secrets it may receive', 'warehouse_token', false);
     await adaPage.keyboard.press('Escape');
@@ -478,6 +482,14 @@ describe('the web console', () => {
     });
     await hasText(records, 'support-bot');
     await hasText(records, 'ada');
+    // The target in words, its id short (whole in the tooltip), linked to the run's webapp.
+    const [exchanged] = await stack.sql<{ run: string }>(
+      `SELECT target_id AS run FROM audit_events WHERE action = 'token.exchange' AND target_type = 'webapp_run' ORDER BY id DESC LIMIT 1`,
+    );
+    const target = records.getByRole('link', { name: `Webapp run ${exchanged.run.slice(0, 8)}` });
+    expect(await target.getAttribute('title')).toBe(exchanged.run);
+    expect(await target.getAttribute('href')).toBe(`/webapps/${ids.webapp}`);
+    await lacksText(records, 'webapp_run');
     await look(adminPage, 'audit', records);
     // A tampered record is named.
     const [last] = await stack.sql<{ id: string }>(`SELECT id::text AS id FROM audit_events WHERE action = 'token.exchange' ORDER BY id DESC LIMIT 1`);

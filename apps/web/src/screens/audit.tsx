@@ -1,8 +1,11 @@
-import { Alert, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import type { AuditEvent } from '@behalf/contracts';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
+import { auditTarget } from '../ui/audit-target';
 import { isoToLocalInput, localInputToIso, when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
 import { FilterButtons, useUrlFilters } from '../ui/filter-form';
@@ -12,6 +15,20 @@ import { WebappPicker } from '../ui/pickers';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
 
 type Filters = { action?: string; actor?: string; subject?: string; webapp?: string; outcome?: string; since?: string; until?: string };
+
+/** A record's target in words, linked to its screen where it has one; the whole id in a tooltip. */
+function Target({ event }: { event: Pick<AuditEvent, 'target' | 'webappId'> }) {
+  const view = auditTarget(event);
+  if (!view) return <>—</>;
+  const title = view.id ?? undefined;
+  return view.to ? (
+    <Anchor component={Link} to={view.to} title={title}>
+      {view.label}
+    </Anchor>
+  ) : (
+    <span title={title}>{view.label}</span>
+  );
+}
 
 function ChainVerification() {
   const verify = useMutation({ mutationFn: () => unwrap(api.GET('/api/v1/audit-events/verify')) });
@@ -124,7 +141,9 @@ export function AuditScreen() {
                   </Table.Td>
                   <Table.Td>{e.actor?.login ?? '—'}</Table.Td>
                   <Table.Td>{e.onBehalfOf?.login ?? '—'}</Table.Td>
-                  <Table.Td>{e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id}` : ''}` : '—'}</Table.Td>
+                  <Table.Td>
+                    <Target event={e} />
+                  </Table.Td>
                   <Table.Td>
                     <Outcome outcome={e.outcome} reason={e.reason} />
                   </Table.Td>

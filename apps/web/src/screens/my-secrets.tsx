@@ -225,6 +225,7 @@ function Consents() {
               data={(webapps.data?.items ?? []).map((w) => ({ value: w.id, label: w.name }))}
               value={webappId}
               onChange={setWebappId}
+              placeholder="Choose a webapp"
               nothingFoundMessage="No webapp matches"
               error={fieldError(give.error, 'webappId')}
             />
@@ -233,6 +234,7 @@ function Consents() {
               data={(names.data?.items ?? []).map((s) => s.name)}
               value={chosen}
               onChange={setChosen}
+              placeholder={names.data && names.data.items.length === 0 ? 'Store a secret first' : 'Choose your secrets'}
               error={fieldError(give.error, 'names')}
             />
             <Group>
