@@ -165,6 +165,11 @@ describe('the web console', () => {
     await focusOnHeading('Groups');
     await adminPage.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
     await focusOnHeading('Users');
+    // The heading holds the focus without a ring: it is no control.
+    expect(await adminPage.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('none');
+    await adminPage.reload();
+    await focusOnHeading('Users');
+    expect(await adminPage.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('none');
     await adminPage.keyboard.press('Tab');
     expect(await adminPage.evaluate(() => document.activeElement?.textContent)).toBe('New user');
   });

@@ -6,7 +6,8 @@ import { useEffect, useRef } from 'react';
 /**
  * A screen: its heading (also the document's title) with optional actions, then its content.
  * Arriving at a screen (a link, a sign-in, a new address) moves the focus to its heading, so a
- * keyboard or screen-reader user starts on the new screen, not on the link they left.
+ * keyboard or screen-reader user starts on the new screen, not on the link they left. The heading
+ * draws no focus ring: it is not a control, and the next Tab goes on from it all the same.
  */
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -20,7 +21,7 @@ export function Page({ title, actions, children }: { title: string; actions?: Re
   return (
     <Stack gap="md">
       <Group justify="space-between" wrap="wrap" gap="sm">
-        <Title order={1} size="h2" ref={heading} tabIndex={-1} style={{ outlineOffset: 4 }}>
+        <Title order={1} size="h2" ref={heading} tabIndex={-1} style={{ outline: 'none' }}>
           {title}
         </Title>
         {actions}
