@@ -233,7 +233,8 @@ async function main(): Promise<void> {
       bareIdentity: 'bareProxyWithIdentityHeaders',
       direct: 'direct',
       directIdentity: 'directWithIdentityHeaders',
-    } satisfies Record<keyof typeof contenders, string>;
+      upstream: 'upstream',
+    } satisfies Record<keyof typeof contenders | 'upstream', string>;
     const byReportName = <T>(of: readonly string[], value: (name: string) => T) => Object.fromEntries(of.map((name) => [reportName[name], value(name)]));
     const { results, ratio } = await interleaved(Object.values(contenders));
     const toChp = ratio('gateway', 'chp');
@@ -250,7 +251,14 @@ async function main(): Promise<void> {
     const cpu = Object.fromEntries(Object.keys(pids).map((name) => [name, 0]));
     /** A server's collections so far, asked of it: a proxy's, or the webapp's (`upstream`). */
     const servers: Record<string, number | undefined> = { ...pids, upstream: upstream.pid };
-    const gcNow = (name: string) => gcTotals(servers[name], gcFile(name));
+    /** Each server's young generation (KB) each time its collections were asked for, in order. */
+    const youngGeneration: Record<string, number[]> = {};
+    const gcNow = async (name: string) => {
+      const totals = await gcTotals(servers[name], gcFile(name));
+      const kb = readGc(gcFile(name)).youngGenerationKB;
+      if (kb !== undefined) (youngGeneration[name] ??= []).push(kb);
+      return totals;
+    };
     /** What the server collected since its totals were `before`. */
     const gcSince = async (name: string, before: GcTotals) => combineGc(await gcNow(name), before, -1);
     // Their garbage collections over the same rounds, and the webapp's during each contender's.
@@ -345,7 +353,8 @@ async function main(): Promise<void> {
           gc: {
             ...byReportName(Object.keys(pids), (name) => gc[name]),
             longPauseMs,
-            note: 'each proxy process’s garbage collections over its paced rounds, by kind (V8’s figures through perf_hooks, bench/runtime/gc-stats.mjs, written only between legs): how many, the time they paused it in all, and how many paused it over longPauseMs',
+            youngGenerationKB: byReportName(Object.keys(servers), (name) => youngGeneration[name] ?? []),
+            note: 'each proxy process’s garbage collections over its paced rounds, by kind (V8’s figures through perf_hooks, bench/runtime/gc-stats.mjs, written only between legs): how many, the time they paused it in all, and how many paused it over longPauseMs; youngGenerationKB, each server’s young generation (V8’s new space) each time its collections were read, in order (the webapp’s as `upstream`)',
           },
           webappGc: {
             ...byReportName(names, (name) => webappGc[name]),

@@ -6,6 +6,7 @@
 // report, `gc`).
 import { renameSync, writeFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const file = process.env.BEHALF_BENCH_GC_FILE;
 /** Pauses over this are counted apart: with the 1 ms a request usually takes through a proxy, each puts the requests it catches at the 3 ms target. */
@@ -21,8 +22,13 @@ if (file) {
   // `snapshot` counts the writes: a bench that asked for one waits until it has gone up.
   let snapshot = 0;
   // Written aside and renamed over: a bench reading the file never sees half of it.
+  // With them, the young generation's size then: V8 grows it (up to --max-semi-space-size) when
+  // much survives a scavenge, and a larger one is scavenged less often but spreads the
+  // allocations over more memory.
   const write = () => {
-    writeFileSync(`${file}.tmp`, JSON.stringify({ snapshot, longMs: LONG_MS, totals }));
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    const youngGenerationKB = young ? Math.round(young.space_size / 1024) : undefined;
+    writeFileSync(`${file}.tmp`, JSON.stringify({ snapshot, longMs: LONG_MS, youngGenerationKB, totals }));
     renameSync(`${file}.tmp`, file);
     snapshot += 1;
   };

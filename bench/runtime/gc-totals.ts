@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 
 /** A server's garbage collections so far, by kind, as `bench/runtime/gc-stats.mjs` counts them. */
 export type GcTotals = Record<string, { count: number; ms: number; overLongMs: number }>;
-/** What gc-stats.mjs writes: its totals, the pause over which it counts one as long, and which write this is. */
+/** What gc-stats.mjs writes: its totals, the pause over which it counts one as long, the young generation's size, and which write this is. */
 export interface GcSnapshot {
   snapshot: number;
   longMs: number;
+  /** V8's new space (both halves) at the write, in KB. */
+  youngGenerationKB?: number;
   totals: GcTotals;
 }
 export const readGc = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as GcSnapshot;

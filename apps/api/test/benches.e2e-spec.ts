@@ -256,6 +256,20 @@ describe('the benchmarks', () => {
       expect(written.totals.markCompact.count).toBeGreaterThanOrEqual(1);
     });
 
+    it('writes the young generation’s size with its totals, which V8 grows under load up to --max-semi-space-size (both halves)', async () => {
+      const { readGc } = await gcTotalsModule();
+      // Much survives each scavenge here (a list of 200,000 objects kept alive), so V8 grows the young generation to its ceiling.
+      const program = 'const kept = []; for (let i = 0; i < 2e6; i += 1) { kept.push({ i }); if (kept.length > 2e5) kept.length = 0; }';
+      const young = async (semiSpaceMB: number) => {
+        await run(process.execPath, [`--max-semi-space-size=${semiSpaceMB}`, ...GC_STATS, '-e', program], {
+          env: { ...process.env, BEHALF_BENCH_GC_FILE: file },
+        });
+        return readGc(file).youngGenerationKB;
+      };
+      expect(await young(1)).toBe(2 * 1024);
+      expect(await young(4)).toBe(2 * 4 * 1024);
+    });
+
     it('adds totals kind by kind, or takes one from another, pauses rounded to 0.1 ms', async () => {
       const { combineGc } = await gcTotalsModule();
       const before = { scavenge: { count: 3, ms: 2.04, overLongMs: 0 }, markCompact: { count: 1, ms: 5, overLongMs: 1 } };
