@@ -25,7 +25,7 @@ import { isForgeable } from '../../apps/gateway/src/headers';
 import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort } from '../../apps/api/test/spawn';
-import { combineGc, GcTotals, gcTotals, readGc } from '../runtime/gc-totals';
+import { askGc, combineGc, GcTotals, readGc } from '../runtime/gc-totals';
 import { Caller, figures, interleaved, LOAD, machine, median, paced, spawnListening, startServer, writeReport } from '../runtime/world';
 
 const ROOT = projectRoot();
@@ -254,9 +254,8 @@ async function main(): Promise<void> {
     /** Each server's young generation (KB) each time its collections were asked for, in order. */
     const youngGeneration: Record<string, number[]> = {};
     const gcNow = async (name: string) => {
-      const totals = await gcTotals(servers[name], gcFile(name));
-      const kb = readGc(gcFile(name)).youngGenerationKB;
-      if (kb !== undefined) (youngGeneration[name] ??= []).push(kb);
+      const { totals, youngGenerationKB } = await askGc(servers[name], gcFile(name));
+      if (youngGenerationKB !== undefined) (youngGeneration[name] ??= []).push(youngGenerationKB);
       return totals;
     };
     /** What the server collected since its totals were `before`. */

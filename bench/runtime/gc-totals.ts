@@ -17,10 +17,11 @@ export interface GcSnapshot {
 export const readGc = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as GcSnapshot;
 
 /**
- * A server's collections so far: asked for with SIGUSR2 (gc-stats.mjs writes its totals then, and
- * never while the server is measured), answered once the file holds a newer snapshot.
+ * A server's collections so far, with its young generation's size: asked for with SIGUSR2
+ * (gc-stats.mjs writes its totals then, and never while the server is measured), answered once
+ * the file holds a newer snapshot.
  */
-export async function gcTotals(pid: number | undefined, file: string): Promise<GcTotals> {
+export async function askGc(pid: number | undefined, file: string): Promise<GcSnapshot> {
   const last = readGc(file).snapshot;
   if (pid === undefined) throw new Error(`${file}'s server has no process to ask for its collections`);
   // Throws when the process is gone.
@@ -28,7 +29,7 @@ export async function gcTotals(pid: number | undefined, file: string): Promise<G
   const deadline = Date.now() + 5_000;
   for (;;) {
     const now = readGc(file);
-    if (now.snapshot > last) return now.totals;
+    if (now.snapshot > last) return now;
     if (Date.now() > deadline) throw new Error(`${file}'s server did not write its collections within 5 s`);
     await new Promise((r) => setTimeout(r, 2));
   }

@@ -218,7 +218,7 @@ describe('the benchmarks', () => {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it('counts a running server’s collections by kind, and writes them only when asked (SIGUSR2), not as they happen', async () => {
-      const { readGc, gcTotals } = await gcTotalsModule();
+      const { readGc, askGc } = await gcTotalsModule();
       const program =
         "gc({ type: 'minor' }); gc({ type: 'minor' }); gc(); setTimeout(() => process.stdout.write('collected\\n'), 100); setInterval(() => {}, 1000);";
       const child = spawn(process.execPath, [...GC_STATS, '-e', program], {
@@ -229,7 +229,7 @@ describe('the benchmarks', () => {
         await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('collected') && resolve()));
         // Three collections have happened, and the file still holds what was written at load.
         expect(readGc(file)).toMatchObject({ snapshot: 0, longMs: 2, totals: { scavenge: { count: 0 }, markCompact: { count: 0 } } });
-        const totals = await gcTotals(child.pid, file);
+        const { totals } = await askGc(child.pid, file);
         expect(readGc(file).snapshot).toBe(1);
         expect(Object.keys(totals).sort()).toEqual(['incrementalMarking', 'markCompact', 'scavenge', 'weakCallbacks']);
         expect(totals.scavenge.count).toBeGreaterThanOrEqual(2);
@@ -237,7 +237,7 @@ describe('the benchmarks', () => {
         expect(totals.markCompact.ms).toBeGreaterThan(0);
         expect(totals.markCompact.overLongMs).toBeLessThanOrEqual(totals.markCompact.count);
         // Asked again, it writes again (the bench asks before and after every leg).
-        await gcTotals(child.pid, file);
+        await askGc(child.pid, file);
         expect(readGc(file).snapshot).toBe(2);
       } finally {
         child.kill('SIGTERM');
