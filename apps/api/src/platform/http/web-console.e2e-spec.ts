@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -41,6 +41,8 @@ describe('the web console, served by the API', () => {
     expect(CONSOLE_CSP).toContain("script-src 'self';");
     expect(CONSOLE_CSP).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|\*)/);
     expect(CONSOLE_CSP).toContain("frame-ancestors 'none'");
+    // docs/security.md states the policy as served.
+    expect(readFileSync(join(__dirname, '../../../../../docs/security.md'), 'utf8')).toContain(`Content-Security-Policy: ${CONSOLE_CSP}\n`);
   });
 
   it('serves hashed assets for a year, immutable, gzipped to browsers that accept it', async () => {
