@@ -496,6 +496,12 @@ describe('the web console', () => {
     expect(await target.getAttribute('href')).toBe(`/webapps/${ids.webapp}`);
     await lacksText(records, 'webapp_run');
     await look(adminPage, 'audit', records);
+    // A target with a name is shown by the name it has now, linked, its id in the tooltip.
+    await adminPage.goto(url('/audit?action=webapp.create'));
+    const named = records.getByRole('link', { name: 'Webapp Support desk' });
+    await shown(named);
+    expect(await named.getAttribute('href')).toBe(`/webapps/${ids.webapp}`);
+    expect(await named.getAttribute('title')).toBe(ids.webapp);
     // A tampered record is named.
     const [last] = await stack.sql<{ id: string }>(`SELECT id::text AS id FROM audit_events WHERE action = 'token.exchange' ORDER BY id DESC LIMIT 1`);
     // As a database superuser could: past the append-only trigger.

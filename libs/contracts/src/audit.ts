@@ -11,7 +11,12 @@ export interface AuditEvent {
   actor: { userId: string | null; login: string | null };
   onBehalfOf: { userId: string | null; login: string | null } | null;
   webappId: string | null;
-  target: { type: string; id: string | null } | null;
+  /**
+   * What the action was on. `name` is not part of the record: it is the target's name when read
+   * (a user's login; a group's, webapp's or dataset's name), null for other kinds and for a
+   * target that no longer exists.
+   */
+  target: { type: string; id: string | null; name: string | null } | null;
   reason: string | null;
   clientIp: string | null;
   requestId: string | null;

@@ -29,10 +29,11 @@ export class AuditQueryService {
       },
       query.limit + 1,
     );
+    const names = await this.repository.targetNames(rows.slice(0, query.limit).flatMap((e) => (e.target ? [e.target] : [])));
     return toPage(
       rows,
       query.limit,
-      (e) => e,
+      (e) => (e.target ? { ...e, target: { ...e.target, name: names.get(`${e.target.type}:${e.target.id}`) ?? null } } : e),
       (e) => [e.id],
     );
   }
@@ -69,7 +70,8 @@ export class AuditQueryService {
         action: e.action,
         outcome: e.outcome,
         reason: e.reason,
-        target: e.target,
+        // The kind and id only, as recorded.
+        target: e.target && { type: e.target.type, id: e.target.id },
         details: e.details,
       }),
       (e) => [e.id],

@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
 import { anonymous, expectProblem, fieldErrors, loginAsAdmin, SessionClient } from '../../test/clients';
-import { apiKeyClient, createUser, userSession } from '../../test/fixtures/identity';
+import { apiKeyClient, createGroup, createUser, userSession } from '../../test/fixtures/identity';
 import { sql, startTestApp, TestApp } from '../../test/harness';
 import { dollarQuoted } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -34,6 +34,24 @@ describe('the audit log', () => {
       prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+  });
+
+  it('names each target as it is called when read, not as recorded: null for other kinds and once the target is gone', async () => {
+    const user = await createUser(admin);
+    const group = await createGroup(admin);
+    const renamed = `${group.name}-renamed`;
+    expect((await admin.request('PATCH', `/api/v1/groups/${group.id}`, { name: renamed })).statusCode).toBe(200);
+    const targets = async (action: string) =>
+      (await admin.request('GET', `/api/v1/audit-events?action=${action}&limit=5`)).json<Page<AuditEvent>>().items.map((e) => e.target);
+    expect((await targets('user.create'))[0]).toEqual({ type: 'user', id: user.id, name: user.login });
+    // The group's create record names it by what it is called now.
+    expect((await targets('group.create')).find((target) => target?.id === group.id)).toEqual({ type: 'group', id: group.id, name: renamed });
+    const { session } = await userSession(t.app, admin);
+    await apiKeyClient(t.app, session);
+    expect((await targets('api_key.create'))[0]).toMatchObject({ type: 'api_key', name: null });
+
+    expect((await admin.request('DELETE', `/api/v1/groups/${group.id}`)).statusCode).toBe(204);
+    expect((await targets('group.update')).find((target) => target?.id === group.id)).toEqual({ type: 'group', id: group.id, name: null });
   });
 
   it('filters by action, actor, outcome and time, newest first, with a cursor', async () => {

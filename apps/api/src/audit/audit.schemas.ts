@@ -11,7 +11,18 @@ export const auditEventSchema = z.object({
   actor: who,
   onBehalfOf: who.nullable(),
   webappId: z.string().nullable(),
-  target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
+  target: z
+    .object({
+      type: z.string(),
+      id: z.string().nullable(),
+      name: z
+        .string()
+        .nullable()
+        .describe(
+          'not part of the record: the target’s name when read (a user’s login; a group’s, webapp’s or dataset’s name), null for other kinds and for a target that no longer exists',
+        ),
+    })
+    .nullable(),
   reason: z.string().nullable(),
   clientIp: z.string().nullable(),
   requestId: z.string().nullable(),

@@ -157,6 +157,9 @@ describe('the runtime API', () => {
     // The viewer sees the delivery among who acted as them.
     const events = (await viewer.session.request('GET', '/api/v1/users/me/impersonation-events')).json<Page<AuditEvent>>().items;
     expect(events.find((e) => e.action === 'secret.deliver')).toMatchObject({ webappId, details: { names: ['api', 'db'] } });
+    // Targets there are the kind and id as recorded (the admin log's current names are not looked up for a viewer).
+    for (const event of events) if (event.target) expect(Object.keys(event.target).sort()).toEqual(['id', 'type']);
+    expect(events.some((e) => e.target)).toBe(true);
     await patchSettings(admin, webappId, { secretNames: ['db', 'missing'] });
     expect(await names()).toEqual(['db']);
     expect(await authInfoOk(backend, browserOf(viewer.session), true)).toMatchObject({ secretsWithoutConsent: ['missing'] });

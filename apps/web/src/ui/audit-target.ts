@@ -25,13 +25,17 @@ const KINDS: Record<string, { words: string; screen?: string }> = {
 /** The first 8 characters of a UUID name it well enough in a table; other ids are kept whole. */
 const SHORT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * `target.name` is what the API found the target called when it answered (a user's login, a
+ * group's, webapp's or dataset's name); without one (another kind, a deleted target) the id stands.
+ */
 export function auditTarget(event: Pick<AuditEvent, 'target' | 'webappId'>): TargetView | null {
   const target = event.target;
   if (!target) return null;
   const kind = KINDS[target.type];
   const words = kind?.words ?? target.type.replace(/_/g, ' ');
   const id = target.id;
-  const label = id ? `${words} ${SHORT.test(id) ? id.slice(0, 8) : id}` : words;
+  const label = target.name ? `${words} ${target.name}` : id ? `${words} ${SHORT.test(id) ? id.slice(0, 8) : id}` : words;
   if (kind?.screen && id) return { label, id, to: `${kind.screen}/${id}` };
   // A run is shown on its webapp's page.
   if (target.type === 'webapp_run' && event.webappId) return { label, id, to: `/webapps/${event.webappId}` };
