@@ -403,7 +403,12 @@ describe('the web console', () => {
     await hasText(row, 'support-bot');
     await hasText(row, 'Support desk');
     await hasText(row, 'allowed');
-    await shown(table.getByRole('row', { name: /Received your secrets/ }));
+    // What it was on in words, the id short (whole in the tooltip); ada's own id is not repeated to her.
+    await hasText(row, /Webapp run [0-9a-f]{8}/);
+    await lacksText(row, /webapp_run|[0-9a-f]{8}-[0-9a-f]{4}/);
+    const delivered = table.getByRole('row', { name: /Received your secrets/ });
+    await shown(delivered);
+    await lacksText(delivered, /User |[0-9a-f]{8}-[0-9a-f]{4}/);
     // Filtered by the API (over every page, not just this one): what was done, by whom.
     const filters = adaPage.getByRole('form', { name: 'Filters' });
     await choose(adaPage, 'What', 'Received your secrets', false);

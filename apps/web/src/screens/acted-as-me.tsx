@@ -3,7 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import type { AuditOutcome } from '@behalf/contracts';
 import { api } from '../api/client';
+import { meQuery } from '../app/session';
 import { unwrap } from '../api/problem';
+import { auditTarget } from '../ui/audit-target';
 import { when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
 import { FilterButtons, useUrlFilters } from '../ui/filter-form';
@@ -37,6 +39,10 @@ export function ActedAsMeScreen() {
   });
   const webapps = useWebappOptions();
   const webappName = (id: string | null) => (id ? (webapps.data?.find((w) => w.value === id)?.label ?? id) : '—');
+  const me = useQuery(meQuery);
+  /** What an event was on, in words with a short id (the whole id in a tooltip); nothing when it was the person reading, as the screen already says. */
+  const targetLabel = (target: { type: string; id: string | null }) =>
+    target.type === 'user' && target.id === me.data?.id ? null : (auditTarget({ target, webappId: null })?.label ?? null);
   const shown = events.data?.items ?? [];
   return (
     <Page title="Who acted as me">
@@ -80,10 +86,9 @@ export function ActedAsMeScreen() {
                   <Table.Td>
                     <Stack gap={0}>
                       <Text size="sm">{describeAction(e.action)}</Text>
-                      {e.target ? (
-                        <Text size="xs" c="dimmed">
-                          {e.target.type}
-                          {e.target.id ? ` ${e.target.id}` : ''}
+                      {e.target && targetLabel(e.target) ? (
+                        <Text size="xs" c="dimmed" title={e.target.id ?? undefined}>
+                          {targetLabel(e.target)}
                         </Text>
                       ) : null}
                     </Stack>

@@ -29,7 +29,11 @@ const SHORT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `target.name` is what the API found the target called when it answered (a user's login, a
  * group's, webapp's or dataset's name); without one (another kind, a deleted target) the id stands.
  */
-export function auditTarget(event: Pick<AuditEvent, 'target' | 'webappId'>): TargetView | null {
+export function auditTarget(event: {
+  /** The admin log's targets carry a name; a viewer's events (who acted as me) do not. */
+  target: (Omit<NonNullable<AuditEvent['target']>, 'name'> & { name?: string | null }) | null;
+  webappId: string | null;
+}): TargetView | null {
   const target = event.target;
   if (!target) return null;
   const kind = KINDS[target.type];
