@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -351,6 +351,56 @@ describe('the benchmarks', () => {
         expect((await fetch(`${proxy.url}/`)).status).toBe(502);
       } finally {
         await proxy.stop();
+      }
+    });
+  });
+
+  describe('the slow-request reader (bench/runtime/slow-clusters, over BEHALF_BENCH_SAMPLES_DIR files)', () => {
+    const slowClustersModule = () => import(join(OUT, 'bench/runtime/slow-clusters.js')) as Promise<typeof import('../../../bench/runtime/slow-clusters')>;
+    /** 1,000 requests due 1 ms apart, answered in 1 ms, but for the slow ones given as [index, sent late by, latency]. */
+    const runOf = (startedAtMs: number, slow: [number, number, number][]) => {
+      const samples: [number, number, number][] = Array.from({ length: 1000 }, (_, i) => [i, i, 1]);
+      for (const [i, late, latency] of slow) samples[i] = [i, i + late, latency];
+      return { startedAtMs, columns: ['dueMs', 'sentMs', 'latencyMs'] as ['dueMs', 'sentMs', 'latencyMs'], samples };
+    };
+    const burst = (from: number, count: number, latency: number): [number, number, number][] => Array.from({ length: count }, (_, k) => [from + k, 0, latency]);
+
+    it('groups the slowest 1 %, timed from when each request was due, into clusters of requests due together', async () => {
+      const { slowClusters } = await slowClustersModule();
+      // Ten answered slowly at 200–209 ms, one sent 40 ms late at 500 ms, five slow at 700–704 ms.
+      const run = runOf(1_000_000, [...burst(200, 10, 30), [500, 40, 1], ...burst(700, 5, 50)]);
+      expect(slowClusters(run)).toEqual([
+        { dueAtMs: 1_000_200, size: 10, worstMs: 30 },
+        { dueAtMs: 1_000_500, size: 1, worstMs: 41 },
+        { dueAtMs: 1_000_700, size: 5, worstMs: 50 },
+      ]);
+      expect(slowClusters(runOf(0, []))).toHaveLength(1);
+      expect(slowClusters({ ...runOf(0, []), samples: [] })).toEqual([]);
+    });
+
+    it('measures how strongly times line up at a period: near 1 at its multiples, near 0 spread over it', async () => {
+      const { phaseAlignment } = await slowClustersModule();
+      expect(phaseAlignment([3, 515, 1027.5, 5123, 10_243], 512)).toBeGreaterThan(0.99);
+      expect(phaseAlignment([0, 64, 128, 192, 256, 320, 384, 448], 512)).toBeLessThan(1e-9);
+      expect(phaseAlignment([], 512)).toBe(0);
+    });
+
+    it('prints each run’s clusters and their alignment over every run, compiled, from a samples directory', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'behalf-samples-'));
+      try {
+        writeFileSync(join(dir, 'gateway-1.json'), JSON.stringify(runOf(1_000_000, [...burst(0, 10, 30), ...burst(512, 10, 30)])));
+        writeFileSync(join(dir, 'direct-1.json'), JSON.stringify(runOf(1_010_240, [...burst(0, 10, 9), ...burst(512, 10, 9)])));
+        const { stdout } = await run(process.execPath, [join(OUT, 'bench/runtime/slow-clusters.js'), dir]);
+        const lines = stdout.trim().split('\n');
+        expect(lines).toHaveLength(3);
+        expect(lines[0]).toMatch(
+          /^direct-1: 1000 requests, 2 slow clusters, size median 10 max 10, worst median 9\.0 ms max 9\.0 ms, alignment at 512 ms 1\.00$/,
+        );
+        expect(lines[1]).toMatch(/^gateway-1: 1000 requests, 2 slow clusters, .* worst median 30\.0 ms max 30\.0 ms, /);
+        expect(lines[2]).toBe('all runs: 4 clusters, alignment at 512 ms 1.00 (random times: about 0.50)');
+        await expect(run(process.execPath, [join(OUT, 'bench/runtime/slow-clusters.js'), tmpdir() + '/behalf-no-such-dir'])).rejects.toThrow();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   });
