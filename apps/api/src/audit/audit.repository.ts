@@ -8,6 +8,13 @@ import { Prisma } from '../platform/database/generated/client';
 import { isUuid } from '../kernel/uuid';
 import { AuditContent, auditHash, GENESIS_HASH } from './audit-hash';
 
+/** The current names of audit targets, by kind: users ($1), groups ($2), webapps ($3), datasets ($4). */
+const TARGET_NAMES_SQL = `
+  SELECT 'user:' || id AS key, login AS name FROM users WHERE id = ANY($1::uuid[])
+  UNION ALL SELECT 'group:' || id, name FROM groups WHERE id = ANY($2::uuid[])
+  UNION ALL SELECT 'webapp:' || id, name FROM webapps WHERE id = ANY($3::uuid[])
+  UNION ALL SELECT 'dataset:' || id, name FROM datasets WHERE id = ANY($4::uuid[])`;
+
 /** The most outbox records one append moves into the chain. */
 export const OUTBOX_BATCH = 1000;
 
@@ -216,26 +223,14 @@ export class AuditRepository {
   /**
    * The names these targets have now, keyed `type:id`: a user's login, a group's, webapp's or
    * dataset's name. Kinds without a name, ids that are not UUIDs and targets since deleted are
-   * absent. At most four queries, one per kind present.
+   * absent. One query.
    */
   async targetNames(targets: readonly { type: string; id: string | null }[]): Promise<Map<string, string>> {
     const ids = (type: string) => [...new Set(targets.flatMap((t) => (t.type === type && t.id && isUuid(t.id) ? [t.id] : [])))];
-    const lookups: Record<string, (in_: string[]) => Promise<{ id: string; name: string }[]>> = {
-      user: (in_) =>
-        this.prisma.user
-          .findMany({ where: { id: { in: in_ } }, select: { id: true, login: true } })
-          .then((rows) => rows.map((r) => ({ id: r.id, name: r.login }))),
-      group: (in_) => this.prisma.group.findMany({ where: { id: { in: in_ } }, select: { id: true, name: true } }),
-      webapp: (in_) => this.prisma.webapp.findMany({ where: { id: { in: in_ } }, select: { id: true, name: true } }),
-      dataset: (in_) => this.prisma.dataset.findMany({ where: { id: { in: in_ } }, select: { id: true, name: true } }),
-    };
-    const found = await Promise.all(
-      Object.entries(lookups).map(async ([type, lookup]) => {
-        const wanted = ids(type);
-        return wanted.length === 0 ? [] : (await lookup(wanted)).map((row) => [`${type}:${row.id}`, row.name] as const);
-      }),
-    );
-    return new Map(found.flat());
+    const wanted = [ids('user'), ids('group'), ids('webapp'), ids('dataset')];
+    if (wanted.every((list) => list.length === 0)) return new Map();
+    const rows = await this.pg.prepared<{ key: string; name: string }>('behalf_audit_target_names', TARGET_NAMES_SQL, wanted);
+    return new Map(rows.map((row) => [row.key, row.name]));
   }
 
   /** Walks the whole chain in id order, in batches, checking every link and hash. */

@@ -30,6 +30,15 @@ export function describeAction(action: string): string {
 /** The filters the API applies (`GET /api/v1/users/me/impersonation-events`). */
 type Filters = { actor?: string; webapp?: string; action?: string; outcome?: AuditOutcome };
 
+/** What an event was on, its whole id in a tooltip; nothing without a label. */
+function EventTarget({ label, id }: { label: string | null; id: string | null }) {
+  return label ? (
+    <Text size="xs" c="dimmed" title={id ?? undefined}>
+      {label}
+    </Text>
+  ) : null;
+}
+
 /** "Who acted as me": every exchange, call and secret delivery made as the signed-in person, filtered by the API. */
 export function ActedAsMeScreen() {
   const { filters, form, set, submit, clear, filtered, paging } = useUrlFilters<Filters>('/me/acted-as-me');
@@ -86,11 +95,7 @@ export function ActedAsMeScreen() {
                   <Table.Td>
                     <Stack gap={0}>
                       <Text size="sm">{describeAction(e.action)}</Text>
-                      {e.target && targetLabel(e.target) ? (
-                        <Text size="xs" c="dimmed" title={e.target.id ?? undefined}>
-                          {targetLabel(e.target)}
-                        </Text>
-                      ) : null}
+                      {e.target ? <EventTarget label={targetLabel(e.target)} id={e.target.id} /> : null}
                     </Stack>
                   </Table.Td>
                   <Table.Td>

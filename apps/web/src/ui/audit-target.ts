@@ -1,5 +1,3 @@
-import type { AuditEvent } from '@behalf/contracts';
-
 /** How the audit screen shows a record's target: words for its kind, a short id, and its screen where it has one. */
 export interface TargetView {
   label: string;
@@ -31,7 +29,7 @@ const SHORT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function auditTarget(event: {
   /** The admin log's targets carry a name; a viewer's events (who acted as me) do not. */
-  target: (Omit<NonNullable<AuditEvent['target']>, 'name'> & { name?: string | null }) | null;
+  target: { type: string; id: string | null; name?: string | null } | null;
   webappId: string | null;
 }): TargetView | null {
   const target = event.target;

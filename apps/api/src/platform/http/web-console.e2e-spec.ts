@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { projectRoot } from '../../common/project-root';
 import { startTestApp, TestApp } from '../../../test/harness';
 import { CONSOLE_CSP } from './web-console';
 
@@ -42,7 +43,7 @@ describe('the web console, served by the API', () => {
     expect(CONSOLE_CSP).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|\*)/);
     expect(CONSOLE_CSP).toContain("frame-ancestors 'none'");
     // docs/security.md states the policy as served.
-    expect(readFileSync(join(__dirname, '../../../../../docs/security.md'), 'utf8')).toContain(`Content-Security-Policy: ${CONSOLE_CSP}\n`);
+    expect(readFileSync(join(projectRoot(), 'docs/security.md'), 'utf8')).toContain(`Content-Security-Policy: ${CONSOLE_CSP}\n`);
   });
 
   it('serves hashed assets for a year, immutable, gzipped to browsers that accept it', async () => {
