@@ -80,6 +80,21 @@ async function look(page: Page, name: string, ready?: Locator): Promise<void> {
       .locator('input[readonly], input[aria-haspopup="listbox"]')
       .evaluateAll((inputs) => (inputs as HTMLInputElement[]).filter((i) => i.value !== '' && i.scrollWidth > i.clientWidth + 1).map((i) => i.value));
     expect({ screen: name, width, cut }).toEqual({ screen: name, width, cut: [] });
+    // No cell, button or link of a table lies past the screen's edge, behind a sideways scroll;
+    // on a phone every cell names its column (the rows are blocks, the headings out of sight).
+    const tables = await page.locator('table').evaluateAll((all, screenWidth) => {
+      const cells = all.flatMap((table) => [...table.querySelectorAll('tbody td, tbody a, tbody button')]);
+      return {
+        beyond: cells.filter((e) => e.getBoundingClientRect().right > screenWidth + 0.5).map((e) => (e.textContent ?? '').trim().slice(0, 40)),
+        labels: [...new Set(all.flatMap((table) => [...table.querySelectorAll('tbody td')].map((td) => getComputedStyle(td, '::before').content)))],
+      };
+    }, width);
+    expect({ screen: name, width, beyond: tables.beyond }).toEqual({ screen: name, width, beyond: [] });
+    if (tables.labels.length > 0) {
+      const headings = await page.locator('table thead th').allTextContents();
+      const expected = width < 576 ? [...new Set(headings.map((h) => `"${h}"`))].sort() : ['none'];
+      expect({ screen: name, width, labels: tables.labels.sort() }).toEqual({ screen: name, width, labels: expected });
+    }
     // From the top, so that the fixed header and navigation are drawn where they belong.
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });

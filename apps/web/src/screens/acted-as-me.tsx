@@ -1,4 +1,4 @@
-import { Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import type { AuditOutcome } from '@behalf/contracts';
@@ -9,6 +9,7 @@ import { auditTarget } from '../ui/audit-target';
 import { when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
 import { FilterButtons, useUrlFilters } from '../ui/filter-form';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager } from '../ui/pager';
 import { WebappPicker, useWebappOptions } from '../ui/pickers';
@@ -75,37 +76,24 @@ export function ActedAsMeScreen() {
       <ProblemAlert error={events.error} />
       {events.data && shown.length === 0 ? <Text c="dimmed">{filtered ? 'No event matches the filter.' : 'Nobody has acted as you.'}</Text> : null}
       {shown.length > 0 ? (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped aria-label="Impersonation events">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Actor</Table.Th>
-                <Table.Th>Webapp</Table.Th>
-                <Table.Th>What</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {shown.map((e) => (
-                <Table.Tr key={e.id}>
-                  <Table.Td>{when(e.at)}</Table.Td>
-                  <Table.Td>{e.actor?.login ?? '—'}</Table.Td>
-                  <Table.Td>{webappName(e.webappId)}</Table.Td>
-                  <Table.Td>
-                    <Stack gap={0}>
-                      <Text size="sm">{describeAction(e.action)}</Text>
-                      {e.target ? <EventTarget label={targetLabel(e.target)} id={e.target.id} /> : null}
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Outcome outcome={e.outcome} reason={e.reason} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Impersonation events"
+          minWidth={640}
+          columns={['When', 'Actor', 'Webapp', 'What', 'Outcome']}
+          rows={shown}
+          rowKey={(e) => e.id}
+          cells={(e) => [
+            when(e.at),
+            e.actor?.login ?? '—',
+            webappName(e.webappId),
+            <Stack gap={0}>
+              <Text size="sm">{describeAction(e.action)}</Text>
+              {e.target ? <EventTarget label={targetLabel(e.target)} id={e.target.id} /> : null}
+            </Stack>,
+            <Outcome outcome={e.outcome} reason={e.reason} />,
+          ]}
+          striped
+        />
       ) : null}
       <Pager paging={paging} nextCursor={events.data?.nextCursor} label="Events" />
     </Page>

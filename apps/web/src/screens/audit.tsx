@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@behalf/contracts/codes';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -9,6 +9,7 @@ import { auditTarget } from '../ui/audit-target';
 import { isoToLocalInput, localInputToIso, when } from '../ui/format';
 import { Outcome } from '../ui/outcome';
 import { FilterButtons, useUrlFilters } from '../ui/filter-form';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager } from '../ui/pager';
 import { WebappPicker } from '../ui/pickers';
@@ -116,42 +117,25 @@ export function AuditScreen() {
       <ProblemAlert error={events.error} />
       {events.data?.items.length === 0 ? <Text c="dimmed">No record matches.</Text> : null}
       {events.data && events.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped aria-label="Audit records">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>#</Table.Th>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Actor</Table.Th>
-                <Table.Th>On behalf of</Table.Th>
-                <Table.Th>Target</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {events.data.items.map((e) => (
-                <Table.Tr key={e.id}>
-                  <Table.Td>{e.id}</Table.Td>
-                  <Table.Td>{when(e.at)}</Table.Td>
-                  <Table.Td>
-                    <Text ff="monospace" size="sm">
-                      {e.action}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{e.actor?.login ?? '—'}</Table.Td>
-                  <Table.Td>{e.onBehalfOf?.login ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Target event={e} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Outcome outcome={e.outcome} reason={e.reason} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Audit records"
+          minWidth={760}
+          columns={['#', 'When', 'Action', 'Actor', 'On behalf of', 'Target', 'Outcome']}
+          rows={events.data.items}
+          rowKey={(e) => e.id}
+          cells={(e) => [
+            e.id,
+            when(e.at),
+            <Text ff="monospace" size="sm">
+              {e.action}
+            </Text>,
+            e.actor?.login ?? '—',
+            e.onBehalfOf?.login ?? '—',
+            <Target event={e} />,
+            <Outcome outcome={e.outcome} reason={e.reason} />,
+          ]}
+          striped
+        />
       ) : null}
       <Pager paging={paging} nextCursor={events.data?.nextCursor} label="Audit records" />
     </Page>

@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, FileInput, Group, Progress, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Card, FileInput, Group, Progress, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
@@ -8,6 +8,7 @@ import { unwrap } from '../api/problem';
 import { fileUrl, type Upload, uploadFile } from '../api/upload';
 import { bytes, when } from '../ui/format';
 import { whenLoaded } from '../ui/loaded';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { GroupPicker } from '../ui/pickers';
@@ -181,52 +182,38 @@ function Files({ datasetId, access }: { datasetId: string; access: string }) {
       <ProblemAlert error={files.error ?? remove.error} />
       {files.data?.items.length === 0 ? <Text c="dimmed">{prefix ? 'No file under this prefix.' : 'No files yet.'}</Text> : null}
       {files.data && files.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={560}>
-          <Table aria-label="Files">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Path</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Updated</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {files.data.items.map((f) => (
-                <Table.Tr key={f.path}>
-                  <Table.Td>
-                    <Text ff="monospace" size="sm">
-                      {f.path}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{bytes(f.size)}</Table.Td>
-                  <Table.Td>{f.contentType}</Table.Td>
-                  <Table.Td>{when(f.updatedAt)}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Button
-                        component="a"
-                        size="xs"
-                        variant="default"
-                        href={fileUrl(datasetId, f.path)}
-                        download={f.path.split('/').pop()}
-                        aria-label={`Download ${f.path}`}
-                      >
-                        Download
-                      </Button>
-                      {writer ? (
-                        <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(f.path)} aria-label={`Delete ${f.path}`}>
-                          Delete
-                        </Button>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Files"
+          minWidth={560}
+          columns={['Path', 'Size', 'Type', 'Updated', 'Actions']}
+          rows={files.data.items}
+          rowKey={(f) => f.path}
+          cells={(f) => [
+            <Text ff="monospace" size="sm">
+              {f.path}
+            </Text>,
+            bytes(f.size),
+            f.contentType,
+            when(f.updatedAt),
+            <Group gap="xs" wrap="nowrap">
+              <Button
+                component="a"
+                size="xs"
+                variant="default"
+                href={fileUrl(datasetId, f.path)}
+                download={f.path.split('/').pop()}
+                aria-label={`Download ${f.path}`}
+              >
+                Download
+              </Button>
+              {writer ? (
+                <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(f.path)} aria-label={`Delete ${f.path}`}>
+                  Delete
+                </Button>
+              ) : null}
+            </Group>,
+          ]}
+        />
       ) : null}
       <Pager paging={paging} nextCursor={files.data?.nextCursor} label="Files" />
       {writer ? <UploadForm datasetId={datasetId} prefix={prefix} onStored={() => void invalidate()} /> : null}

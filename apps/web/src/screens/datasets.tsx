@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -7,6 +7,7 @@ import { unwrap } from '../api/problem';
 import { may, meQuery } from '../app/session';
 import { when } from '../ui/format';
 import { CreateDialog } from '../ui/create-dialog';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -70,34 +71,22 @@ export function DatasetsScreen() {
       <ProblemAlert error={datasets.error} />
       {datasets.data?.items.length === 0 ? <Text c="dimmed">No datasets you may read.</Text> : null}
       {datasets.data && datasets.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={520}>
-          <Table striped aria-label="Datasets">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Owner</Table.Th>
-                <Table.Th>Your access</Table.Th>
-                <Table.Th>Updated</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {datasets.data.items.map((d) => (
-                <Table.Tr key={d.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/datasets/${d.id}`}>
-                      {d.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{d.owner?.login ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light">{d.access}</Badge>
-                  </Table.Td>
-                  <Table.Td>{when(d.updatedAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Datasets"
+          minWidth={520}
+          columns={['Name', 'Owner', 'Your access', 'Updated']}
+          rows={datasets.data.items}
+          rowKey={(d) => d.id}
+          cells={(d) => [
+            <Anchor component={Link} to={`/datasets/${d.id}`}>
+              {d.name}
+            </Anchor>,
+            d.owner?.login ?? '—',
+            <Badge variant="light">{d.access}</Badge>,
+            when(d.updatedAt),
+          ]}
+          striped
+        />
       ) : null}
       <Pager paging={paging} nextCursor={datasets.data?.nextCursor} label="Datasets" />
     </Page>

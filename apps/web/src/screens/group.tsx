@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { expired, localInputToIso, when } from '../ui/format';
 import { Saved, whenLoaded } from '../ui/loaded';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { GroupPicker, UserPicker } from '../ui/pickers';
@@ -171,53 +172,37 @@ function Grants({ groupId, groupName }: { groupId: string; groupName: string }) 
       <ProblemAlert error={grants.error ?? remove.error} />
       {grants.data?.items.length === 0 ? <Text c="dimmed">No impersonation targets.</Text> : null}
       {grants.data && grants.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={600}>
-          <Table aria-label="Impersonation targets">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Target group</Table.Th>
-                <Table.Th>Reason</Table.Th>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>Granted by</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {grants.data.items.map((g) => (
-                <Table.Tr key={g.targetGroup.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/groups/${g.targetGroup.id}`}>
-                      {g.targetGroup.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{g.reason}</Table.Td>
-                  <Table.Td>
-                    {g.expiresAt ? when(g.expiresAt) : 'never'}{' '}
-                    {expired(g.expiresAt) ? (
-                      <Badge color="orange" variant="light">
-                        expired
-                      </Badge>
-                    ) : null}
-                  </Table.Td>
-                  <Table.Td>
-                    {g.createdBy?.login ?? '—'}, {when(g.createdAt)}
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="red"
-                      onClick={() => remove.mutate(g.targetGroup.id)}
-                      aria-label={`Remove the grant on ${g.targetGroup.name}`}
-                    >
-                      Remove
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Impersonation targets"
+          minWidth={600}
+          columns={['Target group', 'Reason', 'Expires', 'Granted by', 'Actions']}
+          rows={grants.data.items}
+          rowKey={(g) => g.targetGroup.id}
+          cells={(g) => [
+            <Anchor component={Link} to={`/groups/${g.targetGroup.id}`}>
+              {g.targetGroup.name}
+            </Anchor>,
+            g.reason,
+            <>
+              {g.expiresAt ? when(g.expiresAt) : 'never'}{' '}
+              {expired(g.expiresAt) ? (
+                <Badge color="orange" variant="light">
+                  expired
+                </Badge>
+              ) : null}
+            </>,
+            `${g.createdBy?.login ?? '—'}, ${when(g.createdAt)}`,
+            <Button
+              size="xs"
+              variant="light"
+              color="red"
+              onClick={() => remove.mutate(g.targetGroup.id)}
+              aria-label={`Remove the grant on ${g.targetGroup.name}`}
+            >
+              Remove
+            </Button>,
+          ]}
+        />
       ) : null}
       <Pager paging={paging} nextCursor={grants.data?.nextCursor} label="Impersonation targets" />
       <form onSubmit={submit} aria-label="Grant impersonation">

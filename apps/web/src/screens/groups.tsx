@@ -1,10 +1,11 @@
-import { Anchor, Badge, Button, Checkbox, Group, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Group, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { CreateDialog } from '../ui/create-dialog';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -92,38 +93,27 @@ export function GroupsScreen() {
       <ProblemAlert error={groups.error} />
       {groups.data?.items.length === 0 ? <Text c="dimmed">No groups yet.</Text> : null}
       {groups.data && groups.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={480}>
-          <Table striped aria-label="Groups">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th>Permissions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {groups.data.items.map((g) => (
-                <Table.Tr key={g.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/groups/${g.id}`}>
-                      {g.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{g.description ?? ''}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {PERMISSIONS.filter((p) => g.permissions[p.key]).map((p) => (
-                        <Badge key={p.key} variant="light">
-                          {p.label}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
+        <DataTable
+          label="Groups"
+          minWidth={480}
+          columns={['Name', 'Description', 'Permissions']}
+          rows={groups.data.items}
+          rowKey={(g) => g.id}
+          cells={(g) => [
+            <Anchor component={Link} to={`/groups/${g.id}`}>
+              {g.name}
+            </Anchor>,
+            g.description ?? '',
+            <Group gap={4}>
+              {PERMISSIONS.filter((p) => g.permissions[p.key]).map((p) => (
+                <Badge key={p.key} variant="light">
+                  {p.label}
+                </Badge>
               ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+            </Group>,
+          ]}
+          striped
+        />
       ) : null}
       <Pager paging={paging} nextCursor={groups.data?.nextCursor} label="Groups" />
     </Page>

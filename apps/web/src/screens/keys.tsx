@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Card, Checkbox, Group, NumberInput, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, Group, NumberInput, Stack, Switch, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, type paths } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { Saved } from '../ui/loaded';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
 
@@ -27,33 +28,20 @@ function Jwks() {
     <Stack gap="xs">
       <ProblemAlert error={jwks.error} />
       {jwks.data ? (
-        <Table.ScrollContainer minWidth={480}>
-          <Table aria-label="Published keys">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Key id</Table.Th>
-                <Table.Th>Algorithm</Table.Th>
-                <Table.Th>Type</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {jwks.data.keys.map((k) => (
-                <Table.Tr key={k.kid}>
-                  <Table.Td>
-                    <Text ff="monospace" size="sm">
-                      {k.kid}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{k.alg}</Table.Td>
-                  <Table.Td>
-                    {k.kty}
-                    {k.crv ? ` ${k.crv}` : ''}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Published keys"
+          minWidth={480}
+          columns={['Key id', 'Algorithm', 'Type']}
+          rows={jwks.data.keys}
+          rowKey={(k) => k.kid ?? JSON.stringify(k)}
+          cells={(k) => [
+            <Text ff="monospace" size="sm">
+              {k.kid}
+            </Text>,
+            k.alg,
+            k.crv ? `${k.kty} ${k.crv}` : k.kty,
+          ]}
+        />
       ) : null}
       <Text size="sm" c="dimmed">
         Published at /.well-known/jwks.json: the signing key, keys waiting to sign, and retired keys while tokens they signed may live.

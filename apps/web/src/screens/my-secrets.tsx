@@ -1,9 +1,10 @@
-import { Badge, Button, Card, Group, MultiSelect, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, MultiSelect, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -93,37 +94,25 @@ function Secrets() {
         <ProblemAlert error={secrets.error ?? remove.error} />
         {secrets.data?.items.length === 0 ? <Text c="dimmed">No secrets yet.</Text> : null}
         {secrets.data && secrets.data.items.length > 0 ? (
-          <Table.ScrollContainer minWidth={420}>
-            <Table>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Updated</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {secrets.data.items.map((secret) => (
-                  <Table.Tr key={secret.name}>
-                    <Table.Td>
-                      <Text ff="monospace">{secret.name}</Text>
-                    </Table.Td>
-                    <Table.Td>{when(secret.updatedAt)}</Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setReplacing(secret.name)} aria-label={`Replace ${secret.name}`}>
-                          Replace
-                        </Button>
-                        <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(secret.name)} aria-label={`Delete ${secret.name}`}>
-                          Delete
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            label="Secrets"
+            minWidth={420}
+            columns={['Name', 'Updated', 'Actions']}
+            rows={secrets.data.items}
+            rowKey={(secret) => secret.name}
+            cells={(secret) => [
+              <Text ff="monospace">{secret.name}</Text>,
+              when(secret.updatedAt),
+              <Group gap="xs" wrap="nowrap">
+                <Button size="xs" variant="default" onClick={() => setReplacing(secret.name)} aria-label={`Replace ${secret.name}`}>
+                  Replace
+                </Button>
+                <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(secret.name)} aria-label={`Delete ${secret.name}`}>
+                  Delete
+                </Button>
+              </Group>,
+            ]}
+          />
         ) : null}
         <Pager paging={paging} nextCursor={secrets.data?.nextCursor} label="Secrets" />
         {replacing ? <SecretForm key={replacing} name={replacing} onDone={() => setReplacing(null)} /> : null}

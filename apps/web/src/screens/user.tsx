@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { Saved, whenLoaded } from '../ui/loaded';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -144,44 +145,30 @@ function ApiKeys({ userId }: { userId: string }) {
       <ProblemAlert error={keys.error ?? revoke.error} />
       {keys.data?.items.length === 0 ? <Text c="dimmed">No API keys.</Text> : null}
       {keys.data && keys.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={520}>
-          <Table aria-label="API keys">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Prefix</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>State</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {keys.data.items.map((k) => (
-                <Table.Tr key={k.id}>
-                  <Table.Td>{k.name}</Table.Td>
-                  <Table.Td>
-                    <Text ff="monospace" size="sm">
-                      {k.prefix}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{when(k.lastUsedAt)}</Table.Td>
-                  <Table.Td>{when(k.expiresAt)}</Table.Td>
-                  <Table.Td>
-                    {k.revokedAt ? (
-                      <Badge color="gray" variant="light">
-                        revoked
-                      </Badge>
-                    ) : (
-                      <Button size="xs" color="red" variant="light" onClick={() => revoke.mutate(k.id)} aria-label={`Revoke API key ${k.name}`}>
-                        Revoke
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="API keys"
+          minWidth={520}
+          columns={['Name', 'Prefix', 'Last used', 'Expires', 'State']}
+          rows={keys.data.items}
+          rowKey={(k) => k.id}
+          cells={(k) => [
+            k.name,
+            <Text ff="monospace" size="sm">
+              {k.prefix}
+            </Text>,
+            when(k.lastUsedAt),
+            when(k.expiresAt),
+            k.revokedAt ? (
+              <Badge color="gray" variant="light">
+                revoked
+              </Badge>
+            ) : (
+              <Button size="xs" color="red" variant="light" onClick={() => revoke.mutate(k.id)} aria-label={`Revoke API key ${k.name}`}>
+                Revoke
+              </Button>
+            ),
+          ]}
+        />
       ) : null}
       <Pager paging={paging} nextCursor={keys.data?.nextCursor} label="API keys" />
     </Stack>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, PasswordInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearch } from '@tanstack/react-router';
@@ -7,6 +7,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { when } from '../ui/format';
 import { CreateDialog } from '../ui/create-dialog';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -106,38 +107,26 @@ export function UsersScreen() {
       <ProblemAlert error={users.error} />
       {users.data?.items.length === 0 ? <Text c="dimmed">{q ? 'No user matches.' : 'No users yet.'}</Text> : null}
       {users.data && users.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped highlightOnHover aria-label="Users">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Login</Table.Th>
-                <Table.Th>Display name</Table.Th>
-                <Table.Th>Email</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {users.data.items.map((u) => (
-                <Table.Tr key={u.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/users/${u.id}`}>
-                      {u.login}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{u.displayName}</Table.Td>
-                  <Table.Td>{u.email ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Badge color={u.status === 'active' ? 'green' : 'gray'} variant="light">
-                      {u.status}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{when(u.createdAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Users"
+          minWidth={560}
+          columns={['Login', 'Display name', 'Email', 'Status', 'Created']}
+          rows={users.data.items}
+          rowKey={(u) => u.id}
+          cells={(u) => [
+            <Anchor component={Link} to={`/users/${u.id}`}>
+              {u.login}
+            </Anchor>,
+            u.displayName,
+            u.email ?? '—',
+            <Badge color={u.status === 'active' ? 'green' : 'gray'} variant="light">
+              {u.status}
+            </Badge>,
+            when(u.createdAt),
+          ]}
+          striped
+          highlightOnHover
+        />
       ) : null}
       <Pager paging={paging} nextCursor={users.data?.nextCursor} label="Users" />
     </Page>

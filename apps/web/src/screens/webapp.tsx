@@ -1,22 +1,4 @@
-import {
-  Paper,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Code,
-  Group,
-  List,
-  Select,
-  Stack,
-  Switch,
-  Table,
-  TagsInput,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from '@mantine/core';
+import { Paper, Anchor, Badge, Button, Card, Code, Group, List, Select, Stack, Switch, TagsInput, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -25,6 +7,7 @@ import { unwrap } from '../api/problem';
 import { isAdmin, meQuery } from '../app/session';
 import { when } from '../ui/format';
 import { Saved, whenLoaded } from '../ui/loaded';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { GroupsPicker, UserPicker, UsersPicker } from '../ui/pickers';
@@ -315,56 +298,41 @@ function Runs({ webappId }: { webappId: string }) {
       {spec ? <LaunchSpecView spec={spec} /> : null}
       {runs.data?.items.length === 0 ? <Text c="dimmed">No runs yet.</Text> : null}
       {runs.data && runs.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={640}>
-          <Table aria-label="Runs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Started</Table.Th>
-                <Table.Th>Runs as</Table.Th>
-                <Table.Th>Started by</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th>Upstream</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.data.items.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>{when(r.startedAt)}</Table.Td>
-                  <Table.Td>{r.identity.login}</Table.Td>
-                  <Table.Td>{r.startedBy?.login ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Badge color={r.status === 'active' ? 'green' : 'gray'} variant="light">
-                      {r.status}
-                    </Badge>
-                    {r.status === 'stopped' ? (
-                      <Text size="xs" c="dimmed">
-                        {when(r.stoppedAt)}
-                        {r.stopReason ? `: ${r.stopReason}` : ''}
-                      </Text>
-                    ) : (
-                      <Text size="xs" c="dimmed">
-                        until {when(r.endsAt)}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      {r.upstreamUrl ?? '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {r.status === 'active' ? (
-                      <Button size="xs" color="red" variant="light" onClick={() => stop.mutate(r.id)} aria-label={`Stop the run started ${when(r.startedAt)}`}>
-                        Stop
-                      </Button>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Runs"
+          minWidth={640}
+          columns={['Started', 'Runs as', 'Started by', 'State', 'Upstream', 'Actions']}
+          rows={runs.data.items}
+          rowKey={(r) => r.id}
+          cells={(r) => [
+            when(r.startedAt),
+            r.identity.login,
+            r.startedBy?.login ?? '—',
+            <>
+              <Badge color={r.status === 'active' ? 'green' : 'gray'} variant="light">
+                {r.status}
+              </Badge>
+              {r.status === 'stopped' ? (
+                <Text size="xs" c="dimmed">
+                  {when(r.stoppedAt)}
+                  {r.stopReason ? `: ${r.stopReason}` : ''}
+                </Text>
+              ) : (
+                <Text size="xs" c="dimmed">
+                  until {when(r.endsAt)}
+                </Text>
+              )}
+            </>,
+            <Text size="sm" ff="monospace">
+              {r.upstreamUrl ?? '—'}
+            </Text>,
+            r.status === 'active' ? (
+              <Button size="xs" color="red" variant="light" onClick={() => stop.mutate(r.id)} aria-label={`Stop the run started ${when(r.startedAt)}`}>
+                Stop
+              </Button>
+            ) : null,
+          ]}
+        />
       ) : null}
       <Pager paging={paging} nextCursor={runs.data?.nextCursor} label="Runs" />
     </Stack>

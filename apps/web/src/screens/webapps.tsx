@@ -1,4 +1,4 @@
-import { Anchor, Button, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Button, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -7,6 +7,7 @@ import { unwrap } from '../api/problem';
 import { isAdmin, may, meQuery } from '../app/session';
 import { PendingSecretNameRequests } from './secret-name-request';
 import { CreateDialog } from '../ui/create-dialog';
+import { DataTable } from '../ui/data-table';
 import { Page } from '../ui/page';
 import { Pager, usePaging } from '../ui/pager';
 import { fieldError, ProblemAlert } from '../ui/problem-alert';
@@ -149,36 +150,24 @@ export function WebappsScreen() {
       <ProblemAlert error={webapps.error} />
       {webapps.data?.items.length === 0 ? <Text c="dimmed">No webapps you may see.</Text> : null}
       {webapps.data && webapps.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped aria-label="Webapps">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>Owner</Table.Th>
-                <Table.Th>Address</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {webapps.data.items.map((w) => (
-                <Table.Tr key={w.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/webapps/${w.id}`}>
-                      {w.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{w.kind}</Table.Td>
-                  <Table.Td>{w.owner?.login ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Anchor href={w.url} target="_blank" rel="noopener noreferrer" size="sm">
-                      {w.url}
-                    </Anchor>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Webapps"
+          minWidth={560}
+          columns={['Name', 'Kind', 'Owner', 'Address']}
+          rows={webapps.data.items}
+          rowKey={(w) => w.id}
+          cells={(w) => [
+            <Anchor component={Link} to={`/webapps/${w.id}`}>
+              {w.name}
+            </Anchor>,
+            w.kind,
+            w.owner?.login ?? '—',
+            <Anchor href={w.url} target="_blank" rel="noopener noreferrer" size="sm">
+              {w.url}
+            </Anchor>,
+          ]}
+          striped
+        />
       ) : null}
       <Pager paging={paging} nextCursor={webapps.data?.nextCursor} label="Webapps" />
       {isAdmin(me.data) ? <PendingSecretNameRequests /> : null}

@@ -1,0 +1,52 @@
+import { Table } from '@mantine/core';
+import type { ReactNode } from 'react';
+import classes from './data-table.module.css';
+
+export interface DataTableProps<Row> {
+  /** The table's accessible name. */
+  label: string;
+  /** The column headings, in order; each row's cells follow them. */
+  columns: readonly string[];
+  rows: readonly Row[];
+  rowKey: (row: Row) => string;
+  /** One cell per column. */
+  cells: (row: Row) => readonly ReactNode[];
+  /** How wide the table must be before it scrolls sideways, on screens wider than a phone. */
+  minWidth: number;
+  striped?: boolean;
+  highlightOnHover?: boolean;
+}
+
+/**
+ * A list as a table. On a phone each row is shown as a block, every cell under its column's
+ * name, instead of a table scrolling sideways. The roles are given outright because a table
+ * laid out as blocks loses them in some browsers.
+ */
+export function DataTable<Row>({ label, columns, rows, rowKey, cells, minWidth, striped, highlightOnHover }: DataTableProps<Row>) {
+  return (
+    <Table.ScrollContainer minWidth={minWidth} className={classes.container}>
+      <Table striped={striped} highlightOnHover={highlightOnHover} aria-label={label} role="table" className={classes.table}>
+        <Table.Thead role="rowgroup">
+          <Table.Tr role="row">
+            {columns.map((column) => (
+              <Table.Th key={column} role="columnheader">
+                {column}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody role="rowgroup">
+          {rows.map((row) => (
+            <Table.Tr key={rowKey(row)} role="row">
+              {cells(row).map((cell, i) => (
+                <Table.Td key={columns[i]} role="cell" data-label={columns[i]}>
+                  {cell}
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
