@@ -511,7 +511,7 @@ describe('the web console', () => {
     const [exchanged] = await stack.sql<{ run: string }>(
       `SELECT target_id AS run FROM audit_events WHERE action = 'token.exchange' AND target_type = 'webapp_run' ORDER BY id DESC LIMIT 1`,
     );
-    const target = records.getByRole('link', { name: `Webapp run ${exchanged.run.slice(0, 8)}` });
+    const target = records.getByRole('link', { name: `Webapp run ${exchanged.run.slice(0, 8)} of Support desk` });
     expect(await target.getAttribute('title')).toBe(exchanged.run);
     expect(await target.getAttribute('href')).toBe(`/webapps/${ids.webapp}`);
     await lacksText(records, 'webapp_run');

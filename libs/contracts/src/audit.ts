@@ -13,8 +13,8 @@ export interface AuditEvent {
   webappId: string | null;
   /**
    * What the action was on. `name` is not part of the record: it is the target's name when read
-   * (a user's login; a group's, webapp's or dataset's name), null for other kinds and for a
-   * target that no longer exists.
+   * (a user's login; a group's, webapp's or dataset's name; a run's webapp's name), null for
+   * other kinds and for a target that no longer exists.
    */
   target: { type: string; id: string | null; name: string | null } | null;
   reason: string | null;

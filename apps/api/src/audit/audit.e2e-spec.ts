@@ -1,6 +1,7 @@
 import type { AuditEvent, AuditVerification, Page } from '@behalf/contracts';
 import { anonymous, expectProblem, fieldErrors, loginAsAdmin, SessionClient } from '../../test/clients';
 import { apiKeyClient, createGroup, createUser, userSession } from '../../test/fixtures/identity';
+import { createWebapp, startRun } from '../../test/fixtures/webapps';
 import { sql, startTestApp, TestApp } from '../../test/harness';
 import { dollarQuoted } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -49,6 +50,11 @@ describe('the audit log', () => {
     const { session } = await userSession(t.app, admin);
     await apiKeyClient(t.app, session);
     expect((await targets('api_key.create'))[0]).toMatchObject({ type: 'api_key', name: null });
+    // A run is named by its webapp, as that is called now.
+    const webapp = await createWebapp(admin);
+    const run = await startRun(t.app, admin, webapp.id);
+    expect((await admin.request('PATCH', `/api/v1/webapps/${webapp.id}`, { name: `${webapp.name} v2` })).statusCode).toBe(200);
+    expect((await targets('webapp.run.start'))[0]).toEqual({ type: 'webapp_run', id: run.runId, name: `${webapp.name} v2` });
 
     expect((await admin.request('DELETE', `/api/v1/groups/${group.id}`)).statusCode).toBe(204);
     expect((await targets('group.update')).find((target) => target?.id === group.id)).toEqual({ type: 'group', id: group.id, name: null });

@@ -13,7 +13,8 @@ const TARGET_NAMES_SQL = `
   SELECT 'user:' || id AS key, login AS name FROM users WHERE id = ANY($1::uuid[])
   UNION ALL SELECT 'group:' || id, name FROM groups WHERE id = ANY($2::uuid[])
   UNION ALL SELECT 'webapp:' || id, name FROM webapps WHERE id = ANY($3::uuid[])
-  UNION ALL SELECT 'dataset:' || id, name FROM datasets WHERE id = ANY($4::uuid[])`;
+  UNION ALL SELECT 'dataset:' || id, name FROM datasets WHERE id = ANY($4::uuid[])
+  UNION ALL SELECT 'webapp_run:' || r.id, w.name FROM webapp_runs r JOIN webapps w ON w.id = r.webapp_id WHERE r.id = ANY($5::uuid[])`;
 
 /** The most outbox records one append moves into the chain. */
 export const OUTBOX_BATCH = 1000;
@@ -222,12 +223,12 @@ export class AuditRepository {
 
   /**
    * The names these targets have now, keyed `type:id`: a user's login, a group's, webapp's or
-   * dataset's name. Kinds without a name, ids that are not UUIDs and targets since deleted are
+   * dataset's name, a run's webapp's name. Kinds without a name, ids that are not UUIDs and targets since deleted are
    * absent. One query.
    */
   async targetNames(targets: readonly { type: string; id: string | null }[]): Promise<Map<string, string>> {
     const ids = (type: string) => [...new Set(targets.flatMap((t) => (t.type === type && t.id && isUuid(t.id) ? [t.id] : [])))];
-    const wanted = [ids('user'), ids('group'), ids('webapp'), ids('dataset')];
+    const wanted = [ids('user'), ids('group'), ids('webapp'), ids('dataset'), ids('webapp_run')];
     if (wanted.every((list) => list.length === 0)) return new Map();
     const rows = await this.pg.prepared<{ key: string; name: string }>('behalf_audit_target_names', TARGET_NAMES_SQL, wanted);
     return new Map(rows.map((row) => [row.key, row.name]));

@@ -19,7 +19,7 @@ export const auditEventSchema = z.object({
         .string()
         .nullable()
         .describe(
-          'not part of the record: the target’s name when read (a user’s login; a group’s, webapp’s or dataset’s name), null for other kinds and for a target that no longer exists',
+          'not part of the record: the target’s name when read (a user’s login; a group’s, webapp’s or dataset’s name; a run’s webapp’s name), null for other kinds and for a target that no longer exists',
         ),
     })
     .nullable(),

@@ -36,6 +36,14 @@ describe('an audit record’s target as the console shows it', () => {
     expect(auditTarget({ target: { type: 'group', id: RUN, name: null }, webappId: null })?.label).toBe('Group 3f2a9c1e');
   });
 
+  it('names a run by its short id and its webapp, since a webapp’s runs share its name', () => {
+    expect(auditTarget({ target: { type: 'webapp_run', id: RUN, name: 'Support desk' }, webappId: WEBAPP })).toEqual({
+      label: 'Webapp run 3f2a9c1e of Support desk',
+      id: RUN,
+      to: `/webapps/${WEBAPP}`,
+    });
+  });
+
   it('keeps ids that are not UUIDs whole, and links nothing without a screen', () => {
     expect(auditTarget({ target: { type: 'api_key', id: 'k-17', name: null }, webappId: null })).toEqual({ label: 'API key k-17', id: 'k-17' });
     expect(auditTarget({ target: { type: 'settings', id: null, name: null }, webappId: null })).toEqual({ label: 'Settings', id: null });

@@ -26,6 +26,7 @@ const SHORT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * `target.name` is what the API found the target called when it answered (a user's login, a
  * group's, webapp's or dataset's name); without one (another kind, a deleted target) the id stands.
+ * A run is named by its short id and its webapp's name, which many runs share.
  */
 export function auditTarget(event: {
   /** The admin log's targets carry a name; a viewer's events (who acted as me) do not. */
@@ -37,7 +38,12 @@ export function auditTarget(event: {
   const kind = KINDS[target.type];
   const words = kind?.words ?? target.type.replace(/_/g, ' ');
   const id = target.id;
-  const label = target.name ? `${words} ${target.name}` : id ? `${words} ${SHORT.test(id) ? id.slice(0, 8) : id}` : words;
+  const shortId = id && SHORT.test(id) ? id.slice(0, 8) : id;
+  const label = !target.name
+    ? [words, shortId].filter(Boolean).join(' ')
+    : target.type === 'webapp_run' && shortId
+      ? `${words} ${shortId} of ${target.name}`
+      : `${words} ${target.name}`;
   if (kind?.screen && id) return { label, id, to: `${kind.screen}/${id}` };
   // A run is shown on its webapp's page.
   if (target.type === 'webapp_run' && event.webappId) return { label, id, to: `/webapps/${event.webappId}` };

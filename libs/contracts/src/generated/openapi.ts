@@ -1495,7 +1495,7 @@ export interface operations {
                             requestId: string | null;
                             target: {
                                 id: string | null;
-                                /** @description not part of the record: the target’s name when read (a user’s login; a group’s, webapp’s or dataset’s name), null for other kinds and for a target that no longer exists */
+                                /** @description not part of the record: the target’s name when read (a user’s login; a group’s, webapp’s or dataset’s name; a run’s webapp’s name), null for other kinds and for a target that no longer exists */
                                 name: string | null;
                                 type: string;
                             } | null;
