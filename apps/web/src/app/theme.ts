@@ -6,11 +6,6 @@ export const theme = createTheme({
   primaryShade: { light: 7, dark: 8 },
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   defaultRadius: 'sm',
-  components: {
-    // Wide tables scroll sideways on phones; the scrolling box takes keyboard focus so that
-    // people without a pointer can scroll it too.
-    TableScrollContainer: { defaultProps: { type: 'native', tabIndex: 0 } },
-  },
 });
 
 /** The colours the console uses for states (badges, alerts). */

@@ -1,5 +1,6 @@
 import { Table } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useMergedRef, useResizeObserver } from '@mantine/hooks';
+import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
 import classes from './data-table.module.css';
 
 export interface DataTableProps<Row> {
@@ -20,11 +21,28 @@ export interface DataTableProps<Row> {
 /**
  * A list as a table. On a phone each row is shown as a block, every cell under its column's
  * name, instead of a table scrolling sideways. The roles are given outright because a table
- * laid out as blocks loses them in some browsers.
+ * laid out as blocks loses them in some browsers. Where the screen is too narrow for its columns
+ * the table scrolls sideways, and only then is its box a named region in the keyboard's tab
+ * order, so that people without a pointer can scroll it and nobody tabs through boxes that do
+ * not scroll.
  */
 export function DataTable<Row>({ label, columns, rows, rowKey, cells, minWidth, striped, highlightOnHover }: DataTableProps<Row>) {
+  const box = useRef<HTMLDivElement>(null);
+  const [observed, size] = useResizeObserver<HTMLDivElement>();
+  const ref = useMergedRef(box, observed);
+  const [scrolls, setScrolls] = useState(false);
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (element) setScrolls(element.scrollWidth > element.clientWidth + 1);
+  }, [size.width, rows]);
   return (
-    <Table.ScrollContainer minWidth={minWidth} className={classes.container}>
+    <Table.ScrollContainer
+      ref={ref}
+      minWidth={minWidth}
+      type="native"
+      className={classes.container}
+      {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': `${label}, scrolling sideways` } : {})}
+    >
       <Table striped={striped} highlightOnHover={highlightOnHover} aria-label={label} role="table" className={classes.table}>
         <Table.Thead role="rowgroup">
           <Table.Tr role="row">
