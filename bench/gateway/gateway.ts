@@ -15,7 +15,6 @@
  * collections during each contender's rounds. Writes bench/results/gateway.json. Targets (issue
  * 17): throughput ≥ 1.0× CHP's; added p99 over direct ≤ 3 ms.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
@@ -87,14 +86,8 @@ async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promis
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  const [gatewayPort, chpPort, chpApiPort, upstreamPort, barePort, bareIdentityPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  // Asked for together, so that no two of them can be the same port.
+  const [gatewayPort, chpPort, chpApiPort, upstreamPort, barePort, bareIdentityPort] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
   const apps = `http://*.localhost:${gatewayPort}`;
   const api = await startServer({ BEHALF_APPS_URL: apps, BEHALF_GATEWAY_API_KEY: apiKey });
@@ -104,28 +97,36 @@ async function main(): Promise<void> {
   stops.push(async () => rmSync(gcDir, { recursive: true, force: true }));
   const GC_STATS = ['--import', join(ROOT, 'bench/runtime/gc-stats.mjs')];
   const gcFile = (name: string) => join(gcDir, `${name}.json`);
+  /** Starts one of the servers measured, counting its collections into gcFile(name); stopped at the end. */
+  const startMeasured = async (
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    ready: string | (() => Promise<void>),
+    nodeArgs: readonly string[] = [],
+    args: readonly string[] = [],
+  ) => {
+    const server = await spawnListening(script, { ...env, BEHALF_BENCH_GC_FILE: gcFile(name) }, ready, [...nodeArgs, ...GC_STATS], args);
+    stops.unshift(server.stop);
+    return server;
+  };
   try {
-    const upstream = await spawnListening(
-      join(ROOT, 'bench/gateway/upstream.mjs'),
-      { PORT: String(upstreamPort), BEHALF_BENCH_GC_FILE: gcFile('upstream') },
-      'ready',
-      GC_STATS,
-    );
-    stops.unshift(upstream.stop);
+    const upstream = await startMeasured('upstream', join(ROOT, 'bench/gateway/upstream.mjs'), { PORT: String(upstreamPort) }, 'ready');
     const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
     // The floors run with the gateway's Node flags (its V8 heap settings): what differs is the code.
-    const bare = await spawnListening(
+    const bare = await startMeasured(
+      'bare',
       join(ROOT, 'bench/gateway/bare-proxy.mjs'),
-      { PORT: String(barePort), TARGET: upstreamUrl, BEHALF_BENCH_GC_FILE: gcFile('bare') },
+      { PORT: String(barePort), TARGET: upstreamUrl },
       'ready',
-      [...GATEWAY_NODE_FLAGS, ...GC_STATS],
+      GATEWAY_NODE_FLAGS,
     );
-    stops.unshift(bare.stop);
 
     const profile = process.env.BEHALF_BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BEHALF_BENCH_PROFILE_DIR] : [];
-    const gateway = spawn(process.execPath, [...profile, ...GATEWAY_NODE_FLAGS, ...GC_STATS, join(ROOT, 'dist/apps/gateway/main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
+    const gateway = await startMeasured(
+      'gateway',
+      join(ROOT, 'dist/apps/gateway/main.js'),
+      {
         NODE_ENV: 'production',
         BEHALF_API_URL: api.url,
         BEHALF_PUBLIC_URL: api.url,
@@ -133,19 +134,17 @@ async function main(): Promise<void> {
         BEHALF_GATEWAY_PORT: String(gatewayPort),
         BEHALF_GATEWAY_API_KEY: apiKey,
         BEHALF_LOG_LEVEL: 'warn',
-        BEHALF_BENCH_GC_FILE: gcFile('gateway'),
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    stops.unshift(async () => {
-      gateway.kill('SIGTERM');
-      await new Promise((r) => gateway.once('exit', r));
-    });
-    const chp = spawn(
-      process.execPath,
+      () => waitForPort(gatewayPort, '/readyz'),
+      [...profile, ...GATEWAY_NODE_FLAGS],
+    );
+    const chp = await startMeasured(
+      'chp',
+      join(ROOT, 'node_modules/configurable-http-proxy/bin/configurable-http-proxy'),
+      { NODE_ENV: 'production' },
+      () => waitForPort(chpPort),
+      [],
       [
-        ...GC_STATS,
-        join(ROOT, 'node_modules/configurable-http-proxy/bin/configurable-http-proxy'),
         '--ip',
         '127.0.0.1',
         '--port',
@@ -159,14 +158,7 @@ async function main(): Promise<void> {
         '--log-level',
         'warn',
       ],
-      { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', BEHALF_BENCH_GC_FILE: gcFile('chp') }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
-    stops.unshift(async () => {
-      chp.kill('SIGTERM');
-      await new Promise((r) => chp.once('exit', r));
-    });
-    await waitForPort(chpPort);
-    await waitForPort(gatewayPort, '/readyz');
 
     // The world: a viewer, an authenticated webapp injecting headers and a JWT, its run.
     const admin = await Caller.login(api.url, 'admin', 'bench-admin-password');
@@ -205,13 +197,13 @@ async function main(): Promise<void> {
     const received = await get(gatewayPort, host, '/.bench/headers', { cookie: `behalf_gw=${session}` });
     const identityHeaders = Object.fromEntries(Object.entries(JSON.parse(received.body) as Record<string, string>).filter(([name]) => isForgeable(name)));
     if (!identityHeaders['x-behalf-user'] || !identityHeaders['x-behalf-identity']) throw new Error('the gateway did not inject the identity headers');
-    const bareIdentity = await spawnListening(
+    const bareIdentity = await startMeasured(
+      'bareIdentity',
       join(ROOT, 'bench/gateway/bare-proxy.mjs'),
-      { PORT: String(bareIdentityPort), TARGET: upstreamUrl, ADD_HEADERS: JSON.stringify(identityHeaders), BEHALF_BENCH_GC_FILE: gcFile('bareIdentity') },
+      { PORT: String(bareIdentityPort), TARGET: upstreamUrl, ADD_HEADERS: JSON.stringify(identityHeaders) },
       'ready',
-      [...GATEWAY_NODE_FLAGS, ...GC_STATS],
+      GATEWAY_NODE_FLAGS,
     );
-    stops.unshift(bareIdentity.stop);
 
     const contenders = {
       gateway: {

@@ -71,17 +71,22 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
 }
 
 /**
- * Starts `script` with `env` (and Node's `nodeArgs`) in a process of its own and resolves once it
- * prints `ready` on stdout; `pid` is its process (for its CPU time), `stop` ends it (SIGTERM) and
- * waits. For the peers the benchmarks compare Behalf with.
+ * Starts `script` (with `args`) with `env` and Node's `nodeArgs` in a process of its own, and
+ * resolves once it is ready: once it prints `ready` on stdout, or once `ready()` resolves (for a
+ * server that says too little, asked over HTTP). `pid` is its process (for its CPU time), `stop`
+ * ends it (SIGTERM) and waits. For the peers and floors the benchmarks compare Behalf with.
  */
 export async function spawnListening(
   script: string,
   env: Record<string, string>,
-  ready: string,
+  ready: string | (() => Promise<void>),
   nodeArgs: readonly string[] = [],
+  args: readonly string[] = [],
 ): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...nodeArgs, script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const stopChild = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -90,14 +95,21 @@ export async function spawnListening(
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${script} did not start within 20 s`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`${script} did not start within 30 s`)), 30_000);
+      const started = () => {
+        clearTimeout(timer);
+        resolve();
+      };
       child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes(ready)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
+      if (typeof ready === 'string') {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes(ready)) started();
+        });
+      } else {
+        // Its output is not read, only drained, so that a full pipe never stalls it.
+        child.stdout?.resume();
+        ready().then(started, reject);
+      }
     });
   } catch (error) {
     await stopChild();

@@ -281,6 +281,48 @@ describe('the benchmarks', () => {
     });
   });
 
+  describe('spawnListening, which starts the peers and the servers bench:gateway measures', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'behalf-spawn-'));
+      // A server that says nothing when it listens, answering with its second argument.
+      writeFileSync(
+        join(dir, 'quiet.cjs'),
+        `require('node:http').createServer((q, s) => s.end(process.argv[3])).listen(Number(process.argv[2]), '127.0.0.1');`,
+      );
+      writeFileSync(join(dir, 'dies.cjs'), 'process.exit(3);');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('passes the script its arguments and, for a quiet server, waits until the given check passes; stop ends it', async () => {
+      const { spawnListening } = await compiledWorld();
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/`;
+      const answers = async () => {
+        for (;;) {
+          if (
+            await fetch(url).then(
+              (r) => r.ok,
+              () => false,
+            )
+          )
+            return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const server = await spawnListening(join(dir, 'quiet.cjs'), {}, answers, [], [String(port), 'from-args']);
+      expect(await (await fetch(url)).text()).toBe('from-args');
+      await server.stop();
+      await expect(fetch(url)).rejects.toThrow();
+    });
+
+    it('fails, naming the exit code, when the script exits before its check passes', async () => {
+      const { spawnListening } = await compiledWorld();
+      const never = () => new Promise<void>(() => undefined);
+      await expect(spawnListening(join(dir, 'dies.cjs'), {}, never)).rejects.toThrow(/dies\.cjs exited \(3\) before it was ready/);
+    });
+  });
+
   describe("bench:gateway's bare proxy (the floor)", () => {
     /** One of bench:gateway's scripts with `env`, started as the bench starts it (its compiled `spawnListening`), with its URL. */
     async function listening(script: string, env: Record<string, string> = {}) {
