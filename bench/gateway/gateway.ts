@@ -86,7 +86,7 @@ async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promis
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  // Asked for together, so that no two of them can be the same port.
+  // Free ports on loopback, asked for at once.
   const [gatewayPort, chpPort, chpApiPort, upstreamPort, barePort, bareIdentityPort] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
   const apps = `http://*.localhost:${gatewayPort}`;
