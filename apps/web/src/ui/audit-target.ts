@@ -39,11 +39,8 @@ export function auditTarget(event: {
   const words = kind?.words ?? target.type.replace(/_/g, ' ');
   const id = target.id;
   const shortId = id && SHORT.test(id) ? id.slice(0, 8) : id;
-  const label = !target.name
-    ? [words, shortId].filter(Boolean).join(' ')
-    : target.type === 'webapp_run' && shortId
-      ? `${words} ${shortId} of ${target.name}`
-      : `${words} ${target.name}`;
+  const named = target.type === 'webapp_run' && target.name && shortId ? `${shortId} of ${target.name}` : (target.name ?? shortId);
+  const label = named ? `${words} ${named}` : words;
   if (kind?.screen && id) return { label, id, to: `${kind.screen}/${id}` };
   // A run is shown on its webapp's page.
   if (target.type === 'webapp_run' && event.webappId) return { label, id, to: `/webapps/${event.webappId}` };

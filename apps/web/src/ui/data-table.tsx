@@ -40,7 +40,7 @@ export function DataTable<Row>({ label, columns, rows, rowKey, cells, minWidth, 
       ref={ref}
       minWidth={minWidth}
       type="native"
-      className={classes.container}
+      classNames={{ scrollContainerInner: classes.inner }}
       {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': `${label}, scrolling sideways` } : {})}
     >
       <Table striped={striped} highlightOnHover={highlightOnHover} aria-label={label} role="table" className={classes.table}>
