@@ -298,8 +298,9 @@ describe('the benchmarks', () => {
       const { spawnListening } = await compiledWorld();
       const port = await freePort();
       const url = `http://127.0.0.1:${port}/`;
+      // Bounded, so that a server that never answers fails the test instead of polling on.
       const answers = async () => {
-        for (;;) {
+        for (let tries = 0; tries < 200; tries += 1) {
           if (
             await fetch(url).then(
               (r) => r.ok,
@@ -309,6 +310,7 @@ describe('the benchmarks', () => {
             return;
           await new Promise((r) => setTimeout(r, 50));
         }
+        throw new Error(`${url} did not answer within 10 s`);
       };
       const server = await spawnListening(join(dir, 'quiet.cjs'), {}, answers, [], [String(port), 'from-args']);
       expect(await (await fetch(url)).text()).toBe('from-args');

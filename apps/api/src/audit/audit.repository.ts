@@ -223,8 +223,8 @@ export class AuditRepository {
 
   /**
    * The names these targets have now, keyed `type:id`: a user's login, a group's, webapp's or
-   * dataset's name, a run's webapp's name. Kinds without a name, ids that are not UUIDs and targets since deleted are
-   * absent. One query.
+   * dataset's name, a run's webapp's name. Kinds without a name, ids that are not UUIDs and
+   * targets since deleted are absent. One query.
    */
   async targetNames(targets: readonly { type: string; id: string | null }[]): Promise<Map<string, string>> {
     const ids = (type: string) => [...new Set(targets.flatMap((t) => (t.type === type && t.id && isUuid(t.id) ? [t.id] : [])))];
