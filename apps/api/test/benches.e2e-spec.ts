@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../src/common/project-root';
 import { createTestDatabase, sql } from './harness';
+import { within } from '@behalf/testing';
 import { freePort } from './spawn';
 
 const run = promisify(execFile);
@@ -300,17 +301,12 @@ describe('the benchmarks', () => {
       const url = `http://127.0.0.1:${port}/`;
       // Bounded, so that a server that never answers fails the test instead of polling on.
       const answers = async () => {
-        for (let tries = 0; tries < 200; tries += 1) {
-          if (
-            await fetch(url).then(
-              (r) => r.ok,
-              () => false,
-            )
-          )
-            return;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        throw new Error(`${url} did not answer within 10 s`);
+        await within(10_000, () =>
+          fetch(url).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        );
       };
       const server = await spawnListening(join(dir, 'quiet.cjs'), {}, answers, [], [String(port), 'from-args']);
       expect(await (await fetch(url)).text()).toBe('from-args');

@@ -53,7 +53,6 @@ export function ActedAsMeScreen() {
   /** What an event was on, in words with a short id (the whole id in a tooltip); nothing when it was the person reading, as the screen already says. */
   const targetLabel = (target: { type: string; id: string | null }) =>
     target.type === 'user' && target.id === me.data?.id ? null : (auditTarget({ target, webappId: null })?.label ?? null);
-  const shown = events.data?.items ?? [];
   return (
     <Page title="Who acted as me">
       <Text c="dimmed">Webapps that acted on your behalf: who ran them, from which webapp, what they did and when.</Text>
@@ -74,27 +73,25 @@ export function ActedAsMeScreen() {
         </Group>
       </form>
       <ProblemAlert error={events.error} />
-      {events.data && shown.length === 0 ? <Text c="dimmed">{filtered ? 'No event matches the filter.' : 'Nobody has acted as you.'}</Text> : null}
-      {shown.length > 0 ? (
-        <DataTable
-          label="Impersonation events"
-          minWidth={640}
-          columns={['When', 'Actor', 'Webapp', 'What', 'Outcome']}
-          rows={shown}
-          rowKey={(e) => e.id}
-          cells={(e) => [
-            when(e.at),
-            e.actor?.login ?? '—',
-            webappName(e.webappId),
-            <Stack gap={0}>
-              <Text size="sm">{describeAction(e.action)}</Text>
-              {e.target ? <EventTarget label={targetLabel(e.target)} id={e.target.id} /> : null}
-            </Stack>,
-            <Outcome outcome={e.outcome} reason={e.reason} />,
-          ]}
-          striped
-        />
-      ) : null}
+      <DataTable
+        label="Impersonation events"
+        minWidth={640}
+        columns={['When', 'Actor', 'Webapp', 'What', 'Outcome']}
+        rows={events.data?.items}
+        rowKey={(e) => e.id}
+        cells={(e) => [
+          when(e.at),
+          e.actor?.login ?? '—',
+          webappName(e.webappId),
+          <Stack gap={0}>
+            <Text size="sm">{describeAction(e.action)}</Text>
+            {e.target ? <EventTarget label={targetLabel(e.target)} id={e.target.id} /> : null}
+          </Stack>,
+          <Outcome outcome={e.outcome} reason={e.reason} />,
+        ]}
+        striped
+        empty={filtered ? 'No event matches the filter.' : 'Nobody has acted as you.'}
+      />
       <Pager paging={paging} nextCursor={events.data?.nextCursor} label="Events" />
     </Page>
   );

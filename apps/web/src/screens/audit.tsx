@@ -115,28 +115,26 @@ export function AuditScreen() {
         </Group>
       </form>
       <ProblemAlert error={events.error} />
-      {events.data?.items.length === 0 ? <Text c="dimmed">No record matches.</Text> : null}
-      {events.data && events.data.items.length > 0 ? (
-        <DataTable
-          label="Audit records"
-          minWidth={760}
-          columns={['#', 'When', 'Action', 'Actor', 'On behalf of', 'Target', 'Outcome']}
-          rows={events.data.items}
-          rowKey={(e) => e.id}
-          cells={(e) => [
-            e.id,
-            when(e.at),
-            <Text ff="monospace" size="sm">
-              {e.action}
-            </Text>,
-            e.actor?.login ?? '—',
-            e.onBehalfOf?.login ?? '—',
-            <Target event={e} />,
-            <Outcome outcome={e.outcome} reason={e.reason} />,
-          ]}
-          striped
-        />
-      ) : null}
+      <DataTable
+        label="Audit records"
+        minWidth={760}
+        columns={['#', 'When', 'Action', 'Actor', 'On behalf of', 'Target', 'Outcome']}
+        rows={events.data?.items}
+        rowKey={(e) => e.id}
+        cells={(e) => [
+          e.id,
+          when(e.at),
+          <Text ff="monospace" size="sm">
+            {e.action}
+          </Text>,
+          e.actor?.login ?? '—',
+          e.onBehalfOf?.login ?? '—',
+          <Target event={e} />,
+          <Outcome outcome={e.outcome} reason={e.reason} />,
+        ]}
+        striped
+        empty="No record matches."
+      />
       <Pager paging={paging} nextCursor={events.data?.nextCursor} label="Audit records" />
     </Page>
   );

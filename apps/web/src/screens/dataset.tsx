@@ -180,41 +180,39 @@ function Files({ datasetId, access }: { datasetId: string; access: string }) {
         maw={360}
       />
       <ProblemAlert error={files.error ?? remove.error} />
-      {files.data?.items.length === 0 ? <Text c="dimmed">{prefix ? 'No file under this prefix.' : 'No files yet.'}</Text> : null}
-      {files.data && files.data.items.length > 0 ? (
-        <DataTable
-          label="Files"
-          minWidth={560}
-          columns={['Path', 'Size', 'Type', 'Updated', 'Actions']}
-          rows={files.data.items}
-          rowKey={(f) => f.path}
-          cells={(f) => [
-            <Text ff="monospace" size="sm">
-              {f.path}
-            </Text>,
-            bytes(f.size),
-            f.contentType,
-            when(f.updatedAt),
-            <Group gap="xs" wrap="nowrap">
-              <Button
-                component="a"
-                size="xs"
-                variant="default"
-                href={fileUrl(datasetId, f.path)}
-                download={f.path.split('/').pop()}
-                aria-label={`Download ${f.path}`}
-              >
-                Download
+      <DataTable
+        label="Files"
+        minWidth={560}
+        columns={['Path', 'Size', 'Type', 'Updated', 'Actions']}
+        rows={files.data?.items}
+        rowKey={(f) => f.path}
+        cells={(f) => [
+          <Text ff="monospace" size="sm">
+            {f.path}
+          </Text>,
+          bytes(f.size),
+          f.contentType,
+          when(f.updatedAt),
+          <Group gap="xs" wrap="nowrap">
+            <Button
+              component="a"
+              size="xs"
+              variant="default"
+              href={fileUrl(datasetId, f.path)}
+              download={f.path.split('/').pop()}
+              aria-label={`Download ${f.path}`}
+            >
+              Download
+            </Button>
+            {writer ? (
+              <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(f.path)} aria-label={`Delete ${f.path}`}>
+                Delete
               </Button>
-              {writer ? (
-                <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(f.path)} aria-label={`Delete ${f.path}`}>
-                  Delete
-                </Button>
-              ) : null}
-            </Group>,
-          ]}
-        />
-      ) : null}
+            ) : null}
+          </Group>,
+        ]}
+        empty={prefix ? 'No file under this prefix.' : 'No files yet.'}
+      />
       <Pager paging={paging} nextCursor={files.data?.nextCursor} label="Files" />
       {writer ? <UploadForm datasetId={datasetId} prefix={prefix} onStored={() => void invalidate()} /> : null}
     </Stack>

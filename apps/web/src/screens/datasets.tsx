@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Stack, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -69,25 +69,23 @@ export function DatasetsScreen() {
       }
     >
       <ProblemAlert error={datasets.error} />
-      {datasets.data?.items.length === 0 ? <Text c="dimmed">No datasets you may read.</Text> : null}
-      {datasets.data && datasets.data.items.length > 0 ? (
-        <DataTable
-          label="Datasets"
-          minWidth={520}
-          columns={['Name', 'Owner', 'Your access', 'Updated']}
-          rows={datasets.data.items}
-          rowKey={(d) => d.id}
-          cells={(d) => [
-            <Anchor component={Link} to={`/datasets/${d.id}`}>
-              {d.name}
-            </Anchor>,
-            d.owner?.login ?? '—',
-            <Badge variant="light">{d.access}</Badge>,
-            when(d.updatedAt),
-          ]}
-          striped
-        />
-      ) : null}
+      <DataTable
+        label="Datasets"
+        minWidth={520}
+        columns={['Name', 'Owner', 'Your access', 'Updated']}
+        rows={datasets.data?.items}
+        rowKey={(d) => d.id}
+        cells={(d) => [
+          <Anchor component={Link} to={`/datasets/${d.id}`}>
+            {d.name}
+          </Anchor>,
+          d.owner?.login ?? '—',
+          <Badge variant="light">{d.access}</Badge>,
+          when(d.updatedAt),
+        ]}
+        striped
+        empty="No datasets you may read."
+      />
       <Pager paging={paging} nextCursor={datasets.data?.nextCursor} label="Datasets" />
     </Page>
   );

@@ -170,40 +170,38 @@ function Grants({ groupId, groupName }: { groupId: string; groupName: string }) 
         Webapps running as a member of {groupName} may act on behalf of members of these groups, where the webapp allows it.
       </Text>
       <ProblemAlert error={grants.error ?? remove.error} />
-      {grants.data?.items.length === 0 ? <Text c="dimmed">No impersonation targets.</Text> : null}
-      {grants.data && grants.data.items.length > 0 ? (
-        <DataTable
-          label="Impersonation targets"
-          minWidth={600}
-          columns={['Target group', 'Reason', 'Expires', 'Granted by', 'Actions']}
-          rows={grants.data.items}
-          rowKey={(g) => g.targetGroup.id}
-          cells={(g) => [
-            <Anchor component={Link} to={`/groups/${g.targetGroup.id}`}>
-              {g.targetGroup.name}
-            </Anchor>,
-            g.reason,
-            <>
-              {g.expiresAt ? when(g.expiresAt) : 'never'}{' '}
-              {expired(g.expiresAt) ? (
-                <Badge color="orange" variant="light">
-                  expired
-                </Badge>
-              ) : null}
-            </>,
-            `${g.createdBy?.login ?? '—'}, ${when(g.createdAt)}`,
-            <Button
-              size="xs"
-              variant="light"
-              color="red"
-              onClick={() => remove.mutate(g.targetGroup.id)}
-              aria-label={`Remove the grant on ${g.targetGroup.name}`}
-            >
-              Remove
-            </Button>,
-          ]}
-        />
-      ) : null}
+      <DataTable
+        label="Impersonation targets"
+        minWidth={600}
+        columns={['Target group', 'Reason', 'Expires', 'Granted by', 'Actions']}
+        rows={grants.data?.items}
+        rowKey={(g) => g.targetGroup.id}
+        cells={(g) => [
+          <Anchor component={Link} to={`/groups/${g.targetGroup.id}`}>
+            {g.targetGroup.name}
+          </Anchor>,
+          g.reason,
+          <>
+            {g.expiresAt ? when(g.expiresAt) : 'never'}{' '}
+            {expired(g.expiresAt) ? (
+              <Badge color="orange" variant="light">
+                expired
+              </Badge>
+            ) : null}
+          </>,
+          `${g.createdBy?.login ?? '—'}, ${when(g.createdAt)}`,
+          <Button
+            size="xs"
+            variant="light"
+            color="red"
+            onClick={() => remove.mutate(g.targetGroup.id)}
+            aria-label={`Remove the grant on ${g.targetGroup.name}`}
+          >
+            Remove
+          </Button>,
+        ]}
+        empty="No impersonation targets."
+      />
       <Pager paging={paging} nextCursor={grants.data?.nextCursor} label="Impersonation targets" />
       <form onSubmit={submit} aria-label="Grant impersonation">
         <Stack gap="sm">

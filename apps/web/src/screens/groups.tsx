@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Checkbox, Group, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Group, Stack, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -91,30 +91,28 @@ export function GroupsScreen() {
   return (
     <Page title="Groups" actions={<CreateDialog title="New group" pathOf={(id) => `/groups/${id}`} form={(created) => <CreateGroup onCreated={created} />} />}>
       <ProblemAlert error={groups.error} />
-      {groups.data?.items.length === 0 ? <Text c="dimmed">No groups yet.</Text> : null}
-      {groups.data && groups.data.items.length > 0 ? (
-        <DataTable
-          label="Groups"
-          minWidth={480}
-          columns={['Name', 'Description', 'Permissions']}
-          rows={groups.data.items}
-          rowKey={(g) => g.id}
-          cells={(g) => [
-            <Anchor component={Link} to={`/groups/${g.id}`}>
-              {g.name}
-            </Anchor>,
-            g.description ?? '',
-            <Group gap={4}>
-              {PERMISSIONS.filter((p) => g.permissions[p.key]).map((p) => (
-                <Badge key={p.key} variant="light">
-                  {p.label}
-                </Badge>
-              ))}
-            </Group>,
-          ]}
-          striped
-        />
-      ) : null}
+      <DataTable
+        label="Groups"
+        minWidth={480}
+        columns={['Name', 'Description', 'Permissions']}
+        rows={groups.data?.items}
+        rowKey={(g) => g.id}
+        cells={(g) => [
+          <Anchor component={Link} to={`/groups/${g.id}`}>
+            {g.name}
+          </Anchor>,
+          g.description ?? '',
+          <Group gap={4}>
+            {PERMISSIONS.filter((p) => g.permissions[p.key]).map((p) => (
+              <Badge key={p.key} variant="light">
+                {p.label}
+              </Badge>
+            ))}
+          </Group>,
+        ]}
+        striped
+        empty="No groups yet."
+      />
       <Pager paging={paging} nextCursor={groups.data?.nextCursor} label="Groups" />
     </Page>
   );

@@ -27,22 +27,21 @@ function Jwks() {
   return (
     <Stack gap="xs">
       <ProblemAlert error={jwks.error} />
-      {jwks.data ? (
-        <DataTable
-          label="Published keys"
-          minWidth={480}
-          columns={['Key id', 'Algorithm', 'Type']}
-          rows={jwks.data.keys}
-          rowKey={(k) => k.kid ?? JSON.stringify(k)}
-          cells={(k) => [
-            <Text ff="monospace" size="sm">
-              {k.kid}
-            </Text>,
-            k.alg,
-            k.crv ? `${k.kty} ${k.crv}` : k.kty,
-          ]}
-        />
-      ) : null}
+      <DataTable
+        label="Published keys"
+        minWidth={480}
+        columns={['Key id', 'Algorithm', 'Type']}
+        rows={jwks.data?.keys}
+        rowKey={(k) => k.kid ?? JSON.stringify(k)}
+        cells={(k) => [
+          <Text ff="monospace" size="sm">
+            {k.kid}
+          </Text>,
+          k.alg,
+          k.crv ? `${k.kty} ${k.crv}` : k.kty,
+        ]}
+        empty="No published keys."
+      />
       <Text size="sm" c="dimmed">
         Published at /.well-known/jwks.json: the signing key, keys waiting to sign, and retired keys while tokens they signed may live.
       </Text>

@@ -92,28 +92,26 @@ function Secrets() {
           Secrets
         </Title>
         <ProblemAlert error={secrets.error ?? remove.error} />
-        {secrets.data?.items.length === 0 ? <Text c="dimmed">No secrets yet.</Text> : null}
-        {secrets.data && secrets.data.items.length > 0 ? (
-          <DataTable
-            label="Secrets"
-            minWidth={420}
-            columns={['Name', 'Updated', 'Actions']}
-            rows={secrets.data.items}
-            rowKey={(secret) => secret.name}
-            cells={(secret) => [
-              <Text ff="monospace">{secret.name}</Text>,
-              when(secret.updatedAt),
-              <Group gap="xs" wrap="nowrap">
-                <Button size="xs" variant="default" onClick={() => setReplacing(secret.name)} aria-label={`Replace ${secret.name}`}>
-                  Replace
-                </Button>
-                <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(secret.name)} aria-label={`Delete ${secret.name}`}>
-                  Delete
-                </Button>
-              </Group>,
-            ]}
-          />
-        ) : null}
+        <DataTable
+          label="Secrets"
+          minWidth={420}
+          columns={['Name', 'Updated', 'Actions']}
+          rows={secrets.data?.items}
+          rowKey={(secret) => secret.name}
+          cells={(secret) => [
+            <Text ff="monospace">{secret.name}</Text>,
+            when(secret.updatedAt),
+            <Group gap="xs" wrap="nowrap">
+              <Button size="xs" variant="default" onClick={() => setReplacing(secret.name)} aria-label={`Replace ${secret.name}`}>
+                Replace
+              </Button>
+              <Button size="xs" color="red" variant="light" onClick={() => remove.mutate(secret.name)} aria-label={`Delete ${secret.name}`}>
+                Delete
+              </Button>
+            </Group>,
+          ]}
+          empty="No secrets yet."
+        />
         <Pager paging={paging} nextCursor={secrets.data?.nextCursor} label="Secrets" />
         {replacing ? <SecretForm key={replacing} name={replacing} onDone={() => setReplacing(null)} /> : null}
         <Title order={3} size="h4">

@@ -143,33 +143,31 @@ function ApiKeys({ userId }: { userId: string }) {
   return (
     <Stack gap="xs">
       <ProblemAlert error={keys.error ?? revoke.error} />
-      {keys.data?.items.length === 0 ? <Text c="dimmed">No API keys.</Text> : null}
-      {keys.data && keys.data.items.length > 0 ? (
-        <DataTable
-          label="API keys"
-          minWidth={520}
-          columns={['Name', 'Prefix', 'Last used', 'Expires', 'State']}
-          rows={keys.data.items}
-          rowKey={(k) => k.id}
-          cells={(k) => [
-            k.name,
-            <Text ff="monospace" size="sm">
-              {k.prefix}
-            </Text>,
-            when(k.lastUsedAt),
-            when(k.expiresAt),
-            k.revokedAt ? (
-              <Badge color="gray" variant="light">
-                revoked
-              </Badge>
-            ) : (
-              <Button size="xs" color="red" variant="light" onClick={() => revoke.mutate(k.id)} aria-label={`Revoke API key ${k.name}`}>
-                Revoke
-              </Button>
-            ),
-          ]}
-        />
-      ) : null}
+      <DataTable
+        label="API keys"
+        minWidth={520}
+        columns={['Name', 'Prefix', 'Last used', 'Expires', 'State']}
+        rows={keys.data?.items}
+        rowKey={(k) => k.id}
+        cells={(k) => [
+          k.name,
+          <Text ff="monospace" size="sm">
+            {k.prefix}
+          </Text>,
+          when(k.lastUsedAt),
+          when(k.expiresAt),
+          k.revokedAt ? (
+            <Badge color="gray" variant="light">
+              revoked
+            </Badge>
+          ) : (
+            <Button size="xs" color="red" variant="light" onClick={() => revoke.mutate(k.id)} aria-label={`Revoke API key ${k.name}`}>
+              Revoke
+            </Button>
+          ),
+        ]}
+        empty="No API keys."
+      />
       <Pager paging={paging} nextCursor={keys.data?.nextCursor} label="API keys" />
     </Stack>
   );

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearch } from '@tanstack/react-router';
@@ -105,29 +105,27 @@ export function UsersScreen() {
         maw={360}
       />
       <ProblemAlert error={users.error} />
-      {users.data?.items.length === 0 ? <Text c="dimmed">{q ? 'No user matches.' : 'No users yet.'}</Text> : null}
-      {users.data && users.data.items.length > 0 ? (
-        <DataTable
-          label="Users"
-          minWidth={560}
-          columns={['Login', 'Display name', 'Email', 'Status', 'Created']}
-          rows={users.data.items}
-          rowKey={(u) => u.id}
-          cells={(u) => [
-            <Anchor component={Link} to={`/users/${u.id}`}>
-              {u.login}
-            </Anchor>,
-            u.displayName,
-            u.email ?? '—',
-            <Badge color={u.status === 'active' ? 'green' : 'gray'} variant="light">
-              {u.status}
-            </Badge>,
-            when(u.createdAt),
-          ]}
-          striped
-          highlightOnHover
-        />
-      ) : null}
+      <DataTable
+        label="Users"
+        minWidth={560}
+        columns={['Login', 'Display name', 'Email', 'Status', 'Created']}
+        rows={users.data?.items}
+        rowKey={(u) => u.id}
+        cells={(u) => [
+          <Anchor component={Link} to={`/users/${u.id}`}>
+            {u.login}
+          </Anchor>,
+          u.displayName,
+          u.email ?? '—',
+          <Badge color={u.status === 'active' ? 'green' : 'gray'} variant="light">
+            {u.status}
+          </Badge>,
+          when(u.createdAt),
+        ]}
+        striped
+        highlightOnHover
+        empty={q ? 'No user matches.' : 'No users yet.'}
+      />
       <Pager paging={paging} nextCursor={users.data?.nextCursor} label="Users" />
     </Page>
   );

@@ -296,44 +296,42 @@ function Runs({ webappId }: { webappId: string }) {
       </Group>
       <ProblemAlert error={start.error ?? stop.error ?? runs.error} />
       {spec ? <LaunchSpecView spec={spec} /> : null}
-      {runs.data?.items.length === 0 ? <Text c="dimmed">No runs yet.</Text> : null}
-      {runs.data && runs.data.items.length > 0 ? (
-        <DataTable
-          label="Runs"
-          minWidth={640}
-          columns={['Started', 'Runs as', 'Started by', 'State', 'Upstream', 'Actions']}
-          rows={runs.data.items}
-          rowKey={(r) => r.id}
-          cells={(r) => [
-            when(r.startedAt),
-            r.identity.login,
-            r.startedBy?.login ?? '—',
-            <>
-              <Badge color={r.status === 'active' ? 'green' : 'gray'} variant="light">
-                {r.status}
-              </Badge>
-              {r.status === 'stopped' ? (
-                <Text size="xs" c="dimmed">
-                  {when(r.stoppedAt)}
-                  {r.stopReason ? `: ${r.stopReason}` : ''}
-                </Text>
-              ) : (
-                <Text size="xs" c="dimmed">
-                  until {when(r.endsAt)}
-                </Text>
-              )}
-            </>,
-            <Text size="sm" ff="monospace">
-              {r.upstreamUrl ?? '—'}
-            </Text>,
-            r.status === 'active' ? (
-              <Button size="xs" color="red" variant="light" onClick={() => stop.mutate(r.id)} aria-label={`Stop the run started ${when(r.startedAt)}`}>
-                Stop
-              </Button>
-            ) : null,
-          ]}
-        />
-      ) : null}
+      <DataTable
+        label="Runs"
+        minWidth={640}
+        columns={['Started', 'Runs as', 'Started by', 'State', 'Upstream', 'Actions']}
+        rows={runs.data?.items}
+        rowKey={(r) => r.id}
+        cells={(r) => [
+          when(r.startedAt),
+          r.identity.login,
+          r.startedBy?.login ?? '—',
+          <>
+            <Badge color={r.status === 'active' ? 'green' : 'gray'} variant="light">
+              {r.status}
+            </Badge>
+            {r.status === 'stopped' ? (
+              <Text size="xs" c="dimmed">
+                {when(r.stoppedAt)}
+                {r.stopReason ? `: ${r.stopReason}` : ''}
+              </Text>
+            ) : (
+              <Text size="xs" c="dimmed">
+                until {when(r.endsAt)}
+              </Text>
+            )}
+          </>,
+          <Text size="sm" ff="monospace">
+            {r.upstreamUrl ?? '—'}
+          </Text>,
+          r.status === 'active' ? (
+            <Button size="xs" color="red" variant="light" onClick={() => stop.mutate(r.id)} aria-label={`Stop the run started ${when(r.startedAt)}`}>
+              Stop
+            </Button>
+          ) : null,
+        ]}
+        empty="No runs yet."
+      />
       <Pager paging={paging} nextCursor={runs.data?.nextCursor} label="Runs" />
     </Stack>
   );

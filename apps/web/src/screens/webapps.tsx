@@ -1,4 +1,4 @@
-import { Anchor, Button, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Button, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -148,27 +148,25 @@ export function WebappsScreen() {
       }
     >
       <ProblemAlert error={webapps.error} />
-      {webapps.data?.items.length === 0 ? <Text c="dimmed">No webapps you may see.</Text> : null}
-      {webapps.data && webapps.data.items.length > 0 ? (
-        <DataTable
-          label="Webapps"
-          minWidth={560}
-          columns={['Name', 'Kind', 'Owner', 'Address']}
-          rows={webapps.data.items}
-          rowKey={(w) => w.id}
-          cells={(w) => [
-            <Anchor component={Link} to={`/webapps/${w.id}`}>
-              {w.name}
-            </Anchor>,
-            w.kind,
-            w.owner?.login ?? '—',
-            <Anchor href={w.url} target="_blank" rel="noopener noreferrer" size="sm">
-              {w.url}
-            </Anchor>,
-          ]}
-          striped
-        />
-      ) : null}
+      <DataTable
+        label="Webapps"
+        minWidth={560}
+        columns={['Name', 'Kind', 'Owner', 'Address']}
+        rows={webapps.data?.items}
+        rowKey={(w) => w.id}
+        cells={(w) => [
+          <Anchor component={Link} to={`/webapps/${w.id}`}>
+            {w.name}
+          </Anchor>,
+          w.kind,
+          w.owner?.login ?? '—',
+          <Anchor href={w.url} target="_blank" rel="noopener noreferrer" size="sm">
+            {w.url}
+          </Anchor>,
+        ]}
+        striped
+        empty="No webapps you may see."
+      />
       <Pager paging={paging} nextCursor={webapps.data?.nextCursor} label="Webapps" />
       {isAdmin(me.data) ? <PendingSecretNameRequests /> : null}
     </Page>

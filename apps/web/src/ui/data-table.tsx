@@ -1,4 +1,4 @@
-import { Table } from '@mantine/core';
+import { Table, Text } from '@mantine/core';
 import { useMergedRef, useResizeObserver } from '@mantine/hooks';
 import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
 import classes from './data-table.module.css';
@@ -8,7 +8,10 @@ export interface DataTableProps<Row> {
   label: string;
   /** The column headings, in order; each row's cells follow them. */
   columns: readonly string[];
-  rows: readonly Row[];
+  /** Undefined while loading: nothing is shown. */
+  rows: readonly Row[] | undefined;
+  /** Said instead of the table when there are no rows. */
+  empty: string;
   rowKey: (row: Row) => string;
   /** One cell per column. */
   cells: (row: Row) => readonly ReactNode[];
@@ -19,14 +22,14 @@ export interface DataTableProps<Row> {
 }
 
 /**
- * A list as a table. On a phone each row is shown as a block, every cell under its column's
+ * A list as a table, or what to say when it is empty. On a phone each row is shown as a block, every cell under its column's
  * name, instead of a table scrolling sideways. The roles are given outright because a table
  * laid out as blocks loses them in some browsers. Where the screen is too narrow for its columns
  * the table scrolls sideways, and only then is its box a named region in the keyboard's tab
  * order, so that people without a pointer can scroll it and nobody tabs through boxes that do
  * not scroll.
  */
-export function DataTable<Row>({ label, columns, rows, rowKey, cells, minWidth, striped, highlightOnHover }: DataTableProps<Row>) {
+export function DataTable<Row>({ label, columns, rows, empty, rowKey, cells, minWidth, striped, highlightOnHover }: DataTableProps<Row>) {
   const box = useRef<HTMLDivElement>(null);
   const [observed, size] = useResizeObserver<HTMLDivElement>();
   const ref = useMergedRef(box, observed);
@@ -35,6 +38,8 @@ export function DataTable<Row>({ label, columns, rows, rowKey, cells, minWidth, 
     const element = box.current;
     if (element) setScrolls(element.scrollWidth > element.clientWidth + 1);
   }, [size.width, rows]);
+  if (!rows) return null;
+  if (rows.length === 0) return <Text c="dimmed">{empty}</Text>;
   return (
     <Table.ScrollContainer
       ref={ref}
