@@ -97,6 +97,21 @@ async function look(page: Page, name: string, ready?: Locator): Promise<void> {
       const expected = width < 576 ? [...new Set(headings.map((h) => `"${h}"`))].sort() : ['none'];
       expect({ screen: name, width, labels: tables.labels.sort() }).toEqual({ screen: name, width, labels: expected });
     }
+    // Nothing on the page reaches past the screen's right edge, clipped or not, but inside a box
+    // that scrolls sideways (a code block, a table too wide for a tablet).
+    const pastEdge = await page.evaluate((screenWidth) => {
+      const scrolls = (e: Element | null): boolean => {
+        for (let a = e?.parentElement; a; a = a.parentElement) if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
+        return false;
+      };
+      return [...document.body.querySelectorAll('*')]
+        .filter((e) => {
+          const box = e.getBoundingClientRect();
+          return box.width > 0 && box.height > 0 && box.right > screenWidth + 1 && !scrolls(e);
+        })
+        .map((e) => `${e.tagName.toLowerCase()}: ${(e.textContent ?? '').trim().slice(0, 40)}`);
+    }, width);
+    expect({ screen: name, width, pastEdge }).toEqual({ screen: name, width, pastEdge: [] });
     // From the top, so that the fixed header and navigation are drawn where they belong.
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });

@@ -79,7 +79,8 @@ function Rotation() {
       </Group>
       <ProblemAlert error={rotate.error} />
       {r ? (
-        <Alert color="green" variant="light" title={`New key ${r.kid}`} role="status">
+        // A key id is one long word: it breaks anywhere rather than push the alert past a phone's edge.
+        <Alert color="green" variant="light" title={`New key ${r.kid}`} role="status" styles={{ body: { minWidth: 0 }, title: { overflowWrap: 'anywhere' } }}>
           {r.alg}, published {when(r.publishedAt)}, signs from {when(r.activatesAt)}.{r.revokedKid ? ` Key ${r.revokedKid} was withdrawn.` : ''}
           {r.previousKeyUnpublishedAt ? ` The previous key stays published until ${when(r.previousKeyUnpublishedAt)}.` : ''}
         </Alert>
