@@ -19,6 +19,10 @@ export default defineConfig({
       '@behalf/contracts/openapi': resolve(import.meta.dirname, '../../libs/contracts/src/generated/openapi-paths.ts'),
     },
   },
+  // The page's tags, and a meta tag the console reads its nonce from (`<meta property="csp-nonce"
+  // nonce="…">`), carry this placeholder; the API finds it there and replaces it with a fresh nonce
+  // in every response (apps/api/src/platform/http/web-console.ts).
+  html: { cspNonce: 'BEHALF_CSP_NONCE' },
   build: {
     outDir: resolve(import.meta.dirname, '../../dist/apps/web'),
     emptyOutDir: true,
@@ -28,7 +32,8 @@ export default defineConfig({
     manifest: true,
     // The budget that matters is the gzipped first load, checked by that script.
     chunkSizeWarningLimit: 1024,
-    // No inline script or style may be needed: the console's CSP allows only this origin's files.
+    // No inline script or style may be needed: the console's CSP allows this origin's files, and
+    // style elements only with the page's nonce.
     assetsInlineLimit: 0,
   },
   server: {

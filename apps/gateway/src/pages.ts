@@ -1,11 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
-import { messageDocument, problemBody } from '@behalf/server';
+import { documentStyleSource, messageDocument, problemBody } from '@behalf/server';
+
+const STYLE = 'body{max-width:32rem}';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  // Nothing loads, nothing runs, and no style applies but the page's own block.
+  'content-security-policy': `default-src 'none'; style-src ${documentStyleSource(STYLE)}; frame-ancestors 'none'; base-uri 'none'`,
   'x-content-type-options': 'nosniff',
 };
 
@@ -18,7 +21,7 @@ export function wantsJson(accept: string | undefined): boolean {
 }
 
 export function htmlPage(title: string, message: string): string {
-  return messageDocument(title, message, 'body{max-width:32rem}');
+  return messageDocument(title, message, STYLE);
 }
 
 /** Answers a failure as a page or a problem, by the request's Accept header. */

@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { whenSessionLost } from './api/client';
 import { ApiProblem } from './api/problem';
 import { createConsoleRouter } from './app/router';
+import { shareStyleNonce } from './app/style-nonce';
 import { cssVariablesResolver, theme } from './app/theme';
 
 const queryClient = new QueryClient({
@@ -19,6 +20,7 @@ const queryClient = new QueryClient({
   },
 });
 const router = createConsoleRouter(queryClient);
+const getStyleNonce = shareStyleNonce();
 
 let redirecting = false;
 whenSessionLost(() => {
@@ -38,6 +40,7 @@ createRoot(root).render(
     <MantineProvider
       theme={theme}
       cssVariablesResolver={cssVariablesResolver}
+      getStyleNonce={getStyleNonce}
       defaultColorScheme="auto"
       colorSchemeManager={localStorageColorSchemeManager({ key: 'behalf-color-scheme' })}
     >

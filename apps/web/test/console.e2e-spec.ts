@@ -6,6 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
   Browser,
+  cspRefusals,
   hasCount,
   hasValue,
   http,
@@ -59,14 +60,16 @@ async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /**
- * Looks at a screen at each width: axe finds nothing serious, and a full-page screenshot is
- * written as `console/<name>-<width>.png`.
+ * Looks at a screen at each width: its CSP refused nothing (the console's own style elements carry
+ * the page's nonce), axe finds nothing serious, nothing lies past the screen's edge, and a
+ * full-page screenshot is written as `console/<name>-<width>.png`.
  */
 async function look(page: Page, name: string, ready?: Locator): Promise<void> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(250);
     await ready?.first().waitFor();
+    expect({ screen: name, width, refused: await cspRefusals(page) }).toEqual({ screen: name, width, refused: [] });
     expect({ screen: name, width, serious: await seriousViolations(page) }).toEqual({ screen: name, width, serious: [] });
     // A filter form's Filter and Clear stay side by side, whatever wraps before them.
     for (const form of await page.getByRole('form', { name: 'Filters' }).all()) {
@@ -788,6 +791,54 @@ describe('the web console', () => {
       await page.getByRole('heading', { name: 'Who acted as me' }).waitFor();
     } finally {
       await keyboard.close();
+    }
+  });
+
+  it('applies no style sheet injected into its page nor one from elsewhere, and neither do the server-rendered pages', async () => {
+    const page = await admin.context.newPage();
+    try {
+      await page.goto(url('/login'));
+      await shown(page.getByRole('button', { name: 'Sign in' }));
+      // The page's nonce is in no attribute a selector could match; the console read it.
+      expect(
+        await page.evaluate(() => {
+          const meta = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]');
+          return { attribute: meta?.getAttribute('nonce'), nonce: meta?.nonce.length, styled: document.querySelectorAll('style[nonce]').length > 0 };
+        }),
+      ).toEqual({ attribute: '', nonce: 24, styled: true });
+      expect(await cspRefusals(page)).toEqual([]);
+      // Markup injected into the page: a style element, one with a guessed nonce, a foreign sheet, and a style attribute.
+      const applied = await page.evaluate(async () => {
+        document.body.insertAdjacentHTML(
+          'beforeend',
+          '<style>body { visibility: hidden }</style><style nonce="guessed">html { color: rgb(255, 0, 0) }</style>' +
+            '<link rel="stylesheet" href="http://evil.localhost:9/steal.css"><div id="probe" style="width: 123px"></div>',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return {
+          visibility: getComputedStyle(document.body).visibility,
+          red: getComputedStyle(document.documentElement).color === 'rgb(255, 0, 0)',
+          probeWidth: getComputedStyle(document.getElementById('probe')!).width,
+        };
+      });
+      expect(applied).toEqual({ visibility: 'visible', red: false, probeWidth: '123px' });
+      expect((await cspRefusals(page)).sort()).toEqual([
+        'style-src-elem: http://evil.localhost:9/steal.css',
+        'style-src-elem: inline',
+        'style-src-elem: inline',
+      ]);
+      // The authorization endpoint's refusal page and the gateway's failure page: their own style, nothing refused.
+      for (const address of [url('/oauth/authorize?client_id=nobody'), `http://127.0.0.1:${stack.gatewayPort}/`]) {
+        await page.goto(address);
+        await shown(page.getByRole('heading', { level: 1 }));
+        expect({ address, font: await page.evaluate(() => getComputedStyle(document.body).fontFamily), refused: await cspRefusals(page) }).toEqual({
+          address,
+          font: 'system-ui, sans-serif',
+          refused: [],
+        });
+      }
+    } finally {
+      await page.close();
     }
   });
 

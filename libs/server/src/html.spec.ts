@@ -1,4 +1,5 @@
-import { escapeHtml, messageDocument } from './html';
+import { createHash } from 'node:crypto';
+import { documentStyleSource, escapeHtml, messageDocument } from './html';
 
 describe(escapeHtml.name, () => {
   it('escapes the five characters that end text or a quoted attribute', () => {
@@ -12,5 +13,14 @@ describe(messageDocument.name, () => {
     expect(page).toContain('<title>&lt;b&gt;Not allowed&lt;/b&gt;</title>');
     expect(page).toContain('<h1>&lt;b&gt;Not allowed&lt;/b&gt;</h1><p>ask &quot;&lt;owner&gt;&quot;</p>');
     expect(page).not.toMatch(/<script/i);
+  });
+});
+
+describe(documentStyleSource.name, () => {
+  it('is the hash of the style block the page carries, and of no other', () => {
+    const style = 'body{max-width:32rem}';
+    const block = /<style>(.*)<\/style>/s.exec(messageDocument('Title', 'Message', style))?.[1] ?? '';
+    expect(documentStyleSource(style)).toBe(`'sha256-${createHash('sha256').update(block, 'utf8').digest('base64')}'`);
+    expect(documentStyleSource(style)).not.toBe(documentStyleSource());
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The server-rendered pages of the API (the authorization endpoint's login step) and the gateway
- * (its failure pages): one escape, one document shell. No script in either.
+ * (its failure pages): one escape, one document shell. No script in either, and only their own
+ * style block: their CSP names it by hash ({@link documentStyleSource}).
  */
+import { createHash } from 'node:crypto';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -13,6 +15,17 @@ export function escapeHtml(text: string): string {
 const BASE_STYLE =
   'body{font-family:system-ui,sans-serif;margin:12vh auto;padding:0 1rem;color:#1b1f24}' +
   '@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}';
+
+/**
+ * The CSP source that admits exactly the style block {@link htmlDocument} writes for `style` (its
+ * SHA-256, a CSP hash source) and no other: a style element or attribute injected into the page
+ * does not apply.
+ */
+export function documentStyleSource(style = ''): string {
+  return `'sha256-${createHash('sha256')
+    .update(BASE_STYLE + style)
+    .digest('base64')}'`;
+}
 
 /** A whole page: `title` (escaped) and `body` (markup the caller built, escaping what it inserted), with the base style and `style` after it. */
 export function htmlDocument(title: string, body: string, style = ''): string {

@@ -15,6 +15,13 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** Run first in every page: keeps what the page's CSP refused in `window.__cspRefusals`. */
+const RECORD_CSP_REFUSALS = `(() => {
+  const refused = [];
+  Object.defineProperty(window, '__cspRefusals', { value: refused });
+  document.addEventListener('securitypolicyviolation', (e) => refused.push(e.effectiveDirective + ': ' + e.blockedURI));
+})();`;
+
 /** A browser of its own (a fresh profile: its own cookies), for one person of a test. */
 export interface Browser {
   context: BrowserContext;
@@ -24,6 +31,9 @@ export interface Browser {
 export async function openBrowser(): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'behalf-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  // Every page records what its Content-Security-Policy refused (read by cspRefusals). Init scripts
+  // are added through the debugging protocol, which no page's CSP governs.
+  await context.addInitScript({ content: RECORD_CSP_REFUSALS });
   return {
     context,
     async close() {
@@ -31,6 +41,11 @@ export async function openBrowser(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** What the page's Content-Security-Policy refused since it loaded, as `directive: what` (a URL, or `inline`). */
+export async function cspRefusals(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>('[...(window.__cspRefusals ?? [])]');
 }
 
 /** On the console's login page (where Behalf sent the viewer, or the console a signed-out person): signs in and waits to be at `returnUrl`. */

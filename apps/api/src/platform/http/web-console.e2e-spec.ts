@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { projectRoot } from '../../common/project-root';
 import { startTestApp, TestApp } from '../../../test/harness';
-import { CONSOLE_CSP } from './web-console';
+import { documentStyleSource } from '@behalf/server';
+import { consoleCsp } from './web-console';
 
-const INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
+/** A page as the build writes it: the nonce placeholder on its tags and in its meta tag. */
+const page = (nonce: string) =>
+  `<!doctype html><html><head><meta property="csp-nonce" nonce="${nonce}"><script type="module" nonce="${nonce}" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>`;
+const INDEX = page('THE_NONCE');
 const SCRIPT = 'console.log("the console");'.repeat(50);
 
 describe('the web console, served by the API', () => {
@@ -25,25 +29,37 @@ describe('the web console, served by the API', () => {
     rmSync(webDir, { recursive: true, force: true });
   });
 
-  it('serves its page at / and at every console path (the SPA routes), never cached stale, under a strict CSP', async () => {
-    for (const url of ['/', '/login?return_to=%2Foauth%2Fauthorize%3Fx', '/users/123', '/me/acted-as-me', '/audit?action=token.exchange']) {
+  it('serves its page at / and at every console path (the SPA routes), never cached, under a strict CSP with a fresh nonce each time', async () => {
+    const nonces = new Set<string>();
+    for (const url of ['/', '/login?return_to=%2Foauth%2Fauthorize%3Fx', '/users/123', '/me/acted-as-me', '/audit?action=token.exchange', '/']) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode).toBe(200);
-      expect(res.body).toBe(INDEX);
       expect(res.headers).toMatchObject({
         'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-cache',
-        'content-security-policy': CONSOLE_CSP,
+        'cache-control': 'no-store',
         'x-frame-options': 'DENY',
         'x-content-type-options': 'nosniff',
       });
+      // The policy names this response's nonce, and the page carries it wherever the build put the placeholder.
+      const csp = String(res.headers['content-security-policy']);
+      const nonce = /style-src-elem 'self' 'nonce-([A-Za-z0-9+/]{22}==)'/.exec(csp)?.[1] ?? '';
+      expect(Buffer.from(nonce, 'base64')).toHaveLength(16);
+      expect(csp).toBe(consoleCsp(nonce));
+      expect(res.body).toBe(page(nonce));
+      nonces.add(nonce);
     }
+    expect(nonces.size).toBe(6);
+    const csp = consoleCsp('n0nce');
     // No inline script, no other origin: an injected script tag could not run.
-    expect(CONSOLE_CSP).toContain("script-src 'self';");
-    expect(CONSOLE_CSP).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|\*)/);
-    expect(CONSOLE_CSP).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|\*|nonce)/);
+    // Style elements only from this origin or with the nonce; inline style only in attributes.
+    expect(csp).toContain("style-src-elem 'self' 'nonce-n0nce';");
+    expect(csp).not.toMatch(/style-src-elem[^;]*(unsafe-inline|\*)/);
+    expect(csp).toContain("style-src-attr 'unsafe-inline';");
+    expect(csp).toContain("frame-ancestors 'none'");
     // docs/security.md states the policy as served.
-    expect(readFileSync(join(projectRoot(), 'docs/security.md'), 'utf8')).toContain(`Content-Security-Policy: ${CONSOLE_CSP}\n`);
+    expect(readFileSync(join(projectRoot(), 'docs/security.md'), 'utf8')).toContain(`Content-Security-Policy: ${consoleCsp('<nonce>')}\n`);
   });
 
   it('serves hashed assets for a year, immutable, gzipped to browsers that accept it', async () => {
@@ -84,7 +100,8 @@ describe('the API without a console build', () => {
     const res = await t.app.inject({ method: 'GET', url: '/users' });
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('npm run build');
-    expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    // The page's own style block, by hash, and nothing else.
+    expect(res.headers['content-security-policy']).toBe(`default-src 'none'; style-src ${documentStyleSource()}; frame-ancestors 'none'; base-uri 'none'`);
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/assets/index.js' })).statusCode).toBe(404);
   });
