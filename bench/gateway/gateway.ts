@@ -17,13 +17,12 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isForgeable } from '../../apps/gateway/src/headers';
 import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 import { projectRoot } from '../../apps/api/src/common/project-root';
-import { freePort } from '../../apps/api/test/spawn';
+import { cookieOf, freePort, http, within } from '@behalf/testing';
 import { askGc, combineGc, GcTotals, readGc } from '../runtime/gc-totals';
 import { Caller, figures, interleaved, LOAD, machine, median, paced, spawnListening, startServer, writeReport } from '../runtime/world';
 
@@ -33,30 +32,14 @@ const TARGETS = { minRatioToChp: 1.0, maxAddedP99Ms: 3 };
 const PACED_RATE = Number(process.env.BEHALF_BENCH_PACED_RATE ?? 2000);
 const PASSWORD = 'bench-viewer-password';
 
-/** One request through `port` with `host`, answering status, headers and body. */
-function get(
-  port: number,
-  host: string,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host, ...headers }, setHost: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const cookieOf = (setCookie: string | string[] | undefined, name: string) =>
-  (Array.isArray(setCookie) ? setCookie : [setCookie ?? ''])
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith(`${name}=`))
-    ?.slice(name.length + 1);
+/** Whether anything answers HTTP on 127.0.0.1:`port` at `path`, whatever its status. */
+const answers =
+  (port: number, path = '/') =>
+  () =>
+    http(port, `127.0.0.1:${port}`, path).then(
+      () => true,
+      () => false,
+    );
 
 /**
  * CPU time a process has used so far (user and system), in milliseconds, from /proc: its
@@ -67,21 +50,6 @@ function cpuMs(pid: number | undefined): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-async function waitForPort(port: number, path = '/', timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (
-      await get(port, `127.0.0.1:${port}`, path).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listened on ${port} within ${timeoutMs} ms`);
 }
 
 async function main(): Promise<void> {
@@ -102,7 +70,7 @@ async function main(): Promise<void> {
     name: string,
     script: string,
     env: Record<string, string>,
-    ready: string | (() => Promise<void>),
+    ready: string | (() => Promise<unknown>),
     nodeArgs: readonly string[] = [],
     args: readonly string[] = [],
   ) => {
@@ -135,14 +103,14 @@ async function main(): Promise<void> {
         BEHALF_GATEWAY_API_KEY: apiKey,
         BEHALF_LOG_LEVEL: 'warn',
       },
-      () => waitForPort(gatewayPort, '/readyz'),
+      () => within(30_000, answers(gatewayPort, '/readyz')),
       [...profile, ...GATEWAY_NODE_FLAGS],
     );
     const chp = await startMeasured(
       'chp',
       join(ROOT, 'node_modules/configurable-http-proxy/bin/configurable-http-proxy'),
       { NODE_ENV: 'production' },
-      () => waitForPort(chpPort),
+      () => within(30_000, answers(chpPort)),
       [],
       [
         '--ip',
@@ -173,10 +141,10 @@ async function main(): Promise<void> {
 
     // The viewer signs in: the gateway's redirect, the API's approval, the gateway's callback.
     const viewer = await Caller.login(api.url, 'viewer', PASSWORD);
-    let first = await get(gatewayPort, host, '/', { accept: 'text/html' });
+    let first = await http(gatewayPort, host, '/', { headers: { accept: 'text/html' } });
     for (let i = 0; i < 20 && first.status === 503; i += 1) {
       await new Promise((r) => setTimeout(r, 100));
-      first = await get(gatewayPort, host, '/', { accept: 'text/html' });
+      first = await http(gatewayPort, host, '/', { headers: { accept: 'text/html' } });
     }
     const authorize = new URL(String(first.headers.location));
     const approved = await fetch(`${api.url}${authorize.pathname}${authorize.search}`, {
@@ -184,17 +152,17 @@ async function main(): Promise<void> {
       headers: { cookie: `behalf_session=${viewer.sessionCookie}` },
     });
     const callback = new URL(approved.headers.get('location') ?? '');
-    const back = await get(gatewayPort, host, `${callback.pathname}${callback.search}`, {
-      cookie: `behalf_gw_auth=${cookieOf(first.headers['set-cookie'], 'behalf_gw_auth')}`,
+    const back = await http(gatewayPort, host, `${callback.pathname}${callback.search}`, {
+      headers: { cookie: `behalf_gw_auth=${cookieOf(first.headers['set-cookie'], 'behalf_gw_auth')}` },
     });
     const session = cookieOf(back.headers['set-cookie'], 'behalf_gw');
     if (!session) throw new Error(`the viewer could not sign in at the gateway (${back.status})`);
-    const check = await get(gatewayPort, host, '/', { cookie: `behalf_gw=${session}` });
+    const check = await http(gatewayPort, host, '/', { headers: { cookie: `behalf_gw=${session}` } });
     if (check.status !== 200) throw new Error(`the gateway answered ${check.status}`);
 
     // What the gateway adds to a request, as the webapp received it (the gateway removes every
     // header of those names a client sends, so the ones left are its own): the second floor adds the same.
-    const received = await get(gatewayPort, host, '/.bench/headers', { cookie: `behalf_gw=${session}` });
+    const received = await http(gatewayPort, host, '/.bench/headers', { headers: { cookie: `behalf_gw=${session}` } });
     const identityHeaders = Object.fromEntries(Object.entries(JSON.parse(received.body) as Record<string, string>).filter(([name]) => isForgeable(name)));
     if (!identityHeaders['x-behalf-user'] || !identityHeaders['x-behalf-identity']) throw new Error('the gateway did not inject the identity headers');
     const bareIdentity = await startMeasured(

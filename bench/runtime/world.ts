@@ -79,7 +79,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
 export async function spawnListening(
   script: string,
   env: Record<string, string>,
-  ready: string | (() => Promise<void>),
+  ready: string | (() => Promise<unknown>),
   nodeArgs: readonly string[] = [],
   args: readonly string[] = [],
 ): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
