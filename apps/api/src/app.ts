@@ -4,7 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
 import { insecureDefaults } from './platform/config/insecure-defaults';
 import { projectRoot } from './common/project-root';
@@ -18,7 +18,7 @@ import { streamBodiesOfFlaggedRoutes } from './platform/http/streamed-body';
 import { AccessLog, lazyRequestLogger, PinoNestLogger } from '@behalf/server';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit';
-import { buildOpenApiDocument } from './platform/openapi/openapi';
+import { buildOpenApiDocument, serveApiDocs } from './platform/openapi/openapi';
 import { serveWebConsole } from './platform/http/web-console';
 
 export const API_VERSION: string = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -123,6 +123,6 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   await serveWebConsole(fastify, options.config.webDir, options.logger);
 
   const document = buildOpenApiDocument(app, API_VERSION);
-  if (options.config.apiDocs) SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
+  if (options.config.apiDocs) serveApiDocs(app, document);
   return { app, document };
 }

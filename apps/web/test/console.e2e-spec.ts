@@ -14,6 +14,7 @@ import {
   lacksText,
   openBrowser,
   SCREENSHOTS,
+  screenshots,
   shown,
   signInOnLoginPage,
   Stack,
@@ -837,6 +838,33 @@ describe('the web console', () => {
           refused: [],
         });
       }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the API documentation (Swagger UI) working under its CSP: nothing refused, an operation tried out', async () => {
+    const page = await admin.context.newPage();
+    try {
+      await page.goto(url('/api/docs'));
+      const operation = page.locator('.opblock-summary', { hasText: '/.well-known/openid-configuration' });
+      await operation.click();
+      await page.getByRole('button', { name: 'Try it out' }).click();
+      await page.getByRole('button', { name: 'Execute' }).click();
+      await shown(page.locator('.live-responses-table .response-col_status', { hasText: '200' }));
+      expect(await cspRefusals(page)).toEqual([]);
+      // Script injected into the page does not run (an inline handler, a script from elsewhere).
+      const ran = await page.evaluate(async () => {
+        document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="window.ran = true">');
+        const script = document.createElement('script');
+        script.src = 'http://evil.localhost:9/x.js';
+        document.body.append(script);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return (window as unknown as { ran?: boolean }).ran ?? false;
+      });
+      expect(ran).toBe(false);
+      expect([...new Set(await cspRefusals(page))].sort()).toEqual(['script-src-attr: inline', 'script-src-elem: http://evil.localhost:9/x.js']);
+      await screenshots(page, 'console', 'api-docs', operation);
     } finally {
       await page.close();
     }

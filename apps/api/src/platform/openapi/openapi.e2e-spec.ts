@@ -8,6 +8,7 @@ import { apiKeySchema, meSchema } from '../../auth/auth.schemas';
 import { auditEventSchema, auditVerificationSchema } from '../../audit/audit.schemas';
 import { groupMemberSchema, groupSchema, userSchema } from '../../identity/identity.schemas';
 import { pageOf } from '../http/response-schemas';
+import { API_DOCS_CSP } from './openapi';
 
 const committedPath = join(projectRoot(), 'apps/api/openapi.json');
 
@@ -102,5 +103,23 @@ describe('OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     expect(String(res.headers['content-type'])).toMatch(/^text\/html/);
     expect(res.body).toContain('swagger-ui');
+  });
+
+  it('serves the documentation and its files under their own strict CSP, and no other route', async () => {
+    for (const url of ['/api/docs', '/api/docs/swagger-ui-init.js', '/api/docs/swagger-ui-bundle.js', '/api/docs/openapi.json']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect({ url, status: res.statusCode, ...res.headers }).toMatchObject({
+        url,
+        status: 200,
+        'content-security-policy': API_DOCS_CSP,
+        'x-frame-options': 'DENY',
+        'x-content-type-options': 'nosniff',
+      });
+    }
+    expect(API_DOCS_CSP).toContain("script-src 'self';");
+    expect(API_DOCS_CSP).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|\*)/);
+    expect(API_DOCS_CSP).toContain("connect-src 'self';");
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy']).toBeUndefined();
+    expect((await t.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' })).headers['content-security-policy']).toBeUndefined();
   });
 });

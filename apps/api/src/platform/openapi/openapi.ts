@@ -1,4 +1,6 @@
 import { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { onSendHookHandler } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
 import { sortKeys } from '../../common/canonical-json';
@@ -67,4 +69,50 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     }
   }
   return sortKeys(document);
+}
+
+/**
+ * The documentation viewer's Content-Security-Policy. Swagger UI is a large third-party page on the
+ * origin that holds the session cookie: its scripts come only from its own files here (no inline
+ * script, no eval), it reaches only this origin ("Try it out"; no spec from elsewhere), and nothing
+ * may frame it. Its styles stay as it ships them (inline blocks and attributes).
+ */
+export const API_DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const API_DOCS_HEADERS = {
+  'content-security-policy': API_DOCS_CSP,
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
+/**
+ * Serves the OpenAPI document at `/api/docs/openapi.json` and Swagger UI at `/api/docs`, every
+ * answer of theirs under {@link API_DOCS_HEADERS}: added to their routes alone as they are
+ * registered, so no other route pays for it.
+ */
+export function serveApiDocs(app: NestFastifyApplication, document: OpenAPIObject): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      if (route.url !== '/api/docs' && !route.url.startsWith('/api/docs/')) return;
+      const headers: onSendHookHandler = (_request, reply, payload, done) => {
+        reply.headers(API_DOCS_HEADERS);
+        done(null, payload);
+      };
+      route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), headers];
+    });
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
 }
