@@ -103,6 +103,9 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   // resolution (measured: four async hooks took a third of GET /healthz's CPU).
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // Answers carry tokens, keys, secrets and personal data: no browser or proxy may keep one,
+    // unless its route says otherwise (the JWKS, discovery, the console's hashed assets).
+    void reply.header('cache-control', 'no-store');
     done();
   });
   // Only JSON bodies are accepted by default; any other media type is a 415 problem.
