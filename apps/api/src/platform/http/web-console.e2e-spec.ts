@@ -39,6 +39,7 @@ describe('the web console, served by the API', () => {
         'cache-control': 'no-store',
         'x-frame-options': 'DENY',
         'x-content-type-options': 'nosniff',
+        'cross-origin-opener-policy': 'same-origin',
       });
       // The policy names this response's nonce, and the page carries it wherever the build put the placeholder.
       const csp = String(res.headers['content-security-policy']);

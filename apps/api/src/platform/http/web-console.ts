@@ -53,6 +53,9 @@ const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
+  // A window another origin opened (a webapp's script, say) keeps no handle on the console's: it
+  // cannot count its frames, watch it navigate or send it somewhere else.
+  'cross-origin-opener-policy': 'same-origin',
 };
 
 /**

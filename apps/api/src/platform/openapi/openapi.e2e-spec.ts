@@ -114,6 +114,7 @@ describe('OpenAPI', () => {
         'content-security-policy': API_DOCS_CSP,
         'x-frame-options': 'DENY',
         'x-content-type-options': 'nosniff',
+        'cross-origin-opener-policy': 'same-origin',
       });
     }
     expect(API_DOCS_CSP).toContain("script-src 'self';");

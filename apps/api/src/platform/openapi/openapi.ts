@@ -95,6 +95,7 @@ const API_DOCS_HEADERS = {
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
 };
 
 /**
