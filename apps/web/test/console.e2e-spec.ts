@@ -705,17 +705,16 @@ describe('the web console', () => {
       await look(page, 'login-webapp', page.getByRole('button', { name: 'Sign in' }));
       await signInOnLoginPage(page, 'ada', PASSWORD, webappUrl);
       await shown(page.getByRole('heading', { name: 'Hello ada' }));
-      // The webapp's script opens the console in a window: it keeps no handle on it (COOP).
-      const [popup, handleClosed] = await Promise.all([
+      // The webapp's script opens the console in a window: once the console is there, the
+      // webapp's handle on it is closed (COOP).
+      const [popup] = await Promise.all([
         viewer.context.waitForEvent('page'),
-        page.evaluate(async (consoleUrl) => {
-          const opened = window.open(consoleUrl);
-          await new Promise((resolve) => setTimeout(resolve, 1500));
-          return opened === null || opened.closed;
+        page.evaluate((consoleUrl) => {
+          (window as unknown as { opened: Window | null }).opened = window.open(consoleUrl);
         }, `${stack.publicUrl}/me/secrets`),
       ]);
       await shown(popup.getByRole('heading', { name: 'My secrets' }));
-      expect(handleClosed).toBe(true);
+      expect(await page.evaluate(() => (window as unknown as { opened: Window | null }).opened?.closed ?? 'not opened')).toBe(true);
       await popup.close();
       // The viewer's Behalf session is the console's too (on the origin Behalf is published at).
       await page.goto(`${stack.publicUrl}/me/secrets`);
