@@ -1,14 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_KINDS, ProblemCode } from '@behalf/contracts';
-import { documentStyleSource, messageDocument, problemBody } from '@behalf/server';
+import { documentCsp, messageDocument, problemBody } from '@behalf/server';
 
 const STYLE = 'body{max-width:32rem}';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  // Nothing loads, nothing runs, and no style applies but the page's own block.
-  'content-security-policy': `default-src 'none'; style-src ${documentStyleSource(STYLE)}; frame-ancestors 'none'; base-uri 'none'`,
+  'content-security-policy': documentCsp(STYLE),
   'x-content-type-options': 'nosniff',
 };
 

@@ -840,8 +840,12 @@ describe('the web console', () => {
         'style-src-elem: inline',
       ]);
       // The authorization endpoint's refusal page and the gateway's failure page: their own style, nothing refused.
-      for (const address of [url('/oauth/authorize?client_id=nobody'), `http://127.0.0.1:${stack.gatewayPort}/`]) {
+      for (const [name, address] of [
+        ['authorize-refused', url('/oauth/authorize?client_id=nobody')],
+        ['gateway-not-found', `http://127.0.0.1:${stack.gatewayPort}/`],
+      ]) {
         await page.goto(address);
+        await screenshots(page, 'console', name, page.getByRole('heading', { level: 1 }));
         await shown(page.getByRole('heading', { level: 1 }));
         expect({ address, font: await page.evaluate(() => getComputedStyle(document.body).fontFamily), refused: await cspRefusals(page) }).toEqual({
           address,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { documentStyleSource, escapeHtml, messageDocument } from './html';
+import { documentCsp, documentStyleSource, escapeHtml, messageDocument } from './html';
 
 describe(escapeHtml.name, () => {
   it('escapes the five characters that end text or a quoted attribute', () => {
@@ -22,5 +22,11 @@ describe(documentStyleSource.name, () => {
     const block = /<style>(.*)<\/style>/s.exec(messageDocument('Title', 'Message', style))?.[1] ?? '';
     expect(documentStyleSource(style)).toBe(`'sha256-${createHash('sha256').update(block, 'utf8').digest('base64')}'`);
     expect(documentStyleSource(style)).not.toBe(documentStyleSource());
+  });
+});
+
+describe(documentCsp.name, () => {
+  it("admits the page's own style block and nothing else", () => {
+    expect(documentCsp('a{}')).toBe(`default-src 'none'; style-src ${documentStyleSource('a{}')}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The server-rendered pages of the API (the authorization endpoint's login step) and the gateway
  * (its failure pages): one escape, one document shell. No script in either, and only their own
- * style block: their CSP names it by hash ({@link documentStyleSource}).
+ * style block: their CSP ({@link documentCsp}) names it by hash.
  */
 import { createHash } from 'node:crypto';
 
@@ -25,6 +25,11 @@ export function documentStyleSource(style = ''): string {
   return `'sha256-${createHash('sha256')
     .update(BASE_STYLE + style)
     .digest('base64')}'`;
+}
+
+/** The whole CSP of a page {@link htmlDocument} writes for `style`: nothing loads, runs, submits or frames it; only its own style applies. */
+export function documentCsp(style = ''): string {
+  return `default-src 'none'; style-src ${documentStyleSource(style)}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`;
 }
 
 /** A whole page: `title` (escaped) and `body` (markup the caller built, escaping what it inserted), with the base style and `style` after it. */

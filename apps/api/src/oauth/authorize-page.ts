@@ -3,7 +3,7 @@
  * login step is the web console's login page). No script; the CSP admits only the page's own style
  * block, by its hash.
  */
-import { documentStyleSource, messageDocument } from '@behalf/server';
+import { documentCsp, messageDocument } from '@behalf/server';
 
 const STYLE = 'body{max-width:32rem;font-family:system-ui,sans-serif;margin:2rem auto;padding:0 1rem}';
 
@@ -11,7 +11,7 @@ const STYLE = 'body{max-width:32rem;font-family:system-ui,sans-serif;margin:2rem
 export const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': `default-src 'none'; style-src ${documentStyleSource(STYLE)}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+  'content-security-policy': documentCsp(STYLE),
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 };

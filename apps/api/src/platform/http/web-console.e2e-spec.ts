@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { projectRoot } from '../../common/project-root';
 import { startTestApp, TestApp } from '../../../test/harness';
-import { documentStyleSource } from '@behalf/server';
+import { documentCsp } from '@behalf/server';
 import { consoleCsp } from './web-console';
 
 /** A page as the build writes it: the nonce placeholder on its tags and in its meta tag. */
@@ -102,7 +102,7 @@ describe('the API without a console build', () => {
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('npm run build');
     // The page's own style block, by hash, and nothing else.
-    expect(res.headers['content-security-policy']).toBe(`default-src 'none'; style-src ${documentStyleSource()}; frame-ancestors 'none'; base-uri 'none'`);
+    expect(res.headers['content-security-policy']).toBe(documentCsp());
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/assets/index.js' })).statusCode).toBe(404);
   });

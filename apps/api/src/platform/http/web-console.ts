@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { CONSOLE_SECTIONS } from '@behalf/contracts';
-import { documentStyleSource, messageDocument } from '@behalf/server';
+import { documentCsp, messageDocument } from '@behalf/server';
 
 /**
  * The console's Content-Security-Policy for a page served with `nonce`. Scripts come only from this
@@ -81,10 +81,9 @@ export async function serveWebConsole(fastify: FastifyInstance, webDir: string, 
   else if (index.length === 1)
     logger.warn(`The web console's build has no CSP nonce (${indexFile} predates it), so its styles will be refused: \`npm run build\` builds it again.`);
   const notBuilt = messageDocument('The console is not built', 'Run npm run build, then start Behalf again.');
-  const notBuiltCsp = `default-src 'none'; style-src ${documentStyleSource()}; frame-ancestors 'none'; base-uri 'none'`;
 
   const page = (_request: FastifyRequest, reply: FastifyReply) => {
-    if (!index) return reply.code(503).headers(PAGE_HEADERS).header('content-security-policy', notBuiltCsp).send(notBuilt);
+    if (!index) return reply.code(503).headers(PAGE_HEADERS).header('content-security-policy', documentCsp()).send(notBuilt);
     const nonce = freshNonce();
     return reply.code(200).headers(PAGE_HEADERS).header('content-security-policy', consoleCsp(nonce)).send(index.join(nonce));
   };
