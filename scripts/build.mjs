@@ -20,8 +20,8 @@ const vite = [join(dirname(require.resolve('vite/package.json')), 'bin/vite.js')
 
 /** Each stage's tasks run together; a task is commands run one after the other. */
 const stages = [
-  [[tsc('libs/contracts/tsconfig.lib.json')], [tsc('libs/testing/tsconfig.lib.json')], [vite, ['scripts/web-bundle-report.mjs']]],
-  [[tsc('libs/server/tsconfig.lib.json')], [tsc('libs/runtime-sdk/tsconfig.lib.json')]],
+  [[tsc('libs/contracts/tsconfig.lib.json')], [vite, ['scripts/web-bundle-report.mjs']]],
+  [[tsc('libs/server/tsconfig.lib.json')], [tsc('libs/runtime-sdk/tsconfig.lib.json')], [tsc('libs/testing/tsconfig.lib.json')]],
   [[tsc('apps/api/tsconfig.app.json')], [tsc('apps/gateway/tsconfig.app.json')]],
 ];
 

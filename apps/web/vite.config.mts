@@ -12,10 +12,11 @@ export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
   resolve: {
-    // From the contracts, two dependency-free modules from their source (the code catalogue; the
-    // OpenAPI types and path serializer), not the whole library with its schemas.
+    // From the contracts, three dependency-free modules from their source (the code catalogue; the
+    // cookie names; the OpenAPI types and path serializer), not the whole library with its schemas.
     alias: {
       '@behalf/contracts/codes': resolve(import.meta.dirname, '../../libs/contracts/src/codes.ts'),
+      '@behalf/contracts/cookies': resolve(import.meta.dirname, '../../libs/contracts/src/cookies.ts'),
       '@behalf/contracts/openapi': resolve(import.meta.dirname, '../../libs/contracts/src/generated/openapi-paths.ts'),
     },
   },

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { drive, figures, runRuntimeBenchmark, tightLoop, World } from '../runtime/world';
+import { BENCH_SESSION_COOKIE, drive, figures, runRuntimeBenchmark, tightLoop, World } from '../runtime/world';
 
 async function cryptoCeiling() {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -36,7 +36,7 @@ async function cryptoCeiling() {
 /** The browser headers a backend passes on: a session cookie, or an identity token as a proxy injects it. */
 const browserHeaders = (viewer: World['viewers'][number], via: 'session' | 'identity_token') =>
   via === 'session'
-    ? { cookie: `theme=dark; behalf_session=${viewer.sessionCookie}`, 'user-agent': 'bench' }
+    ? { cookie: `theme=dark; ${BENCH_SESSION_COOKIE}=${viewer.sessionCookie}`, 'user-agent': 'bench' }
     : { authorization: `Bearer ${viewer.identityToken}`, 'user-agent': 'bench' };
 
 const requestsFor = (world: World, withSecrets: boolean, via: 'session' | 'identity_token' = 'session') =>
@@ -51,7 +51,7 @@ runRuntimeBenchmark({
   name: 'auth-info',
   measured: 'authInfo',
   endpoint: 'POST /api/v1/runtime/auth-info',
-  load: { viewerCredential: 'behalf_session cookie' },
+  load: { viewerCredential: `${BENCH_SESSION_COOKIE} cookie` },
   ceiling: cryptoCeiling,
   ceilingNote: 'one core, calls back to back; the server verifies a backend token once, then remembers it until it expires',
   requests: (world) => requestsFor(world, false),

@@ -24,7 +24,7 @@ import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { cookieOf, freePort, http, within } from '@behalf/testing';
 import { askGc, combineGc, GcTotals, readGc } from '../runtime/gc-totals';
-import { Caller, figures, interleaved, LOAD, machine, median, paced, spawnListening, startServer, writeReport } from '../runtime/world';
+import { BENCH_SESSION_COOKIE, Caller, figures, interleaved, LOAD, machine, median, paced, spawnListening, startServer, writeReport } from '../runtime/world';
 
 const ROOT = projectRoot();
 const TARGETS = { minRatioToChp: 1.0, maxAddedP99Ms: 3 };
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     const authorize = new URL(String(first.headers.location));
     const approved = await fetch(`${api.url}${authorize.pathname}${authorize.search}`, {
       redirect: 'manual',
-      headers: { cookie: `behalf_session=${viewer.sessionCookie}` },
+      headers: { cookie: `${BENCH_SESSION_COOKIE}=${viewer.sessionCookie}` },
     });
     const callback = new URL(approved.headers.get('location') ?? '');
     const back = await http(gatewayPort, host, `${callback.pathname}${callback.search}`, {

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
-import { TOKEN_EXCHANGE } from '@behalf/contracts';
+import { cookieName, SESSION_COOKIE, TOKEN_EXCHANGE } from '@behalf/contracts';
+import { sessionFromLogin } from '@behalf/testing';
 import { projectRoot } from '../../apps/api/src/common/project-root';
 import { freePort, spawnServer, stop, stopSpawned, whenReady } from '../../apps/api/test/spawn';
 import type { Peer } from '../peer/peer';
@@ -24,6 +25,8 @@ const PASSWORD = 'bench-user-password';
 
 /** The load every runtime benchmark applies (the issue's: 32 connections for 20 s). */
 export const LOAD = { connections: 32, durationSeconds: 20 };
+/** The session cookie's name: the benches' API runs in production, where cookies are Secure. */
+export const BENCH_SESSION_COOKIE = cookieName(SESSION_COOKIE, true);
 /** The budget on a 2-core machine, database included. */
 export const BUDGET = { minPerSecond: 2000, maxP99Ms: 25 };
 
@@ -132,14 +135,9 @@ export class Caller {
       body: JSON.stringify({ login, password }),
     });
     if (res.status !== 200) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
-    const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
-    const value = (name: string) => {
-      const cookie = cookies.find((c) => c.startsWith(`${name}=`));
-      if (!cookie) throw new Error(`login set no ${name} cookie`);
-      return cookie.slice(name.length + 1);
-    };
-    const caller = new Caller(url, { cookie: cookies.join('; '), 'x-csrf-token': value('behalf_csrf') });
-    return Object.assign(caller, { sessionCookie: value('behalf_session') });
+    const session = sessionFromLogin(res.headers.getSetCookie());
+    const caller = new Caller(url, { cookie: session.cookie, 'x-csrf-token': session.csrf });
+    return Object.assign(caller, { sessionCookie: session.token });
   }
 
   /** Sends `content` as the raw body (a dataset file), expecting one of `expected`. */
@@ -190,7 +188,7 @@ export async function seedWorld(url: string, viewerCount: number, groupPrefix = 
     const session = await Caller.login(url, login, PASSWORD);
     await session.call('PUT', '/api/v1/users/me/secrets/warehouse', { value: `warehouse-password-${i}` });
     const { token } = await backend.call<{ token: string }>('POST', '/api/v1/runtime/identity-token', {
-      headers: { cookie: `behalf_session=${session.sessionCookie}` },
+      headers: { cookie: `${BENCH_SESSION_COOKIE}=${session.sessionCookie}` },
     });
     viewers.push({ login, sessionCookie: session.sessionCookie, identityToken: token });
   }

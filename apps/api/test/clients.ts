@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Clock } from '../src/kernel/clock';
+import { sessionFromLogin } from '@behalf/testing';
 import { ADMIN_PASSWORD } from './harness';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -31,29 +32,26 @@ export function withBearer(app: NestFastifyApplication, token: string): Client {
 
 export const withApiKey = withBearer;
 
+/** The session cookie's name here: the harness runs with NODE_ENV=test, where cookies are Secure. */
+export const SESSION = '__Host-behalf_session';
+export const CSRF = '__Host-behalf_csrf';
+
 export interface SessionClient extends Client {
   sessionCookie: string;
   csrfToken: string;
-}
-
-function cookieValue(setCookie: Response['headers']['set-cookie'], name: string): string | undefined {
-  const all = Array.isArray(setCookie) ? setCookie : setCookie ? [String(setCookie)] : [];
-  const line = all.find((c) => c.startsWith(`${name}=`));
-  return line?.slice(name.length + 1).split(';')[0];
 }
 
 /** Logs in with a password; the client sends the session cookie, and the CSRF token on writes. */
 export async function loginAs(app: NestFastifyApplication, login: string, password: string): Promise<SessionClient> {
   const res = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login, password } })) as Response;
   if (res.statusCode !== 200) throw new Error(`login as ${login} failed: ${res.statusCode} ${res.body}`);
-  const sessionCookie = cookieValue(res.headers['set-cookie'], 'behalf_session')!;
-  const csrfToken = cookieValue(res.headers['set-cookie'], 'behalf_csrf')!;
+  const { token: sessionCookie, csrf: csrfToken, cookie } = sessionFromLogin(res.headers['set-cookie'] as string[]);
   return {
     sessionCookie,
     csrfToken,
     request: (method, url, payload, headers = {}) =>
       anonymous(app).request(method, url, payload, {
-        cookie: `behalf_session=${sessionCookie}; behalf_csrf=${csrfToken}`,
+        cookie,
         ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
         ...headers,
       }),

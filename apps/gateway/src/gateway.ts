@@ -7,7 +7,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import { AccessLog, AppsUrl, constantTimeEqual, GATEWAY_CALLBACK_PATH, GATEWAY_CLIENT_ID, lazyRequestLogger, Logger, parseAppsUrl } from '@behalf/server';
 import { ApiClient } from './api-client';
 import { GatewayConfig } from './config';
-import { endToEnd, forwardHeaders, isCredentialCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './headers';
+import { endToEnd, forwardHeaders, gatewayCookies, isCredentialCookie } from './headers';
 import { GatewayMetrics } from './metrics';
 import { sendFailure, wantsJson } from './pages';
 import { RouteTable } from './routes';
@@ -53,6 +53,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
   const apps: AppsUrl = parseAppsUrl(config.appsUrl);
   const proto = apps.protocol === 'https:' ? 'https' : 'http';
   const secure = proto === 'https';
+  const { session: sessionCookie, signIn: signInCookie } = gatewayCookies(secure);
   const api = new ApiClient(config.apiUrl, apiKey);
   const routes = new RouteTable(api, logger);
   const viewers = new ViewerCache(api, config.recheckMs);
@@ -109,6 +110,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     return sendFailure(request, reply, 'internal', 'Something went wrong', 'The gateway failed to handle this request.');
   });
 
+  // Path=/ for both, the sign-in one included: a `__Host-` cookie must have it.
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' };
 
   function signIn(request: FastifyRequest, reply: FastifyReply, slug: string): FastifyReply {
@@ -129,7 +131,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     const value = sealer().seal({ state, verifier, returnTo: safeReturnPath(request.url) });
     return reply
       .code(302)
-      .header('set-cookie', serializeCookie(SIGN_IN_COOKIE, value, { ...cookieOptions, path: GATEWAY_CALLBACK_PATH, maxAge: SIGN_IN_MAX_AGE_SECONDS }))
+      .header('set-cookie', serializeCookie(signInCookie, value, { ...cookieOptions, maxAge: SIGN_IN_MAX_AGE_SECONDS }))
       .header('cache-control', 'no-store')
       .header('location', authorize.toString())
       .send();
@@ -138,9 +140,9 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
   async function callback(request: FastifyRequest, reply: FastifyReply, slug: string, cookies: Record<string, string | undefined>): Promise<FastifyReply> {
     const query = request.query as Record<string, unknown>;
     const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
-    const pending = sealer().open(cookies[SIGN_IN_COOKIE]);
+    const pending = sealer().open(cookies[signInCookie]);
     const state = text('state');
-    const clear = serializeCookie(SIGN_IN_COOKIE, '', { ...cookieOptions, path: GATEWAY_CALLBACK_PATH, maxAge: 0 });
+    const clear = serializeCookie(signInCookie, '', { ...cookieOptions, maxAge: 0 });
     if (!pending || !state || !constantTimeEqual(state, pending.state)) {
       return sendFailure(request, reply, 'bad-request', 'Sign-in expired', 'This sign-in was not started here or has expired: open the webapp again.', {
         'set-cookie': clear,
@@ -171,7 +173,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     }
     return reply
       .code(302)
-      .header('set-cookie', [clear, serializeCookie(SESSION_COOKIE, result.access_token, { ...cookieOptions, maxAge: Math.max(1, result.expires_in) })])
+      .header('set-cookie', [clear, serializeCookie(sessionCookie, result.access_token, { ...cookieOptions, maxAge: Math.max(1, result.expires_in) })])
       .header('cache-control', 'no-store')
       .header('location', pending.returnTo)
       .send();
@@ -204,14 +206,14 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     if (path === GATEWAY_CALLBACK_PATH) return callback(request, reply, slug, cookies);
     if (path === SIGN_OUT_PATH) {
       return sendFailure(request, reply, 'unauthenticated', 'Signed out', 'You are signed out of this webapp.', {
-        'set-cookie': serializeCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }),
+        'set-cookie': serializeCookie(sessionCookie, '', { ...cookieOptions, maxAge: 0 }),
       });
     }
     // Most requests are answered from the held decision at once; the rest wait on the API.
-    let decision = viewers.heldForRequest(cookies[SESSION_COOKIE], route);
+    let decision = viewers.heldForRequest(cookies[sessionCookie], route);
     if (!decision) {
       try {
-        decision = await viewers.decideForRequest(cookies[SESSION_COOKIE], route);
+        decision = await viewers.decideForRequest(cookies[sessionCookie], route);
       } catch (error) {
         logger.warn({ err: error, webapp: slug }, 'gateway: cannot ask the API who views');
         return sendFailure(request, reply, 'service-unavailable', 'Try again shortly', 'The gateway cannot check access right now.', { 'retry-after': '2' });
@@ -222,7 +224,7 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
       return sendFailure(request, reply, 'forbidden', 'Not allowed', 'You may not view this webapp. Ask its owner for access.');
     if (!route.run)
       return sendFailure(request, reply, 'service-unavailable', 'Webapp not running', `${slug} is not running right now.`, { 'retry-after': '5' });
-    if (decision.dropSession) void reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }));
+    if (decision.dropSession) void reply.header('set-cookie', serializeCookie(sessionCookie, '', { ...cookieOptions, maxAge: 0 }));
     const started = process.hrtime.bigint();
     const run = route.run;
     return reply.from(upstreamUrl(run.upstreamUrl, request.url), {

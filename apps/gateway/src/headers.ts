@@ -1,9 +1,17 @@
 import type { GatewayViewerIdentity } from '@behalf/contracts';
-import { GATEWAY_IDENTITY_HEADERS } from '@behalf/contracts';
+import { cookieName, GATEWAY_IDENTITY_HEADERS } from '@behalf/contracts';
 
 /** The gateway's cookies on a webapp origin: its session, and the sign-in in progress. */
 export const SESSION_COOKIE = 'behalf_gw';
 export const SIGN_IN_COOKIE = 'behalf_gw_auth';
+
+/**
+ * The gateway's cookie names on webapp origins served over `https` or not: `__Host-` ones where
+ * Secure, which no other webapp (a sibling origin) can plant for this one's, and only those read.
+ */
+export function gatewayCookies(secure: boolean): { session: string; signIn: string } {
+  return { session: cookieName(SESSION_COOKIE, secure), signIn: cookieName(SIGN_IN_COOKIE, secure) };
+}
 
 /** Headers the gateway sets itself, or that some proxy uses to say who the user is. */
 const FORGEABLE = new Set([

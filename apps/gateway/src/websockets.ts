@@ -6,7 +6,7 @@ import type { GatewayRoute } from '@behalf/contracts';
 import { randomUUID } from 'node:crypto';
 import { AppsUrl, Logger } from '@behalf/server';
 import { GatewayConfig } from './config';
-import { forwardHeaders, SESSION_COOKIE } from './headers';
+import { forwardHeaders, gatewayCookies } from './headers';
 import { GatewayMetrics } from './metrics';
 import { rawFailure } from './pages';
 import { RouteTable } from './routes';
@@ -55,6 +55,7 @@ export function attachWebsockets(
   deps: { apps: AppsUrl; routes: RouteTable; viewers: ViewerCache; metrics: GatewayMetrics; config: GatewayConfig; logger: Logger; proto: 'http' | 'https' },
 ): WebsocketRelay {
   const { apps, routes, viewers, metrics, config, logger } = deps;
+  const sessionCookie = gatewayCookies(deps.proto === 'https').session;
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -72,7 +73,7 @@ export function attachWebsockets(
     const route: GatewayRoute | undefined = slug ? routes.get(slug) : undefined;
     if (!slug || !route) return refuse(socket, 404, 'Not Found', 'No such webapp.');
     const cookies = request.headers.cookie ? parseCookies(request.headers.cookie) : {};
-    const decision = await viewers.decideForRequest(cookies[SESSION_COOKIE], route);
+    const decision = await viewers.decideForRequest(cookies[sessionCookie], route);
     const session = decision.session;
     if (decision.decision === 'login') return refuse(socket, 401, 'Unauthorized', 'Sign in to Behalf to use this webapp.');
     if (decision.decision === 'forbid') return refuse(socket, 403, 'Forbidden', 'You may not view this webapp.');

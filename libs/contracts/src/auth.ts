@@ -30,7 +30,4 @@ export interface CreatedApiKey extends ApiKey {
   key: string;
 }
 
-/** Cookie names of a browser session. */
-export const SESSION_COOKIE = 'behalf_session';
-export const CSRF_COOKIE = 'behalf_csrf';
 export const CSRF_HEADER = 'x-csrf-token';

@@ -1,5 +1,6 @@
 export * from './audit';
 export * from './auth';
+export * from './cookies';
 export * from './health';
 export * from './identity';
 export * from './pagination';

@@ -69,7 +69,9 @@ class Api:
         )
         with urllib.request.urlopen(request) as res:
             cookies = dict(c.split(";")[0].split("=", 1) for c in res.headers.get_all("set-cookie"))
-        return {"cookie": "behalf_session=%s; behalf_csrf=%s" % (cookies["behalf_session"], cookies["behalf_csrf"]), "csrf": cookies["behalf_csrf"], "session": cookies["behalf_session"]}
+        # Plain names: this API runs in development over plain HTTP (elsewhere they carry __Host-).
+        assert "__Host-behalf_session" not in cookies
+        return {"cookie": "; ".join("%s=%s" % pair for pair in cookies.items()), "csrf": cookies["behalf_csrf"], "session": cookies["behalf_session"]}
 
 
 @pytest.fixture(scope="session")

@@ -298,6 +298,14 @@ def test_refusals_are_typed_with_the_policys_reason():
     assert sent == {"headers": {"cookie": "behalf_session=s; other=1"}, "withSecrets": False}
 
 
+def test_the_host_only_session_cookie_is_found_first():
+    from behalf.runtime import _session_of
+
+    assert _session_of({"cookie": "behalf_session=planted; __Host-behalf_session=own"}) == "own"
+    assert _session_of({"Cookie": "theme=dark; behalf_session=plain"}) == "plain"
+    assert _session_of({"cookie": "__Host-behalf_session=; behalf_sessionx=1"}) is None
+
+
 def test_behalf_down_once_the_token_is_dead_raises_behalf_unavailable():
     from behalf import BehalfUnavailableError
 

@@ -1,6 +1,7 @@
 import {
   ANONYMOUS_LOGIN,
   ANONYMOUS_SUBJECT,
+  behalfCookieIn,
   GATEWAY_IDENTITY_HEADERS,
   identityAudience,
   identityTokenClaimsSchema,
@@ -66,13 +67,13 @@ export function identityTokenOf(headers: HeadersLike): string | undefined {
   return headerValues(headers, GATEWAY_IDENTITY_HEADERS.identity)[0]?.trim() || undefined;
 }
 
-/** The `behalf_session` cookie a browser sent (a webapp reached without the gateway), if any. */
+/**
+ * The session cookie a browser sent (a webapp reached without the gateway), if any:
+ * `__Host-behalf_session`, else `behalf_session` (development over plain HTTP). Which one counts
+ * is the API's to decide; the headers are passed on whole.
+ */
 export function sessionOf(headers: HeadersLike): string | undefined {
-  for (const cookie of headerValues(headers, 'cookie').join('; ').split(';')) {
-    const [name, ...value] = cookie.trim().split('=');
-    if (name === SESSION_COOKIE && value.length) return value.join('=');
-  }
-  return undefined;
+  return behalfCookieIn(headerValues(headers, 'cookie').join('; '), SESSION_COOKIE);
 }
 
 /**

@@ -99,6 +99,10 @@ describe('viewer(): the gateway’s identity token, verified locally', () => {
     const sent = JSON.parse(behalf.callsTo('/api/v1/runtime/auth-info')[0].body) as { headers: Record<string, string[]> };
     // Only what names the viewer leaves the webapp.
     expect(sent).toEqual({ headers: { cookie: ['behalf_session=s3cret; theme=dark'] }, withSecrets: false });
+    // Where Behalf's cookies are Secure, the session cookie is __Host-behalf_session.
+    await runtime.viewer({ headers: { cookie: '__Host-behalf_session=s3cret' } });
+    const secure = JSON.parse(behalf.callsTo('/api/v1/runtime/auth-info')[1].body) as { headers: Record<string, string[]> };
+    expect(secure.headers.cookie).toEqual(['__Host-behalf_session=s3cret']);
   });
 });
 

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import WebSocket from 'ws';
+import { cookieName, CSRF_COOKIE, SESSION_COOKIE } from '@behalf/contracts';
 
 /**
  * The whole path a viewer takes, for the gateway's end-to-end tests: a database cloned from the
@@ -159,6 +160,25 @@ export function cookieOf(setCookie: string | string[] | undefined, name: string)
   return undefined;
 }
 
+/**
+ * Behalf's cookie `base` in a Set-Cookie list under the name it was set with: `__Host-<base>`
+ * where Secure, `<base>` in development over plain HTTP. Throws when neither is there.
+ */
+export function behalfCookieOf(setCookie: string | string[] | undefined, base: string): { name: string; value: string; pair: string } {
+  for (const name of [cookieName(base, true), base]) {
+    const value = cookieOf(setCookie, name);
+    if (value) return { name, value, pair: `${name}=${value}` };
+  }
+  throw new Error(`no ${base} cookie was set`);
+}
+
+/** A login answer's session: its token and CSRF token, and the Cookie header that sends both back. */
+export function sessionFromLogin(setCookie: string | string[] | undefined): { token: string; csrf: string; cookie: string } {
+  const session = behalfCookieOf(setCookie, SESSION_COOKIE);
+  const csrf = behalfCookieOf(setCookie, CSRF_COOKIE);
+  return { token: session.value, csrf: csrf.value, cookie: `${session.pair}; ${csrf.pair}` };
+}
+
 export interface Stack {
   apiPort: number;
   gatewayPort: number;
@@ -205,15 +225,28 @@ export async function cloneTestDatabase(tag: string): Promise<{ database: string
   return { database, url, drop };
 }
 
+export interface StackOptions {
+  /**
+   * Cookies as outside development: the API runs with NODE_ENV=test, its cookies Secure and named
+   * `__Host-…` (Chromium keeps Secure cookies from http://localhost). Else development's plain ones.
+   */
+  secureCookies?: boolean;
+  /**
+   * Webapp origins said to be https (`https://*.localhost:<port>`): the gateway's cookies then
+   * Secure and `__Host-…`. For HTTP-level tests only: nothing here speaks TLS.
+   */
+  httpsApps?: boolean;
+}
+
 /** The API and the gateway on a fresh database; `gatewayEnv` and `apiEnv` add to each one's settings. */
-export async function startStack(gatewayEnv: Record<string, string> = {}, apiEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(gatewayEnv: Record<string, string> = {}, apiEnv: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   const { database, url: dbUrl, drop } = await cloneTestDatabase('gw');
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const publicUrl = `http://localhost:${apiPort}`;
   const apiKey = `bhk_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
   const shared = {
     BEHALF_PUBLIC_URL: publicUrl,
-    BEHALF_APPS_URL: `http://*.localhost:${gatewayPort}`,
+    BEHALF_APPS_URL: `${options.httpsApps ? 'https' : 'http'}://*.localhost:${gatewayPort}`,
     BEHALF_GATEWAY_API_KEY: apiKey,
     BEHALF_LOG_LEVEL: 'info',
   };
@@ -224,6 +257,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}, apiEnv
     BEHALF_KEK: KEK,
     BEHALF_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BEHALF_DATA_DIR: join(ROOT, 'dist', `.gateway-test-${database}`),
+    ...(options.secureCookies ? { NODE_ENV: 'test' } : {}),
     ...apiEnv,
   });
   await api.waitFor(/Behalf API listening/);
@@ -261,10 +295,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}, apiEnv
         body: JSON.stringify({ login, password }),
       });
       if (res.status !== 200) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
-      const setCookie = res.headers.getSetCookie();
-      const token = cookieOf(setCookie, 'behalf_session')!;
-      const csrf = cookieOf(setCookie, 'behalf_csrf')!;
-      return { cookie: `behalf_session=${token}; behalf_csrf=${csrf}`, csrf, token };
+      return sessionFromLogin(res.headers.getSetCookie());
     },
     async sql(text, params = []) {
       const client = new Client({ connectionString: dbUrl.toString() });

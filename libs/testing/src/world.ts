@@ -1,4 +1,4 @@
-import { ADMIN_PASSWORD, cookieOf, http, Session, Stack } from './stack';
+import { ADMIN_PASSWORD, behalfCookieOf, http, Session, Stack } from './stack';
 
 export const USER_PASSWORD = 'viewer-password-000';
 
@@ -67,7 +67,7 @@ export class World {
       first = await http(this.stack.gatewayPort, host, path, { headers: { accept: 'text/html' } });
     }
     if (first.status !== 302) throw new Error(`expected a redirect to sign in, got ${first.status}: ${first.body}`);
-    const pending = cookieOf(first.headers['set-cookie'], 'behalf_gw_auth');
+    const pending = behalfCookieOf(first.headers['set-cookie'], 'behalf_gw_auth');
     const authorize = new URL(String(first.headers.location));
     const approved = await fetch(`http://127.0.0.1:${this.stack.apiPort}${authorize.pathname}${authorize.search}`, {
       redirect: 'manual',
@@ -75,10 +75,9 @@ export class World {
     });
     if (approved.status !== 303) throw new Error(`authorize answered ${approved.status}: ${await approved.text()}`);
     const callback = new URL(approved.headers.get('location')!);
-    const back = await http(this.stack.gatewayPort, host, `${callback.pathname}${callback.search}`, { headers: { cookie: `behalf_gw_auth=${pending}` } });
-    const gatewaySession = cookieOf(back.headers['set-cookie'], 'behalf_gw');
-    if (back.status !== 302 || !gatewaySession) throw new Error(`callback answered ${back.status}: ${back.body}`);
-    return `behalf_gw=${gatewaySession}`;
+    const back = await http(this.stack.gatewayPort, host, `${callback.pathname}${callback.search}`, { headers: { cookie: pending.pair } });
+    if (back.status !== 302) throw new Error(`callback answered ${back.status}: ${back.body}`);
+    return behalfCookieOf(back.headers['set-cookie'], 'behalf_gw').pair;
   }
 }
 

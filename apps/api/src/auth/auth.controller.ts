@@ -1,11 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CSRF_COOKIE, Me, SESSION_COOKIE } from '@behalf/contracts';
+import { Me } from '@behalf/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Ctx, RequestContext } from '../kernel/request-context';
-import { CONFIG, Config } from '../platform/config/config';
-import { setSessionCookies } from './session-cookies';
+import { SessionCookies } from './session-cookies';
 import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
 import { ApiProblems } from '../platform/http/api-problems.decorator';
@@ -29,19 +28,22 @@ export const loginBody = z.strictObject({
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    @Inject(CONFIG) private readonly config: Config,
+    private readonly cookies: SessionCookies,
   ) {}
 
   @Public()
   @Post('login')
   @OwnTransactions('failed attempts must stay counted and recorded though the request fails')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Password login: sets the behalf_session and behalf_csrf cookies.' })
+  @ApiOperation({
+    summary:
+      'Password login: sets the session and CSRF cookies (__Host-behalf_session and __Host-behalf_csrf; behalf_session and behalf_csrf in development over plain HTTP).',
+  })
   @ApiJsonResponse(200, meSchema, 'Who the caller is.')
   @ApiProblems('unauthenticated', 'too-many-requests')
   async login(@ValidBody(loginBody) body: z.infer<typeof loginBody>, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Me> {
     const { me, session } = await this.auth.login(body.login, body.password, ctx);
-    setSessionCookies(reply, session, this.config);
+    this.cookies.set(reply, session);
     return me;
   }
 
@@ -52,8 +54,7 @@ export class AuthController {
   @ApiNoContentResponse()
   async logout(@Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(ctx);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    void reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    this.cookies.clear(reply);
   }
 
   @Get('me')

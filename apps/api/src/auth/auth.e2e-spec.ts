@@ -1,5 +1,5 @@
 import type { Me, Page } from '@behalf/contracts';
-import { anonymous, Client, expectProblem, fieldErrors, loginAs, loginAsAdmin, ManualClock, SessionClient } from '../../test/clients';
+import { anonymous, Client, CSRF, expectProblem, fieldErrors, loginAs, loginAsAdmin, ManualClock, SESSION, SessionClient } from '../../test/clients';
 import { addMember, apiKeyClient, createGroup, createUser, PASSWORD, userSession } from '../../test/fixtures/identity';
 import { ADMIN_PASSWORD, sql, startTestApp, TestApp } from '../../test/harness';
 
@@ -23,17 +23,22 @@ describe('password login and sessions', () => {
 
   const login = (body: unknown, headers: Record<string, string> = {}) => nobody.request('POST', '/api/v1/auth/login', body, headers);
 
-  it('logs in: sets the session and CSRF cookies and answers the same body as /auth/me', async () => {
+  it('logs in: sets the session and CSRF cookies, __Host- ones, and answers the same body as /auth/me', async () => {
     const res = await login({ login: 'ADMIN', password: ADMIN_PASSWORD });
     expect(res.statusCode).toBe(200);
     const cookies = res.headers['set-cookie'] as string[];
-    const session = cookies.find((c) => c.startsWith('behalf_session='))!;
-    const csrf = cookies.find((c) => c.startsWith('behalf_csrf='))!;
-    expect(session).toMatch(/^behalf_session=[A-Za-z0-9_-]{43};/);
+    expect(cookies).toHaveLength(2);
+    const session = cookies.find((c) => c.startsWith(`${SESSION}=`))!;
+    const csrf = cookies.find((c) => c.startsWith(`${CSRF}=`))!;
+    expect(session).toMatch(/^__Host-behalf_session=[A-Za-z0-9_-]{43};/);
     expect(session).toMatch(/; HttpOnly/);
     expect(session).toMatch(/; SameSite=Lax/);
-    expect(session).toMatch(/; Secure/);
-    expect(session).toMatch(/; Path=\//);
+    // What a browser requires of a __Host- cookie: Secure, Path=/, no Domain.
+    for (const cookie of [session, csrf]) {
+      expect(cookie).toMatch(/; Secure/);
+      expect(cookie).toMatch(/; Path=\/(;|$)/);
+      expect(cookie).not.toMatch(/domain=/i);
+    }
     expect(csrf).not.toMatch(/HttpOnly/);
     expect(csrf).toMatch(/; SameSite=Lax/);
     const me = res.json<Me>();
@@ -78,7 +83,15 @@ describe('password login and sessions', () => {
     const { session } = await userSession(t.app, admin);
     const res = await session.request('POST', '/api/v1/auth/logout');
     expect(res.statusCode).toBe(204);
-    expect(String(res.headers['set-cookie'])).toMatch(/behalf_session=;/);
+    // Cleared with the attributes a browser requires of a __Host- cookie, or it would keep them.
+    const cleared = res.headers['set-cookie'] as string[];
+    expect(cleared).toHaveLength(2);
+    for (const name of [SESSION, CSRF]) {
+      const line = cleared.find((c) => c.startsWith(`${name}=;`))!;
+      expect(line).toMatch(/Expires=Thu, 01 Jan 1970/);
+      expect(line).toMatch(/; Secure/);
+      expect(line).toMatch(/; Path=\/(;|$)/);
+    }
     expectProblem(await session.request('GET', '/api/v1/auth/me'), 401);
     expectProblem(await nobody.request('POST', '/api/v1/auth/logout'), 401);
   });
@@ -123,7 +136,32 @@ describe('password login and sessions', () => {
     const res = await nobody.request('GET', '/api/v1/auth/me');
     expectProblem(res, 401, 'unauthenticated');
     expect(res.headers['www-authenticate']).toBe('Bearer realm="behalf"');
-    expectProblem(await nobody.request('GET', '/api/v1/auth/me', undefined, { cookie: 'behalf_session=forged' }), 401);
+    expectProblem(await nobody.request('GET', '/api/v1/auth/me', undefined, { cookie: `${SESSION}=forged` }), 401);
+  });
+
+  it('takes a session only from the __Host- cookie: one under the plain name (a sibling origin can plant that) is not read', async () => {
+    const { user, session } = await userSession(t.app, admin);
+    const plain = `behalf_session=${session.sessionCookie}; behalf_csrf=${session.csrfToken}`;
+    expect((await nobody.request('GET', '/api/v1/auth/me', undefined, { cookie: `${SESSION}=${session.sessionCookie}` })).statusCode).toBe(200);
+    expectProblem(await nobody.request('GET', '/api/v1/auth/me', undefined, { cookie: plain }), 401, 'unauthenticated');
+    // Beside the viewer's own session, a planted plain one changes nothing: the viewer stays who they are.
+    const { user: attacker, session: planted } = await userSession(t.app, admin);
+    const both = `behalf_session=${planted.sessionCookie}; ${SESSION}=${session.sessionCookie}`;
+    const me = await nobody.request('GET', '/api/v1/auth/me', undefined, { cookie: both });
+    expect(me.statusCode).toBe(200);
+    expect(me.json<Me>().id).toBe(user.id);
+    expect(attacker.id).not.toBe(user.id);
+    // A planted plain CSRF cookie does not stand in for the __Host- one on a write.
+    const write = await nobody.request(
+      'POST',
+      '/api/v1/api-keys',
+      { name: 'planted csrf' },
+      {
+        cookie: `${SESSION}=${session.sessionCookie}; behalf_csrf=${session.csrfToken}`,
+        'x-csrf-token': session.csrfToken,
+      },
+    );
+    expect(expectProblem(write, 403, 'forbidden').detail).toContain(CSRF);
   });
 
   describe('timeouts', () => {
@@ -153,7 +191,7 @@ describe('password login and sessions', () => {
     beforeAll(async () => {
       session = await loginAsAdmin(t.app);
     });
-    const cookie = () => `behalf_session=${session.sessionCookie}; behalf_csrf=${session.csrfToken}`;
+    const cookie = () => `${SESSION}=${session.sessionCookie}; ${CSRF}=${session.csrfToken}`;
     const body = { name: 'csrf test' };
 
     it('refuses a cookie-authenticated write without X-CSRF-Token (403)', async () => {
@@ -164,7 +202,7 @@ describe('password login and sessions', () => {
     it('refuses a wrong token, and the token of another session', async () => {
       expectProblem(await nobody.request('POST', '/api/v1/api-keys', body, { cookie: cookie(), 'x-csrf-token': 'wrong' }), 403);
       const other = await loginAsAdmin(t.app);
-      const mixed = `behalf_session=${session.sessionCookie}; behalf_csrf=${other.csrfToken}`;
+      const mixed = `${SESSION}=${session.sessionCookie}; ${CSRF}=${other.csrfToken}`;
       expectProblem(await nobody.request('POST', '/api/v1/api-keys', body, { cookie: mixed, 'x-csrf-token': other.csrfToken }), 403);
       const unknown = '00000000-0000-4000-8000-000000000000';
       for (const [method, url] of [

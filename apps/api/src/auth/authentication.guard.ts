@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { CSRF_COOKIE, CSRF_HEADER, Permission, SESSION_COOKIE } from '@behalf/contracts';
+import { CSRF_HEADER, Permission } from '@behalf/contracts';
 import type { FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../kernel/request-context';
@@ -12,7 +12,8 @@ import { constantTimeEqual } from '@behalf/server';
 import { CredentialKind, hasPermission, Principal, principalOf } from '../kernel/principal';
 import { refusalMessage, refusalReason } from '../kernel/refusal';
 import { IS_PUBLIC } from '../platform/http/public.decorator';
-import { ApiKeyStrategy, BearerTokenStrategy, bearerApiKey, bearerJwt, cookiesOf, failureOf, SessionStrategy } from './strategies';
+import { ApiKeyStrategy, BearerTokenStrategy, bearerApiKey, bearerJwt, failureOf, SessionStrategy } from './strategies';
+import { SessionCookies } from './session-cookies';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -44,6 +45,7 @@ export class AuthenticationGuard implements CanActivate {
     apiKeys: ApiKeyStrategy,
     sessions: SessionStrategy,
     tokens: BearerTokenStrategy,
+    private readonly cookies: SessionCookies,
   ) {
     this.apiKeyGuard = new (AuthGuard(apiKeys.registeredAs))();
     this.sessionGuard = new (AuthGuard(sessions.registeredAs))();
@@ -101,7 +103,7 @@ export class AuthenticationGuard implements CanActivate {
       ? this.apiKeyGuard
       : bearerJwt(request)
         ? this.jwtGuard
-        : authorization === undefined && cookiesOf(request)[SESSION_COOKIE]
+        : authorization === undefined && this.cookies.sessionOf(request)
           ? this.sessionGuard
           : undefined;
     if (!guard) {
@@ -127,12 +129,11 @@ export class AuthenticationGuard implements CanActivate {
   }
 
   /**
-   * Double-submit CSRF check bound to the session: the header must equal the `behalf_csrf`
-   * cookie, and be the token issued with this very session (its hash is stored with it).
+   * Double-submit CSRF check bound to the session: the header must equal the CSRF cookie, and be the token issued with this very session (its hash is stored with it).
    */
   private async checkCsrf(request: FastifyRequest, csrfHash: string): Promise<void> {
     const header = request.headers[CSRF_HEADER];
-    const cookie = cookiesOf(request)[CSRF_COOKIE];
+    const cookie = this.cookies.csrfOf(request);
     const ok =
       typeof header === 'string' &&
       header.length > 0 &&
@@ -144,7 +145,7 @@ export class AuthenticationGuard implements CanActivate {
         { action: 'access.denied', outcome: 'denied', reason: 'csrf_token_invalid', details: { method: request.method, route: request.routeOptions.url } },
         requestContextOf(request),
       );
-      throw new ProblemError('forbidden', `Cookie-authenticated writes must send the ${CSRF_COOKIE} cookie's value in ${CSRF_HEADER}.`);
+      throw new ProblemError('forbidden', `Cookie-authenticated writes must send the ${this.cookies.csrf} cookie's value in ${CSRF_HEADER}.`);
     }
   }
 }

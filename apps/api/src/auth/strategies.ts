@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
-import { SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { AuditInput, AuditService } from '../audit/audit.service';
@@ -10,6 +9,7 @@ import { ApiKeyService } from './api-key.service';
 import { Principal } from '../kernel/principal';
 import { Refusal, refusalReason } from '../kernel/refusal';
 import { SessionService } from './session.service';
+import { SessionCookies } from './session-cookies';
 import { TOKEN_AUTHENTICATOR, TokenAuthenticationPort } from './token-authentication.port';
 
 export const SESSION_STRATEGY = 'session';
@@ -73,16 +73,6 @@ async function refuseAudited(audit: AuditService, request: FastifyRequest, refus
   return false;
 }
 
-/**
- * The request's cookies, parsed on first use (the cookie plugin parses nothing by itself: most
- * requests, bearer-authenticated or public, never look at them).
- */
-export function cookiesOf(request: FastifyRequest): Record<string, string | undefined> {
-  const header = request.headers.cookie;
-  request.cookies ??= header ? request.server.parseCookie(header) : {};
-  return request.cookies;
-}
-
 @Injectable()
 export class ApiKeyStrategy extends OwnPassportStrategy(API_KEY_STRATEGY) {
   constructor(
@@ -105,12 +95,15 @@ export class ApiKeyStrategy extends OwnPassportStrategy(API_KEY_STRATEGY) {
 
 @Injectable()
 export class SessionStrategy extends OwnPassportStrategy(SESSION_STRATEGY) {
-  constructor(private readonly sessions: SessionService) {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly cookies: SessionCookies,
+  ) {
     super();
   }
 
   async validate(request: FastifyRequest): Promise<Principal | false> {
-    const token = cookiesOf(request)[SESSION_COOKIE];
+    const token = this.cookies.sessionOf(request);
     if (!token) return false;
     const result = await this.sessions.authenticate(token);
     if ('refused' in result) {

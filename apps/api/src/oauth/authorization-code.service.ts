@@ -68,7 +68,7 @@ export class AuthorizationCodes implements OnModuleInit, OnModuleDestroy {
     this.apps = parseAppsUrl(config.gateway.appsUrl);
   }
 
-  /** `GET /oauth/authorize`. `sessionToken` is the viewer's `behalf_session` cookie, if any. */
+  /** `GET /oauth/authorize`. `sessionToken` is the viewer's session cookie, if any. */
   async authorize(query: Record<string, unknown>, sessionToken: string | undefined, ctx: RequestContext): Promise<AuthorizeOutcome> {
     const one = (name: string): string | undefined => {
       const value = query[name];

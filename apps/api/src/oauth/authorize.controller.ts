@@ -1,8 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SESSION_COOKIE } from '@behalf/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cookiesOf } from '../auth/strategies';
+import { SessionCookies } from '../auth/session-cookies';
 import { Ctx, RequestContext } from '../kernel/request-context';
 import { LeavesPolicyUnchanged } from '../platform/cache/local-writes.interceptor';
 import { OwnTransactions } from '../platform/database/transaction.interceptor';
@@ -19,7 +18,10 @@ import { messagePage, PAGE_HEADERS } from './authorize-page';
 @Public()
 @LeavesPolicyUnchanged()
 export class AuthorizeController {
-  constructor(private readonly codes: AuthorizationCodes) {}
+  constructor(
+    private readonly codes: AuthorizationCodes,
+    private readonly cookies: SessionCookies,
+  ) {}
 
   @Get('authorize')
   @OwnTransactions('issues a code and records it, or refuses and records that')
@@ -42,7 +44,7 @@ export class AuthorizeController {
     @Res() reply: FastifyReply,
     @Ctx() ctx: RequestContext,
   ): Promise<void> {
-    const outcome = await this.codes.authorize(query, cookiesOf(request)[SESSION_COOKIE], ctx);
+    const outcome = await this.codes.authorize(query, this.cookies.sessionOf(request), ctx);
     if (outcome.kind === 'page') {
       await reply.code(outcome.status).headers(PAGE_HEADERS).send(messagePage('This sign-in link is not valid', outcome.message));
       return;

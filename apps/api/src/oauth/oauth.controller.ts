@@ -48,7 +48,7 @@ export class OAuthController {
         code: { type: 'string', description: 'authorization_code: the code' },
         redirect_uri: { type: 'string', description: 'authorization_code: as in the authorization request' },
         code_verifier: { type: 'string', description: 'authorization_code: the PKCE verifier' },
-        subject_token: { type: 'string', description: "the viewer's identity token, or their behalf_session cookie value" },
+        subject_token: { type: 'string', description: "the viewer's identity token, or their session cookie’s value" },
         subject_token_type: { type: 'string', enum: [TOKEN_EXCHANGE.jwtTokenType, TOKEN_EXCHANGE.sessionTokenType] },
         actor_token: { type: 'string', description: "the run's backend token" },
         actor_token_type: { type: 'string', enum: [TOKEN_EXCHANGE.jwtTokenType] },

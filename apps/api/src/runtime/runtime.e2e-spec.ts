@@ -1,6 +1,6 @@
 import type { AuditEvent, Jwks, Page, User } from '@behalf/contracts';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { Client, expectProblem, loginAsAdmin, SessionClient } from '../../test/clients';
+import { Client, expectProblem, loginAsAdmin, SESSION, SessionClient } from '../../test/clients';
 import { addMember, apiKeyClient, createGroup, userSession } from '../../test/fixtures/identity';
 import { authInfo, authInfoOk, browserOf, identityToken } from '../../test/fixtures/runtime';
 import { createWebapp, patchSettings, startRun } from '../../test/fixtures/webapps';
@@ -61,7 +61,7 @@ describe('the runtime API', () => {
   });
 
   it('finds the viewer from the session cookie, and audits the answer', async () => {
-    const info = await authInfoOk(backend, { Cookie: [`behalf_session=${viewer.session.sessionCookie}`] });
+    const info = await authInfoOk(backend, { Cookie: [`${SESSION}=${viewer.session.sessionCookie}`] });
     expect(info).toEqual({
       authIdentifier: viewer.user.login,
       userId: viewer.user.id,
@@ -112,7 +112,7 @@ describe('the runtime API', () => {
     const foreign = await identityToken(otherBackend, browserOf(viewer.session));
     expectProblem(await authInfo(backend, { authorization: `Bearer ${foreign}` }), 401, 'viewer-unauthenticated');
     expect(await lastAudit('runtime.auth_info')).toMatchObject({ outcome: 'denied', reason: 'viewer_token_invalid' });
-    expectProblem(await authInfo(backend, { cookie: 'behalf_session=forged' }), 401, 'viewer-unauthenticated');
+    expectProblem(await authInfo(backend, { cookie: `${SESSION}=forged` }), 401, 'viewer-unauthenticated');
     expectProblem(await authInfo(backend, {}), 401, 'viewer-unauthenticated');
     expect(await lastAudit('runtime.auth_info')).toMatchObject({ reason: 'viewer_no_credentials' });
 
@@ -135,7 +135,7 @@ describe('the runtime API', () => {
     expect(await authInfoOk(openBackend, { authorization: `Bearer ${token}` })).toEqual({ authIdentifier: 'Anonymous', anonymous: true });
     // A logged-in viewer of a public webapp is still themselves; a bad cookie is not anonymous.
     expect(await authInfoOk(openBackend, browserOf(viewer.session))).toMatchObject({ userId: viewer.user.id });
-    expectProblem(await authInfo(openBackend, { cookie: 'behalf_session=forged' }), 401, 'viewer-unauthenticated');
+    expectProblem(await authInfo(openBackend, { cookie: `${SESSION}=forged` }), 401, 'viewer-unauthenticated');
   });
 
   it('delivers the secrets the webapp may receive and the viewer consented to, unless access tokens are hidden', async () => {

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../kernel/request-context';
 import { Principal } from '../kernel/principal';
 import { SessionService } from '../auth/session.service';
+import { SessionCookies } from '../auth/session-cookies';
 import { ProblemError } from '../kernel/problem';
 import type { UserProfile } from '../identity/user.repository';
 import { SecretConsentRepository } from '../secrets/secret-consent.repository';
@@ -44,6 +45,7 @@ export class RuntimeService {
     private readonly limiter: RunRateLimiter,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
+    private readonly cookies: SessionCookies,
   ) {}
 
   async authInfo(headers: Headers, withSecrets: boolean, ctx: RequestContext): Promise<AuthInfo> {
@@ -168,7 +170,7 @@ export class RuntimeService {
    * visible as such). A viewer the webapp's access setting excludes: 403. Refusals are audited.
    */
   private async viewerOf(webapp: WebappPolicy, headers: Headers, backend: BackendContext, action: AuditAction): Promise<Viewer> {
-    const credential = viewerCredentialOf(headers);
+    const credential = viewerCredentialOf(headers, this.cookies.session);
     const found = await this.userOf(credential, webapp);
     if (found === 'anonymous') {
       if (webapp.settings.access === 'public') return { user: null, credential: credential.kind === 'identity_token' ? 'identity_token' : 'none' };

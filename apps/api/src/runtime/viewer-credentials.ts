@@ -1,4 +1,4 @@
-import { GATEWAY_IDENTITY_HEADERS, SESSION_COOKIE } from '@behalf/contracts';
+import { GATEWAY_IDENTITY_HEADERS } from '@behalf/contracts';
 import { parse as parseCookies } from 'cookie';
 
 /** The viewer credential found in a browser request's headers, as a webapp backend passes them on. */
@@ -16,12 +16,13 @@ function valuesOf(headers: Readonly<Record<string, string | readonly string[]>>,
 
 /**
  * The viewer's credential: the identity token the gateway injects in `X-Behalf-Identity` comes
- * first, then one in `Authorization: Bearer` (as other proxies inject it), else the
- * `behalf_session` cookie. Another kind of `Authorization` (the webapp's
+ * first, then one in `Authorization: Bearer` (as other proxies inject it), else the session
+ * cookie, `sessionCookie` (its name as the API sets it: a plain `behalf_session` where the API's
+ * is `__Host-behalf_session` may have been planted by a sibling origin). Another kind of `Authorization` (the webapp's
  * own, say) is not Behalf's and is passed over. A token present is never traded for a cookie
  * when it fails: the caller refuses it.
  */
-export function viewerCredentialOf(headers: Readonly<Record<string, string | readonly string[]>>): ViewerCredential {
+export function viewerCredentialOf(headers: Readonly<Record<string, string | readonly string[]>>, sessionCookie: string): ViewerCredential {
   for (const identity of valuesOf(headers, GATEWAY_IDENTITY_HEADERS.identity)) {
     const match = JWT.exec(identity.trim());
     if (match) return { kind: 'identity_token', token: match[1] };
@@ -32,6 +33,6 @@ export function viewerCredentialOf(headers: Readonly<Record<string, string | rea
   }
   // Several Cookie headers (HTTP/2 splits them) are one list.
   const cookies = parseCookies(valuesOf(headers, 'cookie').join('; '));
-  const session = cookies[SESSION_COOKIE];
+  const session = cookies[sessionCookie];
   return session ? { kind: 'session', token: session } : { kind: 'none' };
 }

@@ -1,15 +1,13 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { pathSerializer, type ApiPaths as paths } from '@behalf/contracts/openapi';
+import { behalfCookieIn, CSRF_COOKIE } from '@behalf/contracts/cookies';
 
 export type { paths };
 
 /** The CSRF cookie's value: cookie-authenticated writes must echo it in `X-CSRF-Token`. */
 export function csrfToken(): string | undefined {
-  for (const part of document.cookie.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === 'behalf_csrf') return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+  const value = behalfCookieIn(document.cookie, CSRF_COOKIE);
+  return value === undefined ? undefined : decodeURIComponent(value);
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -146,7 +146,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Password login: sets the behalf_session and behalf_csrf cookies. */
+        /** Password login: sets the session and CSRF cookies (__Host-behalf_session and __Host-behalf_csrf; behalf_session and behalf_csrf in development over plain HTTP). */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -7681,7 +7681,7 @@ export interface operations {
                     requested_token_type?: "urn:ietf:params:oauth:token-type:access_token";
                     /** @description the issuer URL, if sent */
                     resource?: string;
-                    /** @description the viewer's identity token, or their behalf_session cookie value */
+                    /** @description the viewer's identity token, or their session cookie’s value */
                     subject_token?: string;
                     /** @enum {string} */
                     subject_token_type?: "urn:ietf:params:oauth:token-type:jwt" | "urn:behalf:params:oauth:token-type:session";

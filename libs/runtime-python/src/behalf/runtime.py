@@ -31,6 +31,8 @@ from .errors import (
 
 IDENTITY_HEADER = "x-behalf-identity"
 SESSION_COOKIE = "behalf_session"
+# Where Behalf's cookies are Secure (all but development over plain HTTP) their names carry it.
+HOST_ONLY_PREFIX = "__Host-"
 IDENTITY_TYP = "behalf-id+jwt"
 ALGORITHMS = ["EdDSA", "ES256"]
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -279,7 +281,8 @@ class Runtime:
         """Who views, from the request's headers (Flask ``request.headers``, Streamlit ``st.context.headers``, a dict).
 
         The gateway's ``X-Behalf-Identity`` is verified locally when PyJWT is installed (``behalf[jwt]``),
-        else by Behalf; a ``behalf_session`` cookie alone is resolved through ``auth_info``.
+        else by Behalf; a session cookie alone (``__Host-behalf_session``, or ``behalf_session`` in
+        development over plain HTTP) is resolved through ``auth_info``.
         """
         token = header(headers, IDENTITY_HEADER)
         if token:
@@ -476,12 +479,18 @@ class Runtime:
 
 
 def _session_of(headers: Any) -> Optional[str]:
+    """The session cookie's value: the ``__Host-`` spelling first (no sibling origin can plant it), else the plain one."""
     cookies = header(headers, "cookie") or ""
+    plain = None
     for part in cookies.split(";"):
         name, _, value = part.strip().partition("=")
-        if name == SESSION_COOKIE and value:
+        if not value:
+            continue
+        if name == HOST_ONLY_PREFIX + SESSION_COOKIE:
             return value
-    return None
+        if name == SESSION_COOKIE and plain is None:
+            plain = value
+    return plain
 
 
 def _pyjwt_available() -> bool:

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StartedRun, Webapp, WebappRun } from '@behalf/contracts';
+import { behalfCookieIn, CSRF_COOKIE, type StartedRun, type Webapp, type WebappRun } from '@behalf/contracts';
 import { BehalfClient, createBehalfClient } from '../api-client';
 import { unwrap } from '../datasets';
 import { BehalfError, ConfigurationError } from '../errors';
@@ -139,7 +139,7 @@ export class Runner {
     });
     if (!res.ok) throw new ConfigurationError(`Behalf refused the login of ${auth.login} (HTTP ${res.status}).`);
     const cookies = res.headers.getSetCookie().map((line) => line.split(';')[0]);
-    const csrf = cookies.find((c) => c.startsWith('behalf_csrf='))?.slice('behalf_csrf='.length) ?? '';
+    const csrf = behalfCookieIn(cookies.join('; '), CSRF_COOKIE) ?? '';
     const client = createBehalfClient({ url });
     client.use({
       onRequest({ request }) {

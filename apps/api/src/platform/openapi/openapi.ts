@@ -50,7 +50,16 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     )
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: bhk_<id>_<secret>' }, 'api-key')
-    .addCookieAuth('behalf_session', { type: 'apiKey', in: 'cookie', description: 'A browser session; writes also need X-CSRF-Token' }, 'session')
+    .addCookieAuth(
+      '__Host-behalf_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'A browser session; writes also need X-CSRF-Token, the __Host-behalf_csrf cookie’s value. In development over plain HTTP the cookies are not Secure and are named behalf_session and behalf_csrf.',
+      },
+      'session',
+    )
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'BEHALF_METRICS_TOKEN' }, 'metrics-token')
     .build();
   const document = SwaggerModule.createDocument(app, config);
