@@ -129,7 +129,8 @@ export class AuthenticationGuard implements CanActivate {
   }
 
   /**
-   * Double-submit CSRF check bound to the session: the header must equal the CSRF cookie, and be the token issued with this very session (its hash is stored with it).
+   * Double-submit CSRF check bound to the session: the header must equal the CSRF cookie, and be
+   * the token issued with this very session (its hash is stored with it).
    */
   private async checkCsrf(request: FastifyRequest, csrfHash: string): Promise<void> {
     const header = request.headers[CSRF_HEADER];

@@ -18,9 +18,9 @@ function valuesOf(headers: Readonly<Record<string, string | readonly string[]>>,
  * The viewer's credential: the identity token the gateway injects in `X-Behalf-Identity` comes
  * first, then one in `Authorization: Bearer` (as other proxies inject it), else the session
  * cookie, `sessionCookie` (its name as the API sets it: a plain `behalf_session` where the API's
- * is `__Host-behalf_session` may have been planted by a sibling origin). Another kind of `Authorization` (the webapp's
- * own, say) is not Behalf's and is passed over. A token present is never traded for a cookie
- * when it fails: the caller refuses it.
+ * is `__Host-behalf_session` may have been planted by a sibling origin). Another kind of
+ * `Authorization` (the webapp's own, say) is not Behalf's and is passed over. A token present is
+ * never traded for a cookie when it fails: the caller refuses it.
  */
 export function viewerCredentialOf(headers: Readonly<Record<string, string | readonly string[]>>, sessionCookie: string): ViewerCredential {
   for (const identity of valuesOf(headers, GATEWAY_IDENTITY_HEADERS.identity)) {
