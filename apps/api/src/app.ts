@@ -106,6 +106,12 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     // Answers carry tokens, keys, secrets and personal data: no browser or proxy may keep one,
     // unless its route says otherwise (the JWKS, discovery, the console's hashed assets).
     void reply.header('cache-control', 'no-store');
+    // Only this origin may load an answer as a resource (an image, a script, a no-cors fetch).
+    // Webapps are same-site, so the viewer's cookies go along with such a request from a page of
+    // theirs; without this it could pull an answer into its own process (a Spectre read) or have
+    // it sniffed as script.
+    void reply.header('cross-origin-resource-policy', 'same-origin');
+    void reply.header('x-content-type-options', 'nosniff');
     done();
   });
   // Only JSON bodies are accepted by default; any other media type is a 415 problem.

@@ -169,4 +169,30 @@ describe('the API’s cookies, planted by a webapp page in a browser', () => {
     await webappPage.close();
     await consolePage.close();
   }, 120_000);
+
+  it('lets no webapp page load the API’s answers as resources, though the viewer’s cookies would go along', async () => {
+    const { context } = browser;
+    const consolePage = await context.newPage();
+    await consolePage.goto(`${stack.publicUrl}/me/secrets`);
+    await signInOnLoginPage(consolePage, 'ada', USER_PASSWORD, `${stack.publicUrl}/me/secrets`);
+    const webappPage = await context.newPage();
+    await webappPage.goto(`http://${stack.hostOf(app.slug)}/echo`);
+    // A no-cors request carries the viewer's cookies (same-site) and hands the page an opaque
+    // answer, which the browser refuses to load when it says Cross-Origin-Resource-Policy:
+    // same-origin. The gateway's own /healthz, which says nothing of the kind, loads.
+    const loads = (url: string) =>
+      webappPage.evaluate(
+        (u) =>
+          fetch(u, { mode: 'no-cors', credentials: 'include' }).then(
+            () => 'loaded',
+            (e: Error) => `refused: ${e.name}`,
+          ),
+        url,
+      );
+    expect(await loads(`${stack.publicUrl}/api/v1/auth/me`)).toBe('refused: TypeError');
+    expect(await loads(`${stack.publicUrl}/api/v1/users/me/secrets`)).toBe('refused: TypeError');
+    expect(await loads(`http://localhost:${stack.gatewayPort}/healthz`)).toBe('loaded');
+    await webappPage.close();
+    await consolePage.close();
+  }, 120_000);
 });

@@ -4,8 +4,11 @@ import { authInfo, browserOf } from '../../../test/fixtures/runtime';
 import { createWebapp, patchSettings, startRun } from '../../../test/fixtures/webapps';
 import { startTestApp, TestApp } from '../../../test/harness';
 
-/** No answer of the API may be kept by a browser or a proxy, but those whose route says so. */
-describe('Cache-Control on what the API answers', () => {
+/**
+ * No answer of the API may be kept by a browser or a proxy, but those whose route says so; none
+ * may be loaded as a resource by another origin.
+ */
+describe('What browsers may do with the API’s answers: keep them, load them', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
@@ -38,6 +41,23 @@ describe('Cache-Control on what the API answers', () => {
     expect([answers.me, answers.users, answers.authInfo, answers.refused].map((res) => res.statusCode)).toEqual([200, 200, 200, 401]);
     const issued = await run.backend.request('POST', '/api/v1/runtime/identity-token', { headers: browserOf(viewer) });
     expect(kept(issued)).toEqual({ status: 200, cacheControl: 'no-store' });
+  });
+
+  it('lets no other origin load an answer as a resource, nor sniff one: every answer says so', async () => {
+    const admin = await loginAsAdmin(t.app);
+    const answers: Record<string, Response> = {
+      me: await admin.request('GET', '/api/v1/auth/me'),
+      newApiKey: await admin.request('POST', '/api/v1/api-keys', { name: 'loaded-nowhere' }),
+      refused: await anonymous(t.app).request('GET', '/api/v1/users'),
+      notFound: await anonymous(t.app).request('GET', '/api/v1/no-such-thing'),
+      healthz: await anonymous(t.app).request('GET', '/healthz'),
+      jwks: (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })) as Response,
+      console: (await t.app.inject({ method: 'GET', url: '/users' })) as Response,
+    };
+    const headers = (res: Response) => [res.headers['cross-origin-resource-policy'], res.headers['x-content-type-options']];
+    expect(Object.fromEntries(Object.entries(answers).map(([name, res]) => [name, headers(res)]))).toEqual(
+      Object.fromEntries(Object.keys(answers).map((name) => [name, ['same-origin', 'nosniff']])),
+    );
   });
 
   it('keeps what its route says: the JWKS and discovery may be cached', async () => {
