@@ -21,6 +21,20 @@ import { ImpersonatedRequestsAudit } from './runtime/impersonated-requests-audit
 import { buildOpenApiDocument, serveApiDocs } from './platform/openapi/openapi';
 import { serveWebConsole } from './platform/http/web-console';
 
+/**
+ * What every answer carries unless its route says otherwise. Answers carry tokens, keys, secrets
+ * and personal data: no browser or proxy may keep one (the JWKS, discovery and the console's
+ * hashed assets say otherwise). Only this origin may load one as a resource (an image, a script, a
+ * no-cors fetch): webapps are same-site, so the viewer's cookies go along with such a request from
+ * a page of theirs, and without this it could pull the answer into its own process (a Spectre
+ * read) or have it sniffed as script.
+ */
+const EVERY_ANSWER = {
+  'cache-control': 'no-store',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+} as const;
+
 export const API_VERSION: string = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every route each app registered (method, URL pattern, its handler's name), for the permission-map test. */
@@ -80,8 +94,9 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
     trustProxy: options.config.trustedProxies.length > 0 ? options.config.trustedProxies : false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors the router raises before any route matches (a bad URL) are problems too.
-    // They bypass every hook, the request-id echo among them, so it is done here.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => replyWithProblem(error, request, reply.header('x-request-id', request.id)),
+    // They bypass every hook, so what the onRequest hook sets is set here.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      replyWithProblem(error, request, reply.headers(EVERY_ANSWER).header('x-request-id', request.id)),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(options.logger),
@@ -102,16 +117,7 @@ export async function configureApp(options: AppModuleOptions): Promise<{ app: Ne
   // Callback-style hooks throughout: an async hook costs every request a promise and its
   // resolution (measured: four async hooks took a third of GET /healthz's CPU).
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    // Answers carry tokens, keys, secrets and personal data: no browser or proxy may keep one,
-    // unless its route says otherwise (the JWKS, discovery, the console's hashed assets).
-    void reply.header('cache-control', 'no-store');
-    // Only this origin may load an answer as a resource (an image, a script, a no-cors fetch).
-    // Webapps are same-site, so the viewer's cookies go along with such a request from a page of
-    // theirs; without this it could pull an answer into its own process (a Spectre read) or have
-    // it sniffed as script.
-    void reply.header('cross-origin-resource-policy', 'same-origin');
-    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-request-id', request.id).headers(EVERY_ANSWER);
     done();
   });
   // Only JSON bodies are accepted by default; any other media type is a 415 problem.

@@ -28,7 +28,15 @@ describe('HTTP errors are RFC 9457 problems', () => {
   });
 
   it('answers a URL the router cannot read, or an overlong path segment, with a 400 problem', async () => {
-    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/users/%zz' }), 400, 'bad-request');
+    const unreadable = await t.app.inject({ method: 'GET', url: '/api/v1/users/%zz' });
+    expectProblem(unreadable, 400, 'bad-request');
+    // The router answers it before any hook runs; it carries what every answer does all the same.
+    expect(unreadable.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'cross-origin-resource-policy': 'same-origin',
+      'x-content-type-options': 'nosniff',
+    });
+    expect(unreadable.headers['x-request-id']).toMatch(/\S/);
     const long = expectProblem(await t.app.inject({ method: 'GET', url: `/api/v1/users/${'x'.repeat(2049)}` }), 400, 'bad-request');
     expect(long.detail).toBe('A path segment of the URL is longer than 2048 characters.');
   });
