@@ -164,7 +164,8 @@ export class BehalfRuntime {
   /**
    * Who views, from the request the gateway forwarded: its `X-Behalf-Identity` token verified
    * locally (no API call). Without one, a session cookie (`__Host-behalf_session`, or
-   * `behalf_session` in development over plain HTTP; a webapp reached without the gateway) is resolved through {@link authInfo}. Neither: {@link IdentityMissingError}.
+   * `behalf_session` in development over plain HTTP; a webapp reached without the gateway) is
+   * resolved through {@link authInfo}. Neither: {@link IdentityMissingError}.
    */
   async viewer(request: HeadersLike | RequestLike): Promise<Viewer> {
     const headers = headersOf(request);
