@@ -9,7 +9,7 @@ import { ApiClient } from './api-client';
 import { GatewayConfig } from './config';
 import { endToEnd, forwardHeaders, gatewayCookies, isCredentialCookie } from './headers';
 import { GatewayMetrics } from './metrics';
-import { sendFailure, wantsJson } from './pages';
+import { OWN_ANSWER, sendFailure, wantsJson } from './pages';
 import { RouteTable } from './routes';
 import { pkce, randomState, safeReturnPath, SignInSeal } from './sign-in';
 import { ViewerCache } from './viewers';
@@ -131,8 +131,8 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     const value = sealer().seal({ state, verifier, returnTo: safeReturnPath(request.url) });
     return reply
       .code(302)
+      .headers(OWN_ANSWER)
       .header('set-cookie', serializeCookie(signInCookie, value, { ...cookieOptions, maxAge: SIGN_IN_MAX_AGE_SECONDS }))
-      .header('cache-control', 'no-store')
       .header('location', authorize.toString())
       .send();
   }
@@ -173,25 +173,28 @@ export function buildGateway(config: GatewayConfig, apiKey: () => string, logger
     }
     return reply
       .code(302)
+      .headers(OWN_ANSWER)
       .header('set-cookie', [clear, serializeCookie(sessionCookie, result.access_token, { ...cookieOptions, maxAge: Math.max(1, result.expires_in) })])
-      .header('cache-control', 'no-store')
       .header('location', pending.returnTo)
       .send();
   }
 
   async function own(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const path = request.url.split('?')[0];
-    if (path === '/healthz') return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+    if (path === '/healthz') return reply.headers(OWN_ANSWER).send({ status: 'ok' });
     if (path === '/readyz')
       return reply
         .code(routes.loaded ? 200 : 503)
-        .header('cache-control', 'no-store')
+        .headers(OWN_ANSWER)
         .send({ status: routes.loaded ? 'ok' : 'starting' });
     if (path === '/metrics') {
       if (config.metricsToken !== undefined && !constantTimeEqual(request.headers.authorization ?? '', `Bearer ${config.metricsToken}`)) {
         return sendFailure(request, reply, 'unauthenticated', 'Authentication required', 'Send the metrics token as a bearer token.');
       }
-      return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+      return reply
+        .headers(OWN_ANSWER)
+        .header('content-type', metrics.registry.contentType)
+        .send(await metrics.registry.metrics());
     }
     return sendFailure(request, reply, 'not-found', 'Not found', `Webapps are at ${config.appsUrl.replace('*', '<slug>')}.`);
   }

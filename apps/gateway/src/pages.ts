@@ -4,11 +4,22 @@ import { documentCsp, messageDocument, problemBody } from '@behalf/server';
 
 const STYLE = 'body{max-width:32rem}';
 
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
+/**
+ * On every answer the gateway makes itself (never on a webapp's, which are the webapp's to head):
+ * not stored, read only as what it says it is, and loaded only by its own origin. Webapps are
+ * same-site with each other, so a viewer's gateway cookie goes with another webapp's no-cors
+ * request; the browser then refuses to hand that page the answer.
+ */
+export const OWN_ANSWER = {
   'cache-control': 'no-store',
-  'content-security-policy': documentCsp(STYLE),
   'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
+
+const PAGE_HEADERS = {
+  ...OWN_ANSWER,
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': documentCsp(STYLE),
 };
 
 /** Browsers get a small page, API clients (`Accept: application/json` before HTML) an RFC 9457 problem. */
@@ -36,7 +47,7 @@ export function sendFailure(
   if (wantsJson(request.headers.accept)) {
     return reply
       .code(status)
-      .headers({ ...headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' })
+      .headers({ ...OWN_ANSWER, ...headers, 'content-type': 'application/problem+json' })
       .send(JSON.stringify(problemBody(code, detail, String(request.id))));
   }
   return reply
@@ -48,5 +59,8 @@ export function sendFailure(
 /** The same failure on a raw socket (a websocket handshake refused before it is upgraded). */
 export function rawFailure(status: number, reason: string, detail: string): string {
   const body = JSON.stringify({ title: reason, status, detail });
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  const own = Object.entries(OWN_ANSWER)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\n${own}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }

@@ -314,6 +314,49 @@ describe('gateway access', () => {
     expect(slow.headers['content-type']).toMatch(/text\/html/);
   });
 
+  it('heads each answer of its own no-store, nosniff and same-origin, and leaves a webapp’s answers as the webapp sent them', async () => {
+    const own = {
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'cross-origin-resource-policy': 'same-origin',
+    };
+    const gatewayHost = `127.0.0.1:${stack.gatewayPort}`;
+    const answers = {
+      signInRedirect: await get(members.slug, '/reports'),
+      signInProblem: await get(members.slug, '/reports', { accept: 'application/json' }),
+      callbackRefused: await get(members.slug, '/.behalf/callback?state=forged&code=forged'),
+      signedOut: await get(open.slug, '/.behalf/signout'),
+      noSuchWebapp: await get('no-such-board', '/'),
+      healthz: await http(stack.gatewayPort, gatewayHost, '/healthz'),
+      readyz: await http(stack.gatewayPort, gatewayHost, '/readyz'),
+      metrics: await http(stack.gatewayPort, gatewayHost, '/metrics'),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([name, res]) => [name, res.status]))).toEqual({
+      signInRedirect: 302,
+      signInProblem: 401,
+      callbackRefused: 400,
+      signedOut: 401,
+      noSuchWebapp: 404,
+      healthz: 200,
+      readyz: 200,
+      metrics: 200,
+    });
+    for (const [name, res] of Object.entries(answers)) expect({ name, headers: res.headers }).toEqual({ name, headers: expect.objectContaining(own) });
+    // A websocket handshake refused before the upgrade, on its raw socket.
+    const refused = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+      const ws = websocket(stack.gatewayPort, stack.hostOf(restricted.slug), '/ws', [], {});
+      ws.once('unexpected-response', (_req, res) => resolve({ status: String(res.statusCode), ...res.headers }));
+      ws.once('open', () => reject(new Error('the handshake was accepted')));
+    });
+    expect(refused).toMatchObject({ status: '401', ...own });
+    // The webapp's own answer: none of these unless the webapp says so.
+    const proxied = await get(open.slug, '/hello');
+    expect(proxied.status).toBe(200);
+    expect(proxied.headers['cross-origin-resource-policy']).toBeUndefined();
+    expect(proxied.headers['x-content-type-options']).toBeUndefined();
+    expect(proxied.headers['cache-control']).toBeUndefined();
+  });
+
   it('counts requests and upstream latency per webapp on /metrics', async () => {
     await get(open.slug, '/counted');
     const res = await http(stack.gatewayPort, `127.0.0.1:${stack.gatewayPort}`, '/metrics');

@@ -1,4 +1,17 @@
-import { behalfCookieOf, Browser, http, openBrowser, signInOnLoginPage, Stack, startStack, stopAll, USER_PASSWORD, websocket, World } from '@behalf/testing';
+import {
+  behalfCookieOf,
+  Browser,
+  http,
+  openBrowser,
+  signInOnLoginPage,
+  Stack,
+  startStack,
+  stopAll,
+  USER_PASSWORD,
+  websocket,
+  within,
+  World,
+} from '@behalf/testing';
 import { startEcho } from './echo';
 
 /**
@@ -109,6 +122,8 @@ describe('the API’s cookies, planted by a webapp page in a browser', () => {
   let world: World;
   let browser: Browser;
   let app: { id: string; slug: string };
+  let other: { id: string; slug: string };
+  let idle: { id: string; slug: string };
 
   beforeAll(async () => {
     stack = await startStack({}, {}, { secureCookies: true });
@@ -117,8 +132,13 @@ describe('the API’s cookies, planted by a webapp page in a browser', () => {
     await world.user('mallory');
     const echo = await startEcho('tossing-browser');
     app = await world.webapp('Public Notes', { access: 'public' });
+    other = await world.webapp('Other Notes', { access: 'public' });
+    idle = await world.webapp('Idle Notes', { access: 'public' });
     await world.run(app.id, echo.url);
+    await world.run(other.id, echo.url);
     await world.routed(app.slug);
+    await world.routed(other.slug);
+    await within(5000, async () => (await http(stack.gatewayPort, stack.hostOf(idle.slug), '/')).status === 503);
     browser = await openBrowser();
   }, 120_000);
   afterAll(async () => {
@@ -170,7 +190,7 @@ describe('the API’s cookies, planted by a webapp page in a browser', () => {
     await consolePage.close();
   }, 120_000);
 
-  it('lets no webapp page load the API’s answers as resources, though the viewer’s cookies would go along', async () => {
+  it('lets no webapp page load the API’s answers, nor the gateway’s own, as resources, though the viewer’s cookies would go along', async () => {
     const { context } = browser;
     const consolePage = await context.newPage();
     await consolePage.goto(`${stack.publicUrl}/me/secrets`);
@@ -179,7 +199,9 @@ describe('the API’s cookies, planted by a webapp page in a browser', () => {
     await webappPage.goto(`http://${stack.hostOf(app.slug)}/echo`);
     // A no-cors request carries the viewer's cookies (same-site) and hands the page an opaque
     // answer, which the browser refuses to load when it says Cross-Origin-Resource-Policy:
-    // same-origin. The gateway's own /healthz, which says nothing of the kind, loads.
+    // same-origin. So do the gateway's own answers (here another webapp's "not running" page and
+    // the gateway's /healthz); another webapp's own answer, which says nothing of the kind and
+    // which the gateway leaves as the webapp sent it, loads.
     const loads = (url: string) =>
       webappPage.evaluate(
         (u) =>
@@ -191,7 +213,9 @@ describe('the API’s cookies, planted by a webapp page in a browser', () => {
       );
     expect(await loads(`${stack.publicUrl}/api/v1/auth/me`)).toBe('refused: TypeError');
     expect(await loads(`${stack.publicUrl}/api/v1/users/me/secrets`)).toBe('refused: TypeError');
-    expect(await loads(`http://localhost:${stack.gatewayPort}/healthz`)).toBe('loaded');
+    expect(await loads(`http://${stack.hostOf(idle.slug)}/`)).toBe('refused: TypeError');
+    expect(await loads(`http://localhost:${stack.gatewayPort}/healthz`)).toBe('refused: TypeError');
+    expect(await loads(`http://${stack.hostOf(other.slug)}/echo`)).toBe('loaded');
     await webappPage.close();
     await consolePage.close();
   }, 120_000);
