@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, readEnv, wholeNumber } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, nodeEnvVariable, readEnv, wholeNumber } from '@behalf/server';
 import { z } from 'zod';
 
 /**
@@ -8,6 +8,7 @@ import { z } from 'zod';
  * `BEHALF_DATA_DIR`, `BEHALF_GATEWAY_API_KEY`, `BEHALF_LOG_LEVEL`, `BEHALF_METRICS_TOKEN`).
  */
 const envSchema = z.object({
+  NODE_ENV: nodeEnvVariable,
   PORT: wholeNumber(3000, 0, 65_535),
   HOST: z.string().min(1).default('127.0.0.1'),
   BEHALF_GATEWAY_PORT: wholeNumber(3001, 0, 65_535),
@@ -25,6 +26,7 @@ const envSchema = z.object({
 });
 
 export interface GatewayConfig {
+  env: 'development' | 'test' | 'production';
   host: string;
   port: number;
   /** Where the gateway calls the API (server to server). */
@@ -55,6 +57,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
   const apiUrl = e.BEHALF_API_URL ?? `http://${apiHost}:${e.PORT}`;
   const dataDir = isAbsolute(e.BEHALF_DATA_DIR) ? e.BEHALF_DATA_DIR : resolve(cwd, e.BEHALF_DATA_DIR);
   return {
+    env: e.NODE_ENV,
     host: e.BEHALF_GATEWAY_HOST ?? e.HOST,
     port: e.BEHALF_GATEWAY_PORT,
     apiUrl,
@@ -67,4 +70,17 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
     logLevel: e.BEHALF_LOG_LEVEL,
     metricsToken: e.BEHALF_METRICS_TOKEN,
   };
+}
+
+/**
+ * Settings left open that production should close, each a warning to log at every start (as the
+ * API warns of its own).
+ */
+export function insecureDefaults(config: GatewayConfig): string[] {
+  if (config.env !== 'production') return [];
+  const warnings: string[] = [];
+  if (!config.metricsToken) warnings.push('GET /metrics on the gateway is open to anyone, and names every webapp: set BEHALF_METRICS_TOKEN');
+  if (!config.appsUrl.startsWith('https:'))
+    warnings.push(`BEHALF_APPS_URL (${config.appsUrl}) is not https: viewers' gateway sessions travel in the clear, and their cookies are not __Host- ones`);
+  return warnings;
 }

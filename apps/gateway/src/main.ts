@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createLogger } from '@behalf/server';
-import { loadGatewayConfig } from './config';
+import { insecureDefaults, loadGatewayConfig } from './config';
 import { buildGateway } from './gateway';
 import { missingNodeFlags } from './node-flags';
 
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, undefined, 'behalf-gateway');
+  for (const warning of insecureDefaults(config)) logger.warn({ insecureDefault: true }, warning);
   const missing = missingNodeFlags();
   if (missing.length > 0) logger.warn({ missing }, 'gateway: started without its Node flags: expect more frequent GC pauses (see docs/operations.md)');
   const apiKey = await readApiKey(config.apiKey, (message) => logger.info(message));

@@ -15,8 +15,10 @@ describe('gateway replicas', () => {
     app = await world.webapp('Shared Board', { access: 'authenticated' });
     const echo = await startEcho('echo');
     await world.run(app.id, echo.url);
-    // A second gateway for the same webapp origins (behind one load balancer, say): same API, same key.
+    // A second gateway for the same webapp origins (behind one load balancer, say): same API, same
+    // key; this one says it runs in production.
     const proc = start(process.execPath, gatewayArgs(), {
+      NODE_ENV: 'production',
       BEHALF_API_URL: `http://127.0.0.1:${stack.apiPort}`,
       BEHALF_PUBLIC_URL: stack.publicUrl,
       BEHALF_APPS_URL: `http://*.localhost:${stack.gatewayPort}`,
@@ -47,6 +49,20 @@ describe('gateway replicas', () => {
     expect((await stack.call('PATCH', `/api/v1/users/${alice.id}`, { password: 'another-password-1' }, world.admin)).status).toBe(200);
     await within(5000, async () => (await viaEach(cookie)).every((s) => s === 302));
     expect(Date.now() - changedAt).toBeLessThan(5000);
+  });
+
+  it('warns at start, in production only, of an open /metrics and plain-http webapp origins', async () => {
+    await second.proc.waitFor(/BEHALF_APPS_URL[^"]* is not https/, 5000);
+    const warnings = (output: string) =>
+      output
+        .split('\n')
+        .filter((line) => line.includes('"insecureDefault":true'))
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(warnings(second.proc.output())).toEqual([
+      'GET /metrics on the gateway is open to anyone, and names every webapp: set BEHALF_METRICS_TOKEN',
+      `BEHALF_APPS_URL (http://*.localhost:${stack.gatewayPort}) is not https: viewers' gateway sessions travel in the clear, and their cookies are not __Host- ones`,
+    ]);
+    expect(warnings(stack.gateway.output())).toEqual([]);
   });
 
   it('routes a new run on every replica within a second', async () => {

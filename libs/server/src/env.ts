@@ -6,6 +6,13 @@ import { parseAppsUrl } from './apps-url';
  * both read (`BEHALF_APPS_URL`, `BEHALF_GATEWAY_API_KEY`, ports, URLs) is validated alike.
  */
 
+/** `NODE_ENV`: production is where loud defaults are warned of (and the API requires its key ring). */
+export const nodeEnvVariable = z
+  .enum(['development', 'test', 'production'], {
+    error: 'expected one of development, test, production',
+  })
+  .default('development');
+
 /** A whole number from `min` to `max`, with one message for every way of missing it. */
 export const wholeNumber = (fallback: number, min: number, max: number) => {
   const message = `expected a whole number from ${min} to ${max}`;

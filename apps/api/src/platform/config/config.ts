@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, readEnv, wholeNumber } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, nodeEnvVariable, readEnv, wholeNumber } from '@behalf/server';
 
 /** `address` or `address/prefix`, IPv4 or IPv6. */
 function isCidr(entry: string): boolean {
@@ -32,11 +32,7 @@ const cidrList = z.string().transform((text, ctx) => {
 });
 
 const envSchema = z.object({
-  NODE_ENV: z
-    .enum(['development', 'test', 'production'], {
-      error: 'expected one of development, test, production',
-    })
-    .default('development'),
+  NODE_ENV: nodeEnvVariable,
   PORT: port(3000),
   HOST: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgresql:// URL' }).optional(),
