@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, nodeEnvVariable, readEnv, wholeNumber } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, NodeEnv, nodeEnvVariable, readEnv, wholeNumber } from '@behalf/server';
 import { z } from 'zod';
 
 /**
@@ -26,7 +26,7 @@ const envSchema = z.object({
 });
 
 export interface GatewayConfig {
-  env: 'development' | 'test' | 'production';
+  env: NodeEnv;
   host: string;
   port: number;
   /** Where the gateway calls the API (server to server). */

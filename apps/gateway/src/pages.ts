@@ -16,6 +16,11 @@ export const OWN_ANSWER = {
   'cross-origin-resource-policy': 'same-origin',
 } as const;
 
+/** OWN_ANSWER as raw header lines, for a socket answered before it is upgraded. */
+const OWN_ANSWER_LINES = Object.entries(OWN_ANSWER)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
+
 const PAGE_HEADERS = {
   ...OWN_ANSWER,
   'content-type': 'text/html; charset=utf-8',
@@ -59,8 +64,5 @@ export function sendFailure(
 /** The same failure on a raw socket (a websocket handshake refused before it is upgraded). */
 export function rawFailure(status: number, reason: string, detail: string): string {
   const body = JSON.stringify({ title: reason, status, detail });
-  const own = Object.entries(OWN_ANSWER)
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join('');
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\n${own}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\n${OWN_ANSWER_LINES}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }

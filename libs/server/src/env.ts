@@ -12,6 +12,7 @@ export const nodeEnvVariable = z
     error: 'expected one of development, test, production',
   })
   .default('development');
+export type NodeEnv = z.infer<typeof nodeEnvVariable>;
 
 /** A whole number from `min` to `max`, with one message for every way of missing it. */
 export const wholeNumber = (fallback: number, min: number, max: number) => {

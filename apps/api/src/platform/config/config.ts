@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, nodeEnvVariable, readEnv, wholeNumber } from '@behalf/server';
+import { apiKeyVariable, appsUrlVariable, httpUrl, logLevelVariable, NodeEnv, nodeEnvVariable, readEnv, wholeNumber } from '@behalf/server';
 
 /** `address` or `address/prefix`, IPv4 or IPv6. */
 function isCidr(entry: string): boolean {
@@ -68,7 +68,7 @@ const envSchema = z.object({
 export const LONGEST_TOKEN_LIFETIME_SECONDS = 3600;
 
 export interface Config {
-  env: 'development' | 'test' | 'production';
+  env: NodeEnv;
   http: {
     host: string;
     port: number;
